@@ -1,0 +1,3 @@
+"""digibudget: an integrated, traceable overview of Dutch central-government digital spending."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,116 @@
+"""One exception hierarchy for the whole library.
+
+Library code raises these; only the edges (CLI, HTTP) translate them into friendly messages.
+Every error that concerns input names where it happened: file, row and column when known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in an input something happened. Rows are 1-based physical line numbers."""
+
+    path: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.path:
+            parts.append(Path(self.path).name)
+        if self.row is not None:
+            parts.append(f"rij {self.row}")
+        if self.column:
+            name = self.column if len(self.column) <= 60 else self.column[:57] + "..."
+            parts.append(f"kolom '{name}'")
+        return ", ".join(parts)
+
+
+class DigibudgetError(Exception):
+    """Base of every error digibudget raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, *, location: Location | None = None, expected: str | None = None):
+        self.message = message
+        self.location = location
+        self.expected = expected
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        text = self.message
+        if self.location is not None and str(self.location):
+            text = f"{self.location}: {text}"
+        if self.expected:
+            text = f"{text} (expected: {self.expected})"
+        return text
+
+
+class SourceError(DigibudgetError):
+    """An input file cannot be read as the format it claims to be (encoding, separator, truncation)."""
+
+    exit_code = 3
+    http_status = 422
+
+
+class SchemaError(SourceError):
+    """An input file lacks the columns or the shape its reader needs."""
+
+
+class ValueFormatError(SourceError):
+    """A cell holds a value that cannot be understood (an amount, a year, a V/U/O code)."""
+
+
+class UnknownFormatError(SourceError):
+    """No reader recognises the file."""
+
+
+class StoreError(DigibudgetError):
+    """The database cannot be opened, migrated or written."""
+
+    exit_code = 4
+    http_status = 503
+
+
+class FetchError(DigibudgetError):
+    """A download failed after its retries, or its content is not what was expected."""
+
+    exit_code = 5
+    http_status = 502
+
+
+class RuleError(DigibudgetError):
+    """A classification rule or override file is invalid."""
+
+    exit_code = 6
+    http_status = 500
+
+
+class DocumentError(DigibudgetError):
+    """A parliamentary document cannot be parsed."""
+
+    exit_code = 7
+    http_status = 422
+
+
+class NotFoundError(DigibudgetError):
+    """A requested object (line, question, source) does not exist."""
+
+    exit_code = 8
+    http_status = 404
+
+
+class UsageError(DigibudgetError):
+    """A parameter given by a user is invalid."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class SettingsError(UsageError):
+    """A setting has an invalid value."""

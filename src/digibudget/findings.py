@@ -1,0 +1,132 @@
+"""Typed data-quality findings: a catalogue of stable codes, each with a title, a severity and a message template.
+
+A finding is never an exception: it is recorded, stored and shown to users. Code that notices a problem creates
+``Finding(code, location, **figures)``; the catalogue turns it into a message. Unknown codes are a programming error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class FindingType:
+    code: str
+    title: str
+    severity: str  # "info" | "warning" | "error"
+    template: str
+
+
+CATALOGUE: dict[str, FindingType] = {}
+
+
+def register(code: str, title: str, severity: str, template: str) -> FindingType:
+    if severity not in {"info", "warning", "error"}:
+        raise ValueError(f"bad severity {severity!r}")
+    if code in CATALOGUE:
+        raise ValueError(f"finding code {code!r} registered twice")
+    ft = FindingType(code, title, severity, template)
+    CATALOGUE[code] = ft
+    return ft
+
+
+# --- budget tables -------------------------------------------------------------------------------------------
+register("header-row-in-data", "Kopregel in de data", "info",
+         "a repeated header row was skipped")
+register("empty-row", "Lege regel", "info", "{count} empty rows were skipped")
+register("unknown-instrument", "Onbekend financieel instrument", "warning",
+         "instrument '{raw}' matches none of the published instrument types; kept as written")
+register("instrument-normalised", "Instrumentnaam genormaliseerd", "info",
+         "instrument '{raw}' read as '{normalised}'")
+register("vuo-normalised", "V/U/O-code genormaliseerd", "info", "V/U/O code '{raw}' read as '{normalised}'")
+register("unknown-hoofdstuk", "Onbekend begrotingshoofdstuk", "warning",
+         "hoofdstuk '{raw}' is not a known chapter code")
+register("duplicate-line", "Dubbele regel", "warning",
+         "line {key} appears {count} times in this source for the same year and moment")
+register("total-mismatch", "Totaal klopt niet", "warning",
+         "{what}: detail rows add up to {detail_sum}, the total row says {total} (difference {difference})")
+register("stand-mismatch", "Stand klopt niet met mutaties", "warning",
+         "{what}: {previous} + {mutations} = {expected}, but the table says {stand}")
+register("source-mismatch", "Bronnen spreken elkaar tegen", "warning",
+         "{what}: {source_a} says {value_a}, {source_b} says {value_b} (difference {difference})")
+register("source-agreement", "Bronnen komen overeen", "info",
+         "{what}: {count} figures agree between {source_a} and {source_b}")
+register("unit-mismatch", "Eenheid wijkt af", "warning",
+         "{what}: unit '{unit}' differs from the expected '{expected}'")
+register("float-artefact", "Afrondingsartefact", "info",
+         "amount '{raw}' is a floating-point artefact; stored as {value}")
+register("amount-missing", "Bedrag ontbreekt", "info",
+         "{count} amount cells are empty (not yet known); no value was stored for them")
+register("percentage-out-of-range", "Percentage buiten bereik", "warning",
+         "percentage juridisch verplicht {value} is outside 0-100")
+register("truncated-table", "Tabel onvolledig", "warning",
+         "{what}: the source table is incomplete ({reason}); totals over its rows are partial")
+register("total-flag-inferred", "Totaalindicatie afgeleid", "info",
+         "the total flag of a {vuo} row is empty; read as '{flag}' from the level of the row")
+register("unreadable-amount", "Onleesbaar bedrag", "error",
+         "amount cell {raw!r} cannot be read (expected {expected}); no value was stored for it")
+register("row-skipped", "Regel niet geladen", "warning", "{reason}; the row was not loaded")
+register("pro-memorie", "Pro memorie", "info",
+         "amount '{raw}' (pro memorie: not yet quantified); no value was stored")
+register("filled-from-row-above", "Lege cel aangevuld", "info",
+         "an empty cell was read as '{value}', the value of the row above")
+register("ambiguous-fase", "Begrotingsfase onzeker", "info", "fase '{raw}' read as '{normalised}' {reason}")
+
+# --- parliamentary documents ---------------------------------------------------------------------------------
+register("document-table-total-agrees", "Tabeltotaal klopt", "info",
+         "{what}: the rows add up to {detail_sum}, as the total row says ({unit})")
+register("document-table-total-mismatch", "Tabeltotaal klopt niet", "warning",
+         "{what}: the rows add up to {detail_sum}, the total row says {total} ({unit}; difference {difference})")
+register("document-stated-total-agrees", "Genoemd bedrag klopt met tabel", "info",
+         "{what}: the text names {stated_raw} ({stated} euro), the table gives {computed} euro")
+register("document-stated-total-mismatch", "Genoemd bedrag wijkt af van tabel", "warning",
+         "{what}: the text names {stated_raw} ({stated} euro), but the table adds up to {computed} euro "
+         "(difference {difference} euro)")
+register("document-unanswered-question", "Vraag zonder antwoord", "warning",
+         "question {number} has no answer in the document")
+register("document-unknown-cross-reference", "Verwijzing naar onbekende vraag", "warning",
+         "{where} refers to question {target}, which is not in the document")
+register("document-missing-footnote", "Voetnoot ontbreekt", "info",
+         "footnote {n} is referenced but its text was not found")
+register("document-no-questions", "Geen vragen gevonden", "warning",
+         "no question headings ('Vraag 1', '1.') were found; the whole text was kept as front matter")
+
+@dataclass
+class Finding:
+    code: str
+    location: Location = field(default_factory=Location)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, code: str, location: Location | None = None, **figures: Any) -> None:
+        if code not in CATALOGUE:
+            raise KeyError(f"unknown finding code {code!r}")
+        self.code = code
+        self.location = location or Location()
+        self.figures = figures
+
+    @property
+    def type(self) -> FindingType:
+        return CATALOGUE[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.type.severity
+
+    @property
+    def message(self) -> str:
+        try:
+            return self.type.template.format(**{k: _fmt(v) for k, v in self.figures.items()})
+        except (KeyError, IndexError):
+            return f"{self.type.title}: {self.figures}"
+
+
+def _fmt(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        text = format(value.normalize(), "f")
+        return text
+    return value

@@ -1,0 +1,216 @@
+"""Load source files into the store: atomically, idempotently, with provenance and findings.
+
+All files of one call are read and validated first; then everything is written in one transaction, followed by
+the reconciliation checks. Any error leaves the database exactly as it was. A file whose bytes (sha256) are
+already loaded adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import reconcile
+from .errors import Location, SourceError
+from .findings import Finding
+from .sources import read as read_source
+from .sources.model import ReadResult
+from .sources.normalise import line_key
+from .store import transaction
+
+
+@dataclass
+class FileReport:
+    path: str
+    sha256: str
+    kind: str | None = None
+    status: str = "loaded"  # loaded | unchanged
+    rows_read: int = 0
+    lines: int = 0
+    amounts: int = 0
+    commitments: int = 0
+    findings: int = 0
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    reconciliation: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def loaded(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "loaded"]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, folders expanded to the CSV files below them (sorted, so loads are reproducible)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(q for q in p.rglob("*.csv") if q.is_file()))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise SourceError("no such file or folder", location=Location(str(p)))
+    return out
+
+
+def _provenance(path: Path) -> dict[str, object]:
+    side = path.with_name(path.name + ".provenance.json")
+    if side.is_file():
+        try:
+            data = json.loads(side.read_text(encoding="utf-8"))
+            return data if isinstance(data, dict) else {}
+        except ValueError:
+            return {}
+    return {}
+
+
+def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
+           progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    files = expand(paths)
+    report = IngestReport()
+    known = {r[0] for r in con.execute("SELECT sha256 FROM source").fetchall()}
+    pending: list[tuple[Path, str, ReadResult]] = []
+    seen: set[str] = set()
+    for i, path in enumerate(files):
+        if progress:
+            progress(f"lezen {path.name}", i, len(files))
+        digest = sha256_of(path)
+        if digest in known or digest in seen:
+            report.files.append(FileReport(str(path), digest, status="unchanged"))
+            continue
+        seen.add(digest)
+        result = read_source(path)
+        pending.append((path, digest, result))
+        report.files.append(FileReport(
+            str(path), digest, result.kind, "loaded", result.rows_read, len(result.lines),
+            sum(len(line.amounts) for line in result.lines), len(result.commitments), len(result.findings)))
+    if not pending:
+        return report
+    if progress:
+        progress("schrijven", len(files), len(files))
+    with transaction(con):
+        new_ids = [_write(con, path, digest, result) for path, digest, result in pending]
+        report.reconciliation = reconcile.run(con, new_ids)
+    return report
+
+
+def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: ReadResult) -> int:
+    row = con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM source").fetchone()
+    source_id = int(row[0]) if row else 1
+    row = con.execute("SELECT coalesce(max(line_id), 0) FROM budget_line").fetchone()
+    next_line = int(row[0]) + 1 if row else 1
+    prov = _provenance(path)
+    n_amounts = sum(len(line.amounts) for line in result.lines)
+    con.execute(
+        "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)",
+        [source_id, digest, result.kind, path.name, str(path), path.stat().st_size,
+         prov.get("url") or result.url, result.title, result.licence, result.rows_read, len(result.lines),
+         n_amounts])
+    with tempfile.TemporaryDirectory(prefix="digibudget-") as tmp:
+        lines_csv = Path(tmp) / "lines.csv"
+        amounts_csv = Path(tmp) / "amounts.csv"
+        with lines_csv.open("w", newline="", encoding="utf-8") as lf, \
+                amounts_csv.open("w", newline="", encoding="utf-8") as af:
+            lw, aw = csv.writer(lf), csv.writer(af)
+            for offset, line in enumerate(result.lines):
+                line_id = next_line + offset
+                key = line_key(line.hoofdstuk, line.artikel, line.artikelonderdeel, line.instrument, line.regeling,
+                               line.detail, line.vuo) + ("|T" if line.is_total else "")
+                lw.writerow([line_id, source_id, line.source_row, line.source_ref, line.begrotingsjaar,
+                             line.document_fase, line.hoofdstuk, line.hoofdstuk_naam, line.artikel, line.artikel_naam,
+                             line.artikel_type, line.artikelonderdeel, line.artikelonderdeel_naam, line.instrument,
+                             line.instrument_raw, line.regeling, line.detail, line.niveau, line.vuo,
+                             "true" if line.is_total else "false", key])
+                for a in line.amounts:
+                    aw.writerow([line_id, a.moment_jaar, a.fase, a.measure, a.mutatie_soort, a.jaar,
+                                 format(a.value, "f"), a.unit, a.source_column, a.source_row or line.source_row])
+        con.execute(f"""
+            INSERT INTO budget_line (line_id, source_id, source_row, source_ref, begrotingsjaar, document_fase,
+                hoofdstuk, hoofdstuk_naam, artikel, artikel_naam, artikel_type, artikelonderdeel,
+                artikelonderdeel_naam, instrument, instrument_raw, regeling, detail, niveau, vuo, is_total, line_key)
+            SELECT * FROM read_csv('{_sql_path(lines_csv)}', header=false, quote='"', escape='"',
+                all_varchar=true, null_padding=false)
+        """)  # noqa: S608 - the path is our own temporary file
+        con.execute(f"""
+            INSERT INTO amount (line_id, moment_jaar, fase, measure, mutatie_soort, jaar, value, unit,
+                source_column, source_row)
+            SELECT * FROM read_csv('{_sql_path(amounts_csv)}', header=false, quote='"', escape='"',
+                all_varchar=true)
+        """)  # noqa: S608
+    _mark_duplicates(con, source_id)
+    store_findings(con, source_id, str(path), result.findings)
+    return source_id
+
+
+def _sql_path(p: Path) -> str:
+    return str(p).replace("'", "''")
+
+
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
+    """A line repeated with the same key and the same amounts in one source is a copy: count it once."""
+    con.execute("""
+        WITH sig AS (
+            SELECT l.line_id, l.begrotingsjaar, l.line_key,
+                   string_agg(a.moment_jaar || a.fase || a.measure || coalesce(a.mutatie_soort, '') || a.jaar
+                              || '=' || a.value::VARCHAR, ';' ORDER BY a.moment_jaar, a.fase, a.measure,
+                              a.mutatie_soort, a.jaar) AS amounts
+            FROM budget_line l LEFT JOIN amount a USING (line_id)
+            WHERE l.source_id = ?
+            GROUP BY l.line_id, l.begrotingsjaar, l.line_key
+        ), firsts AS (
+            SELECT line_id, min(line_id) OVER (PARTITION BY begrotingsjaar, line_key, amounts) AS first_id
+            FROM sig
+        )
+        UPDATE budget_line SET duplicate_of = firsts.first_id
+        FROM firsts WHERE budget_line.line_id = firsts.line_id AND firsts.first_id <> firsts.line_id
+    """, [source_id])
+    rows = con.execute("""
+        SELECT d.line_key, count(*) + 1, min(f.source_row), min(d.source_row)
+        FROM budget_line d JOIN budget_line f ON f.line_id = d.duplicate_of
+        WHERE d.source_id = ? GROUP BY d.line_key ORDER BY 3
+    """, [source_id]).fetchall()
+    path = con.execute("SELECT path FROM source WHERE source_id = ?", [source_id]).fetchone()
+    findings = [Finding("duplicate-line", Location(path[0] if path else None, int(r[3])), key=r[0], count=int(r[1]),
+                        first_row=int(r[2])) for r in rows]
+    store_findings(con, source_id, path[0] if path else None, findings)
+
+
+def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
+                   findings: Sequence[Finding]) -> None:
+    """Store findings; identical messages of one source become one finding with a count and their rows."""
+    if not findings:
+        return
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.code, f.message), []).append(f)
+    row = con.execute("SELECT coalesce(max(finding_id), 0) FROM finding").fetchone()
+    start = int(row[0]) + 1 if row else 1
+    records = []
+    for i, ((code, message), group) in enumerate(groups.items()):
+        first = group[0]
+        figures = dict(first.figures)
+        if len(group) > 1:
+            figures["occurrences"] = len(group)
+            figures["rows"] = sorted({g.location.row for g in group if g.location.row is not None})[:50]
+            message = f"{message} ({len(group)}x)"
+        records.append([start + i, source_id, code, first.severity, message, first.location.path or path,
+                        first.location.row, first.location.column,
+                        json.dumps(figures, default=str, ensure_ascii=False)])
+    con.executemany("INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)

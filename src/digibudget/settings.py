@@ -1,0 +1,87 @@
+"""Settings declared once, as data.
+
+Each setting has a name, a type, a default and a help text. The same declarations drive validation, the CLI
+`settings` command and the documentation (a test checks docs/settings.md lists every one).
+Precedence: environment variable (DIGIBUDGET_<NAME>) > settings file (digibudget.toml, [digibudget] table) > default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env_var(self) -> str:
+        return "DIGIBUDGET_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", str, "digibudget.duckdb", "Path of the DuckDB database file."),
+    Setting("data_dir", str, "", "Folder of bundled source data; empty means the data shipped in the repository."),
+    Setting("fetch_base_url", str, "https://www.rijksfinancien.nl/sites/default/files/bestanden/open_data/",
+            "Base URL of the rijksfinancien.nl open-data bulk files."),
+    Setting("tk_odata_url", str, "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
+            "Base URL of the Tweede Kamer open-data OData API."),
+    Setting("download_dir", str, "var/downloads", "Folder where fetched files are stored."),
+    Setting("http_timeout", float, 30.0, "Timeout in seconds for one HTTP request."),
+    Setting("http_retries", int, 4, "How many times a failed download is retried."),
+    Setting("host", str, "127.0.0.1", "Address the web server binds to."),
+    Setting("port", int, 8000, "Port the web server listens on."),
+    Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),
+    Setting("overrides_file", str, "", "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+SETTINGS_FILE = "digibudget.toml"
+
+
+def _coerce(setting: Setting, raw: Any, origin: str) -> Any:
+    try:
+        if setting.type is bool and isinstance(raw, str):
+            return raw.strip().lower() in {"1", "true", "yes", "ja"}
+        return setting.type(raw)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(
+            f"setting '{setting.name}' from {origin} has value {raw!r}", expected=setting.type.__name__
+        ) from exc
+
+
+def load_settings(file: Path | None = None, env: dict[str, str] | None = None,
+                  overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Resolve every setting: explicit overrides > environment > settings file > default."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    path = file if file is not None else Path(SETTINGS_FILE)
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8")).get("digibudget", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+        for key, raw in data.items():
+            if key not in _BY_NAME:
+                raise SettingsError(f"settings file {path} names unknown setting '{key}'",
+                                    expected=", ".join(_BY_NAME))
+            values[key] = _coerce(_BY_NAME[key], raw, str(path))
+    for s in SETTINGS:
+        if s.env_var in env:
+            values[s.name] = _coerce(s, env[s.env_var], s.env_var)
+    for key, raw in (overrides or {}).items():
+        if raw is None:
+            continue
+        if key not in _BY_NAME:
+            raise SettingsError(f"unknown setting '{key}'")
+        values[key] = _coerce(_BY_NAME[key], raw, "command line")
+    return values

@@ -1,0 +1,101 @@
+"""Reader for the current rijksfinancien.nl bulk layout: Budgettaire_Tabellen_{jaar}_{fase}_{incl|excl}.csv.
+
+';'-separated, UTF-8 with BOM, amounts x 1,000 with a decimal comma. One row per line (IBOSnummer
+jaar.hoofdstuk.artikel.onderdeel.instrument.detail) with the stand of each budget moment of that year.
+Written from the published description (no real file was available offline); see data/README.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Location, ValueFormatError
+from ..findings import Finding
+from . import textfile
+from .model import AmountRecord, LineRecord, ReadResult
+from .normalise import (
+    amount_or_finding,
+    normalise_hoofdstuk,
+    normalise_instrument,
+    normalise_vuo,
+    parse_year,
+)
+
+KIND = "bulk"
+_FASES = {"OWB": "OWB", "VB": "VB", "O1": "O1", "I1": "O1", "SBS": "SBS", "I2": "SBS", "O2": "O2", "JV": "JV",
+          "SW": "SW"}
+# amount column -> (fase, measure); StandSBSupp is the older name of StandSBS
+_AMOUNTS = (("StandOWB", "OWB", "stand"), ("StandVB", "VB", "stand"), ("StandO1", "O1", "stand"),
+            ("StandSBS", "SBS", "stand"), ("StandSBSupp", "SBS", "stand"), ("StandO2", "O2", "stand"),
+            ("Realisatie", "JV", "realisatie"), ("Verschil", "JV", "verschil"))
+REQUIRED = ("Begrotingsjaar", "Fase", "VUO", "Totaal", "Hoofdstuknummer", "Artikelnummer")
+
+
+def matches(header: list[str]) -> bool:
+    return "IBOSnummer" in header or ("StandOWB" in header and "Hoofdstuknummer" in header)
+
+
+def read(path: Path) -> ReadResult:
+    header, body, _ = textfile.rows(path)
+    f = textfile.find_column
+    col = {name: f(header, path, name) for name in REQUIRED}
+    opt = {name: f(header, path, name, required=False)
+           for name in ("IBOSnummer", "Hoofdstuknaam", "Artikelnaam", "Artikelonderdeelnummer", "Instrumentnummer",
+                        "Instrumentnaam", "Detailnummer", "Detailnaam")}
+    amount_cols = [(name, fase, measure, i) for name, fase, measure in _AMOUNTS
+                   if (i := next((j for j, h in enumerate(header) if h.lower() == name.lower()), None)) is not None]
+    if not amount_cols:
+        f(header, path, "StandOWB")  # raises SchemaError naming the missing column
+    result = ReadResult(kind=KIND, licence="CC-0 (rijksfinancien.nl open data)")
+    empty = 0
+    for lineno, cells in body:
+        result.rows_read += 1
+        if not any(c.strip() for c in cells):
+            result.findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
+            continue
+        if textfile.is_header_row(cells, header):
+            result.findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
+            continue
+        if len(cells) < len(header):
+            raise ValueFormatError(f"the row has {len(cells)} cells, the header {len(header)}",
+                                   location=Location(str(path), lineno), expected="one cell per header column")
+
+        def get(i: int | None, cells: list[str] = cells) -> str:
+            return cells[i].strip() if i is not None else ""
+
+        def loc(name: str, lineno: int = lineno) -> Location:
+            return Location(str(path), lineno, name)
+
+        jaar = parse_year(get(col["Begrotingsjaar"]), location=loc("Begrotingsjaar"))
+        fase = _FASES.get(get(col["Fase"]).upper())
+        if fase is None:
+            raise ValueFormatError(f"unknown fase {get(col['Fase'])!r}", location=loc("Fase"),
+                                   expected="OWB, VB, O1, SBS, O2, JV or SW")
+        vuo = normalise_vuo(get(col["VUO"]), location=loc("VUO"), findings=result.findings)
+        totaal = get(col["Totaal"]).upper()[:1]
+        if totaal not in {"J", "N"}:
+            raise ValueFormatError(f"total flag {get(col['Totaal'])!r}", location=loc("Totaal"), expected="J or N")
+        hoofdstuk = normalise_hoofdstuk(get(col["Hoofdstuknummer"]), location=loc("Hoofdstuknummer"),
+                                        findings=result.findings)
+        instrument_raw = get(opt["Instrumentnaam"]) or None
+        instrument = normalise_instrument(instrument_raw, location=loc("Instrumentnaam"), findings=result.findings)
+        detail = get(opt["Detailnaam"]) or None
+        ond = get(opt["Artikelonderdeelnummer"]) or None
+        niveau = "regeling" if detail else "instrument" if instrument else "artikelonderdeel" if ond else "artikel"
+        line = LineRecord(
+            source_row=lineno, begrotingsjaar=jaar, document_fase=fase, hoofdstuk=hoofdstuk,
+            hoofdstuk_naam=get(opt["Hoofdstuknaam"]) or None, artikel=get(col["Artikelnummer"]) or None,
+            artikel_naam=get(opt["Artikelnaam"]) or None, artikelonderdeel=ond, instrument=instrument,
+            instrument_raw=instrument_raw, regeling=detail, niveau=niveau, vuo=vuo, is_total=totaal == "J",
+            source_ref=get(opt["IBOSnummer"]) or None,
+        )
+        for name, afase, measure, i in amount_cols:
+            value = amount_or_finding(cells[i], style="nl", location=loc(name), findings=result.findings)
+            if value is None:
+                empty += 1
+                continue
+            line.amounts.append(AmountRecord(jaar, afase, measure, jaar, value, "EUR1000", name))
+        result.lines.append(line)
+    if empty:
+        result.findings.append(Finding("amount-missing", Location(str(path)), count=empty))
+    return result

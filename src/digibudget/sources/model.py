@@ -1,0 +1,73 @@
+"""What every reader produces: canonical records with their provenance, plus findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..findings import Finding
+
+FASES = ("OWB", "VB", "O1", "SBS", "O2", "JV", "SW")
+UNITS = ("EUR1000", "EURMLN")
+
+
+@dataclass(frozen=True)
+class AmountRecord:
+    moment_jaar: int
+    fase: str
+    measure: str  # stand | mutatie | realisatie | verschil
+    jaar: int
+    value: Decimal
+    unit: str
+    source_column: str
+    mutatie_soort: str | None = None
+    source_row: int | None = None  # when the amount has its own row (long formats); else the line's row
+
+
+@dataclass
+class LineRecord:
+    source_row: int
+    begrotingsjaar: int
+    hoofdstuk: str
+    vuo: str
+    niveau: str
+    is_total: bool
+    document_fase: str | None = None
+    hoofdstuk_naam: str | None = None
+    artikel: str | None = None
+    artikel_naam: str | None = None
+    artikel_type: str | None = None
+    artikelonderdeel: str | None = None
+    artikelonderdeel_naam: str | None = None
+    instrument: str | None = None
+    instrument_raw: str | None = None
+    regeling: str | None = None
+    detail: str | None = None
+    source_ref: str | None = None
+    amounts: list[AmountRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CommitmentRecord:
+    source_row: int
+    begrotingsjaar: int
+    moment_jaar: int
+    fase: str
+    hoofdstuk: str
+    artikel: str
+    jaar: int
+    category: str
+    pct: Decimal
+    source_column: str
+
+
+@dataclass
+class ReadResult:
+    kind: str
+    lines: list[LineRecord] = field(default_factory=list)
+    commitments: list[CommitmentRecord] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rows_read: int = 0
+    url: str | None = None
+    title: str | None = None
+    licence: str | None = None

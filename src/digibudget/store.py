@@ -1,0 +1,182 @@
+"""The embedded DuckDB store: open, migrate, transactions.
+
+One database file holds everything. Schema changes are named, recorded migrations (table ``schema_migration``);
+opening a database applies the ones it has not seen, in order, each in its own transaction.
+Serving opens the file read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .errors import StoreError
+
+MONEY = "DECIMAL(38,10)"
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_core", f"""
+CREATE TABLE source (
+    source_id      INTEGER PRIMARY KEY,
+    sha256         VARCHAR NOT NULL UNIQUE,
+    kind           VARCHAR NOT NULL,
+    file_name      VARCHAR NOT NULL,
+    path           VARCHAR NOT NULL,
+    size_bytes     BIGINT NOT NULL,
+    url            VARCHAR,
+    title          VARCHAR,
+    licence        VARCHAR,
+    loaded_at      TIMESTAMP NOT NULL,
+    rows_read      INTEGER NOT NULL,
+    lines_loaded   INTEGER NOT NULL,
+    amounts_loaded INTEGER NOT NULL
+);
+-- one row per line of a published budget table (any level, totals included)
+CREATE TABLE budget_line (
+    line_id               BIGINT PRIMARY KEY,
+    source_id             INTEGER NOT NULL,
+    source_row            INTEGER NOT NULL,
+    source_ref            VARCHAR,
+    begrotingsjaar        SMALLINT NOT NULL,
+    document_fase         VARCHAR,
+    hoofdstuk             VARCHAR NOT NULL,
+    hoofdstuk_naam        VARCHAR,
+    artikel               VARCHAR,
+    artikel_naam          VARCHAR,
+    artikel_type          VARCHAR,
+    artikelonderdeel      VARCHAR,
+    artikelonderdeel_naam VARCHAR,
+    instrument            VARCHAR,
+    instrument_raw        VARCHAR,
+    regeling              VARCHAR,
+    detail                VARCHAR,
+    niveau                VARCHAR NOT NULL,
+    vuo                   VARCHAR NOT NULL CHECK (vuo IN ('V', 'U', 'O')),
+    is_total              BOOLEAN NOT NULL,
+    line_key              VARCHAR NOT NULL,
+    duplicate_of          BIGINT
+);
+-- one figure of a line: the stand or mutation at a budget moment (moment_jaar, fase) for the year `jaar`
+CREATE TABLE amount (
+    line_id       BIGINT NOT NULL,
+    moment_jaar   SMALLINT NOT NULL,
+    fase          VARCHAR NOT NULL CHECK (fase IN ('OWB', 'VB', 'O1', 'SBS', 'O2', 'JV', 'SW')),
+    measure       VARCHAR NOT NULL CHECK (measure IN ('stand', 'mutatie', 'realisatie', 'verschil')),
+    mutatie_soort VARCHAR,
+    jaar          SMALLINT NOT NULL,
+    value         {MONEY} NOT NULL,
+    unit          VARCHAR NOT NULL CHECK (unit IN ('EUR1000', 'EURMLN')),
+    source_column VARCHAR NOT NULL,
+    source_row    INTEGER NOT NULL
+);
+-- the share of an article's expenditure that is committed, per moment, as a source states it
+CREATE TABLE legal_commitment (
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL,
+    begrotingsjaar SMALLINT NOT NULL,
+    moment_jaar   SMALLINT NOT NULL,
+    fase          VARCHAR NOT NULL,
+    hoofdstuk     VARCHAR NOT NULL,
+    artikel       VARCHAR NOT NULL,
+    jaar          SMALLINT NOT NULL,
+    category      VARCHAR NOT NULL CHECK (category IN ('juridisch_verplicht', 'complementair_noodzakelijk',
+                      'bestuurlijk_gebonden', 'beleidsmatig_gereserveerd', 'nog_niet_ingevuld')),
+    pct           DECIMAL(7,3) NOT NULL,
+    source_column VARCHAR NOT NULL
+);
+CREATE TABLE finding (
+    finding_id  BIGINT PRIMARY KEY,
+    source_id   INTEGER,
+    code        VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL,
+    path        VARCHAR,
+    row_number  INTEGER,
+    column_name VARCHAR,
+    figures     JSON
+);
+CREATE VIEW amount_k AS
+SELECT a.*, CASE a.unit WHEN 'EURMLN' THEN a.value * 1000 ELSE a.value END AS value_k
+FROM amount a;
+"""),
+)
+
+
+def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, unless read-only, migrate) the database at ``path``; ':memory:' gives an in-memory one."""
+    target = str(path)
+    try:
+        if target != ":memory:":
+            p = Path(target)
+            if read_only and not p.exists():
+                raise StoreError(f"database {target} does not exist; run 'digibudget ingest' first")
+            if not read_only:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open database {target}: {exc}") from exc
+    if not read_only:
+        migrate(con)
+    else:
+        pending = pending_migrations(con)
+        if pending:
+            con.close()
+            raise StoreError(f"database {target} needs migrations {', '.join(pending)}; open it for writing once")
+    return con
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    return [r[0] for r in con.execute("SELECT name FROM schema_migration ORDER BY name").fetchall()]
+
+
+def pending_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    done = set(applied_migrations(con))
+    return [m.name for m in MIGRATIONS if m.name not in done]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every pending migration; return the names applied."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migration (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+    applied: list[str] = []
+    for m in MIGRATIONS:
+        if m.name in applied_migrations(con):
+            continue
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(m.sql)
+            con.execute("INSERT INTO schema_migration VALUES (?, now())", [m.name])
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise StoreError(f"migration {m.name} failed: {exc}") from exc
+        applied.append(m.name)
+    return applied
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: commit when the block ends normally, roll back on any exception."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    else:
+        con.execute("COMMIT")
