@@ -154,6 +154,11 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
             SELECT * FROM read_csv('{_sql_path(amounts_csv)}', header=false, quote='"', escape='"',
                 all_varchar=true)
         """)  # noqa: S608
+    if result.commitments:
+        con.executemany(
+            "INSERT INTO legal_commitment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[source_id, c.source_row, c.begrotingsjaar, c.moment_jaar, c.fase, c.hoofdstuk, c.artikel, c.jaar,
+              c.category, c.pct, c.source_column] for c in result.commitments])
     _mark_duplicates(con, source_id)
     store_findings(con, source_id, str(path), result.findings)
     return source_id

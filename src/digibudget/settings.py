@@ -41,7 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "Address the web server binds to."),
     Setting("port", int, 8000, "Port the web server listens on."),
     Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),
-    Setting("overrides_file", str, "", "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),
+    Setting("overrides_file", str, "",
+            "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

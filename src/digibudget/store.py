@@ -26,7 +26,7 @@ class Migration:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration("0001_core", f"""
+    Migration("0001_core", """
 CREATE TABLE source (
     source_id      INTEGER PRIMARY KEY,
     sha256         VARCHAR NOT NULL UNIQUE,
@@ -75,7 +75,7 @@ CREATE TABLE amount (
     measure       VARCHAR NOT NULL CHECK (measure IN ('stand', 'mutatie', 'realisatie', 'verschil')),
     mutatie_soort VARCHAR,
     jaar          SMALLINT NOT NULL,
-    value         {MONEY} NOT NULL,
+    value         DECIMAL(38,10) NOT NULL,
     unit          VARCHAR NOT NULL CHECK (unit IN ('EUR1000', 'EURMLN')),
     source_column VARCHAR NOT NULL,
     source_row    INTEGER NOT NULL

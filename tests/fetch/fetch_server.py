@@ -61,8 +61,7 @@ class Handler(BaseHTTPRequestHandler):
 
     @property
     def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
@@ -199,8 +198,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
 
     def url(self, path: str) -> str:
         return self.base_url + path.lstrip("/")

@@ -134,6 +134,28 @@ def test_206_with_a_content_range_for_the_wrong_offset_is_not_appended(server: L
     assert "range" not in server.requests_for(PATH)[1].headers  # the bad part was discarded
 
 
+def test_complete_part_answered_with_416_restarts_from_zero(server: LocalServer, tmp_path: Path,
+                                                            no_sleep: SleepRecorder) -> None:
+    server.add(PATH, default=serve(DATA))
+    part_path(tmp_path / NAME).write_bytes(DATA)  # complete, but the rename never happened
+    result = download(server.url(PATH), tmp_path, timeout=5, retries=1, sleep=no_sleep)
+
+    assert result.path.read_bytes() == DATA
+    assert result.attempts == 2
+    assert [r.headers.get("range") for r in server.requests_for(PATH)] == [f"bytes={len(DATA)}-", None]
+
+
+def test_file_changed_on_server_between_attempts_is_not_spliced(server: LocalServer, tmp_path: Path,
+                                                                no_sleep: SleepRecorder) -> None:
+    newer = DATA.replace(b"536087", b"536088")
+    server.add(PATH, truncated(DATA), serve(newer, etag='"v2"'))  # first attempt saw ETag "v1"
+    result = download(server.url(PATH), tmp_path, timeout=5, retries=1, sleep=no_sleep)
+
+    assert server.requests_for(PATH)[1].headers["if-range"] == '"v1"'
+    assert result.path.read_bytes() == newer  # If-Range made the server send the whole new version
+    assert (result.resumed, result.etag) == (False, '"v2"')
+
+
 def test_503_then_success_is_retried_with_backoff(server: LocalServer, tmp_path: Path,
                                                   no_sleep: SleepRecorder) -> None:
     server.add(PATH, status(503), status(502), serve(DATA))
@@ -209,7 +231,7 @@ def test_matching_expected_checksum_is_accepted(server: LocalServer, tmp_path: P
 
 
 def test_timeout_is_retried(server: LocalServer, tmp_path: Path, no_sleep: SleepRecorder) -> None:
-    server.add(PATH, slow(0.5, serve(DATA)), default=serve(DATA))
+    server.add(PATH, slow(0.3, serve(DATA)), default=serve(DATA))
     result = download(server.url(PATH), tmp_path, timeout=0.1, retries=1, sleep=no_sleep)
 
     assert result.attempts == 2 and result.path.read_bytes() == DATA

@@ -10,7 +10,7 @@ import pytest
 from fetch_server import FIXTURES, LocalServer, SleepRecorder, serve, status
 
 from digibudget.errors import UsageError
-from digibudget.fetch.http import DownloadError
+from digibudget.fetch.http import DownloadError, ProgressCallback
 from digibudget.fetch.rijksfinancien import (
     DEFAULT_BASE_URL,
     bulk_file_name,
@@ -20,9 +20,11 @@ from digibudget.fetch.rijksfinancien import (
 
 NAME = "Budgettaire_Tabellen_2024_O1_incl.csv"
 DATA = (FIXTURES / NAME).read_bytes()
-COLUMNS = ("IBOSnummer;Begrotingsjaar;Fase;VUO;Totaal;Hoofdstuknummer;Hoofdstuknaam;Artikelnummer;Artikelnaam;"
-           "Artikelonderdeelnummer;Instrumentnummer;Instrumentnaam;Detailnummer;Detailnaam;StandOWB;StandO1;"
-           "StandVB;StandSBS;StandO2;Realisatie;Verschil").split(";")
+COLUMNS = [
+    "IBOSnummer", "Begrotingsjaar", "Fase", "VUO", "Totaal", "Hoofdstuknummer", "Hoofdstuknaam", "Artikelnummer",
+    "Artikelnaam", "Artikelonderdeelnummer", "Instrumentnummer", "Instrumentnaam", "Detailnummer", "Detailnaam",
+    "StandOWB", "StandO1", "StandVB", "StandSBS", "StandO2", "Realisatie", "Verschil",
+]
 
 
 def test_file_names_and_urls_follow_the_published_pattern() -> None:
@@ -92,7 +94,7 @@ def test_progress_factory_gets_one_callback_per_file(server: LocalServer, tmp_pa
     server.add("/open_data/" + NAME, serve(DATA))
     seen: dict[str, list[int]] = {}
 
-    def factory(name: str):  # type: ignore[no-untyped-def]
+    def factory(name: str) -> ProgressCallback:
         seen[name] = []
         return lambda done, total: seen[name].append(done)
 

@@ -34,12 +34,19 @@ RetriesOption = Annotated[int | None, typer.Option("--retries", help="Aantal nie
 
 
 class _ProgressBars:
-    """One Rich progress bar per file, fed by `download`'s progress callback."""
+    """One Rich progress bar per file, fed by `download`'s progress callback.
+
+    The display starts with the first file, so an error raised before any download prints nothing but the error.
+    """
 
     def __init__(self, progress: Progress):
         self._progress = progress
+        self.started = False
 
     def __call__(self, name: str) -> ProgressCallback:
+        if not self.started:
+            self._progress.start()
+            self.started = True
         task: TaskID = self._progress.add_task(escape(name), total=None)
 
         def update(done: int, total: int | None) -> None:
@@ -52,8 +59,12 @@ class _ProgressBars:
 def _progress_bars() -> Iterator[_ProgressBars]:
     progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                         console=Console(stderr=True))
-    with progress:
-        yield _ProgressBars(progress)
+    bars = _ProgressBars(progress)
+    try:
+        yield bars
+    finally:
+        if bars.started:
+            progress.stop()
 
 
 def _fail(err: DigibudgetError) -> NoReturn:

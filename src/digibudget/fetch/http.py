@@ -201,7 +201,10 @@ def download(
     expected = _normalise_sha256(expected_sha256)
     name = filename if filename is not None else filename_from_url(url)
     _check_filename(name, url)
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"cannot create download folder {dest_dir}: {exc}", url=url) from exc
     target = dest_dir / name
 
     cached = _cached_result(target, url, expected)
@@ -267,6 +270,8 @@ def _attempt(http: httpx.Client, url: str, part: Path, timeout: float,
         raise _Retryable(f"connection error: {exc or type(exc).__name__}") from exc
     except httpx.RequestError as exc:  # too many redirects, undecodable response
         raise _Fatal(f"{type(exc).__name__}: {exc}") from exc
+    except OSError as exc:  # the local disk, not the network
+        raise _Fatal(f"cannot write {part}: {exc}") from exc
 
 
 def _receive(response: httpx.Response, part: Path, offset: int, validator: str | None,

@@ -187,9 +187,33 @@ def read(path: Path) -> ReadResult:
                 result.commitments.append(CommitmentRecord(
                     lineno, jaar, jaar, fase, hoofdstuk, artikel, jaar, "juridisch_verplicht", pct,
                     header[col["pct"] or 0]))
+    _infer_subtotals(result, path)
     if empty_rows:
         result.findings.append(Finding("empty-row", Location(str(path)), count=empty_rows))
     if empty_amounts:
         result.findings.append(Finding("amount-missing", Location(str(path)), count=empty_amounts))
     return result
 
+
+
+def _infer_subtotals(result: ReadResult, path: Path) -> None:
+    """A row flagged N at instrument (or regeling) level, with rows below it that split it further, is a
+    subtotal in fact: counting it with its split would count the money twice. Mark it as a total, with a finding."""
+    deeper: set[tuple[object, ...]] = set()
+    for line in result.lines:
+        if line.is_total:
+            continue
+        base = (line.begrotingsjaar, line.hoofdstuk, line.artikel, line.vuo, line.artikelonderdeel, line.instrument)
+        if line.niveau in {"regeling", "detail"}:
+            deeper.add(base)
+        if line.niveau == "detail":
+            deeper.add((*base, line.regeling))
+    for line in result.lines:
+        if line.is_total:
+            continue
+        base = (line.begrotingsjaar, line.hoofdstuk, line.artikel, line.vuo, line.artikelonderdeel, line.instrument)
+        if (line.niveau == "instrument" and base in deeper) or (
+                line.niveau == "regeling" and (*base, line.regeling) in deeper):
+            line.is_total = True
+            result.findings.append(Finding("total-flag-inferred", Location(str(path), line.source_row, "Totaal"),
+                                           vuo=line.vuo, flag="J (rows below split it further)"))

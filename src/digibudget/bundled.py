@@ -1,0 +1,19 @@
+"""Where the public data bundled with digibudget lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import SourceError
+from .settings import load_settings
+
+
+def bundled_data_dir() -> Path:
+    """The folder of bundled budget tables: setting 'data_dir', else the repository's data/ folder."""
+    configured = str(load_settings()["data_dir"])
+    candidates = [Path(configured)] if configured else []
+    candidates.append(Path(__file__).resolve().parents[2] / "data")
+    for c in candidates:
+        if c.is_dir():
+            return c
+    raise SourceError("the bundled data folder is missing", expected=" or ".join(str(c) for c in candidates))

@@ -1,0 +1,188 @@
+"""The command line: each command opens the store, calls one library function and renders the result.
+
+Errors of the library (DigibudgetError) are translated here, and only here, into a short Dutch message and an
+exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from . import __version__, ingest, output, queries, store
+from .bundled import bundled_data_dir
+from .errors import DigibudgetError
+from .settings import SETTINGS, load_settings
+
+app = typer.Typer(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
+                  no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
+
+
+def edge(fn: F) -> F:
+    """Translate library errors into a message on stderr and the error's exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DigibudgetError as exc:
+            err.print(f"[bold red]Fout:[/] {exc.describe()}", highlight=False, markup=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _db(db: str | None) -> str:
+    return db or str(load_settings()["database"])
+
+
+@app.command("ingest")
+@edge
+def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders to load.")],
+               db: DbOption = None) -> None:
+    """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
+    con = store.connect(_db(db))
+    try:
+        report = _ingest_with_progress(con, paths)
+    finally:
+        con.close()
+    _print_ingest(report)
+
+
+def _ingest_with_progress(con: Any, paths: list[Path]) -> ingest.IngestReport:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("lezen", total=1)
+
+        def tick(what: str, done: int, total: int) -> None:
+            progress.update(task, description=what, completed=done, total=max(total, 1))
+
+        return ingest.ingest(con, paths, progress=tick)
+
+
+def _print_ingest(report: ingest.IngestReport) -> None:
+    rows = [(Path(f.path).name, f.kind or "", "geladen" if f.status == "loaded" else "al geladen", f.rows_read,
+             f.lines, f.amounts, f.commitments, f.findings) for f in report.files]
+    output.render(queries.Result(["bestand", "soort", "status", "rijen", "regels", "bedragen", "% verplicht",
+                                  "bevindingen"], rows, "Inlezen"), "table")
+    if report.reconciliation:
+        r = report.reconciliation
+        err.print(f"Aansluiting: {r['totals_checked']} totalen getoetst, {r['totals_mismatch']} wijken af; "
+                  f"{r['stands_checked']} standen getoetst, {r['stands_mismatch']} wijken af; "
+                  f"{r['cross_checked']} bedragen tussen bronnen vergeleken, {r['cross_agree']} gelijk, "
+                  f"{r['cross_mismatch']} verschillend.", highlight=False)
+
+
+@app.command("sources")
+@edge
+def sources_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """List the loaded sources with their checksum and provenance."""
+    con = store.connect(_db(db), read_only=True)
+    output.render(queries.sources(con), fmt)
+
+
+@app.command("findings")
+@edge
+def findings_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                 code: Annotated[str | None, typer.Option(help="Only this finding code.")] = None,
+                 severity: Annotated[str | None, typer.Option(help="info, warning or error.")] = None,
+                 source: Annotated[int | None, typer.Option(help="Only this source id.")] = None,
+                 summary: Annotated[bool, typer.Option(help="Counts per code instead of the list.")] = False,
+                 limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None) -> None:
+    """List data-quality findings (typed, with file, row and column)."""
+    con = store.connect(_db(db), read_only=True)
+    result = queries.findings_summary(con) if summary else queries.findings(
+        con, code=code, severity=severity, source_id=source, limit=limit)
+    output.render(result, fmt)
+
+
+@app.command("lines")
+@edge
+def lines_cmd(db: DbOption = None, fmt: FormatOption = "table",
+              hoofdstuk: Annotated[str | None, typer.Option(help="Begrotingshoofdstuk, e.g. VII.")] = None,
+              artikel: Annotated[str | None, typer.Option(help="Artikelnummer, e.g. 6.")] = None,
+              jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None,
+              fase: Annotated[str | None, typer.Option(help="OWB, VB, O1, SBS, O2, JV or SW.")] = None,
+              vuo: Annotated[str | None, typer.Option(help="V, U or O.")] = None,
+              begrotingsjaar: Annotated[int | None, typer.Option(help="The budget year of the document.")] = None,
+              totals: Annotated[bool, typer.Option(help="Include total rows.")] = True,
+              limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None) -> None:
+    """Show budget lines with every amount, its moment and its source row (x EUR 1,000)."""
+    con = store.connect(_db(db), read_only=True)
+    output.render(queries.lines(con, hoofdstuk=hoofdstuk, artikel=artikel, jaar=jaar, fase=fase, vuo=vuo,
+                                begrotingsjaar=begrotingsjaar, include_totals=totals, limit=limit), fmt)
+
+
+@app.command("coverage")
+@edge
+def coverage_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """Which budget years, moments and chapters the database holds."""
+    con = store.connect(_db(db), read_only=True)
+    output.render(queries.coverage(con), fmt)
+
+
+@app.command("settings")
+@edge
+def settings_cmd(fmt: FormatOption = "table") -> None:
+    """Show every setting, its environment variable and its current value."""
+    values = load_settings()
+    rows = [(s.name, s.env_var, str(values[s.name]), s.help) for s in SETTINGS]
+    output.render(queries.Result(["setting", "omgevingsvariabele", "waarde", "uitleg"], rows, "Instellingen"), fmt)
+
+
+@app.command("demo")
+@edge
+def demo_cmd(db: DbOption = None) -> None:
+    """Build the database from the data bundled in the repository and print what it holds."""
+    con = store.connect(_db(db))
+    try:
+        report = _ingest_with_progress(con, [bundled_data_dir()])
+        _print_ingest(report)
+        output.render(queries.coverage(con), "table")
+        output.render(queries.findings_summary(con), "table")
+    finally:
+        con.close()
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
+def _mount() -> None:
+    try:
+        from .fetch.cli import fetch_app
+    except ImportError:  # pragma: no cover - the fetch package is part of the distribution
+        pass
+    else:
+        app.add_typer(fetch_app, name="fetch", help="Download published files (rijksfinancien.nl, Tweede Kamer).")
+    try:
+        from .parliament.cli import docs_app
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questions and answers.")
+
+
+_mount()
+
+
+def main() -> None:
+    app(prog_name="digibudget")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Render a query result as a Rich table, CSV or JSON: the same rows, three formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .errors import UsageError
+from .queries import Result
+
+FORMATS = ("table", "csv", "json")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def csv_safe(value: Any) -> Any:
+    """Escape text that a spreadsheet would run as a formula (numbers stay numbers)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(result: Result) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([csv_safe(_plain(v)) if v is not None else "" for v in row])
+    return buf.getvalue()
+
+
+def to_json(result: Result) -> str:
+    payload = {"titel": result.title, "eenheid": result.unit, "kolommen": result.columns,
+               "rijen": [dict(zip(result.columns, (_json_value(v) for v in row), strict=True))
+                         for row in result.rows]}
+    return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(_plain(v))  # exact: money travels as a string
+    return _plain(v)
+
+
+def render(result: Result, fmt: str, console: Console | None = None) -> None:
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", expected=", ".join(FORMATS))
+    console = console or Console()
+    if fmt == "csv":
+        console.file.write(to_csv(result))
+        return
+    if fmt == "json":
+        console.file.write(to_json(result) + "\n")
+        return
+    title = result.title + (f" ({result.unit})" if result.unit else "")
+    table = Table(title=title, show_lines=False)
+    for c in result.columns:
+        table.add_column(c, overflow="fold")
+    for row in result.rows:
+        table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+    console.print(table)

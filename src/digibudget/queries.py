@@ -1,0 +1,96 @@
+"""Read-only queries over the store, each returning (columns, rows) so one query serves table, CSV and JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from .errors import UsageError
+from .sources.model import FASES
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    title: str = ""
+    unit: str | None = None
+
+
+def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: str, unit: str | None = None) -> Result:
+    cur = con.execute(sql, params)
+    cols = [d[0] for d in cur.description] if cur.description else []
+    return Result(cols, cur.fetchall(), title, unit)
+
+
+def sources(con: duckdb.DuckDBPyConnection) -> Result:
+    return _result(con, """
+        SELECT source_id AS bron, kind AS soort, file_name AS bestand, rows_read AS rijen, lines_loaded AS regels,
+               amounts_loaded AS bedragen, left(sha256, 12) AS sha256, url, loaded_at AS geladen
+        FROM source ORDER BY source_id""", [], "Bronnen")
+
+
+def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severity: str | None = None,
+             source_id: int | None = None, limit: int | None = None) -> Result:
+    if severity and severity not in {"info", "warning", "error"}:
+        raise UsageError(f"unknown severity {severity!r}", expected="info, warning or error")
+    sql = """
+        SELECT f.finding_id AS id, f.code, f.severity AS ernst, s.file_name AS bestand, f.row_number AS rij,
+               f.column_name AS kolom, f.message AS melding
+        FROM finding f LEFT JOIN source s USING (source_id)
+        WHERE (?::VARCHAR IS NULL OR f.code = ?) AND (?::VARCHAR IS NULL OR f.severity = ?)
+          AND (?::INTEGER IS NULL OR f.source_id = ?)
+        ORDER BY f.finding_id"""
+    params: list[Any] = [code, code, severity, severity, source_id, source_id]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _result(con, sql, params, "Bevindingen")
+
+
+def findings_summary(con: duckdb.DuckDBPyConnection) -> Result:
+    return _result(con, """
+        SELECT code, severity AS ernst, count(*) AS bevindingen,
+               sum(coalesce(json_extract(figures, '$.occurrences')::INTEGER, 1)) AS voorkomens
+        FROM finding GROUP BY ALL ORDER BY voorkomens DESC, code""", [], "Bevindingen per code")
+
+
+def lines(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artikel: str | None = None,
+          jaar: int | None = None, fase: str | None = None, vuo: str | None = None,
+          begrotingsjaar: int | None = None, include_totals: bool = True, limit: int | None = None) -> Result:
+    if fase is not None and fase.upper() not in FASES:
+        raise UsageError(f"unknown fase {fase!r}", expected=", ".join(FASES))
+    if vuo is not None and vuo.upper() not in {"V", "U", "O"}:
+        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+    sql = """
+        SELECT l.line_id AS regel, l.begrotingsjaar, l.hoofdstuk, l.artikel, l.artikelonderdeel,
+               l.instrument, coalesce(l.regeling, '') || CASE WHEN l.detail IS NOT NULL THEN ' / ' || l.detail
+                   ELSE '' END AS regeling, l.vuo, l.is_total AS totaal, a.moment_jaar, a.fase, a.measure AS soort,
+               a.mutatie_soort, a.jaar, a.value_k AS bedrag_x1000, s.file_name AS bron, a.source_row AS rij,
+               a.source_column AS kolom
+        FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+        WHERE l.duplicate_of IS NULL
+          AND (?::VARCHAR IS NULL OR l.hoofdstuk = upper(?)) AND (?::VARCHAR IS NULL OR l.artikel = ?)
+          AND (?::INTEGER IS NULL OR a.jaar = ?) AND (?::VARCHAR IS NULL OR a.fase = upper(?))
+          AND (?::VARCHAR IS NULL OR l.vuo = upper(?)) AND (?::INTEGER IS NULL OR l.begrotingsjaar = ?)
+          AND (? OR NOT l.is_total)
+        ORDER BY l.begrotingsjaar, l.hoofdstuk, try_cast(l.artikel AS INTEGER), l.line_id, a.moment_jaar, a.fase,
+                 a.jaar"""
+    params: list[Any] = [hoofdstuk, hoofdstuk, artikel, artikel, jaar, jaar, fase, fase, vuo, vuo,
+                         begrotingsjaar, begrotingsjaar, include_totals]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _result(con, sql, params, "Begrotingsregels", "x € 1.000")
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> Result:
+    return _result(con, """
+        SELECT s.kind AS soort, l.begrotingsjaar, string_agg(DISTINCT a.fase, ', ' ORDER BY a.fase) AS momenten,
+               count(DISTINCT l.hoofdstuk) AS hoofdstukken, count(DISTINCT l.line_id) AS regels,
+               count(*) AS bedragen, min(a.jaar) AS van_jaar, max(a.jaar) AS tot_jaar
+        FROM budget_line l JOIN amount a USING (line_id) JOIN source s USING (source_id)
+        WHERE l.duplicate_of IS NULL
+        GROUP BY ALL ORDER BY s.kind, l.begrotingsjaar""", [], "Dekking van de geladen data")
