@@ -6,7 +6,6 @@ exit code.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -23,7 +22,7 @@ from .settings import SETTINGS, load_settings
 
 app = typer.Typer(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
                   no_args_is_help=True, add_completion=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")]
@@ -51,14 +50,14 @@ def _db(db: str | None) -> str:
 @app.command("ingest")
 @edge
 def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders to load.")],
-               db: DbOption = None) -> None:
+               db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
     con = store.connect(_db(db))
     try:
         report = _ingest_with_progress(con, paths)
     finally:
         con.close()
-    _print_ingest(report)
+    _print_ingest(report, fmt)
 
 
 def _ingest_with_progress(con: Any, paths: list[Path]) -> ingest.IngestReport:
@@ -72,11 +71,11 @@ def _ingest_with_progress(con: Any, paths: list[Path]) -> ingest.IngestReport:
         return ingest.ingest(con, paths, progress=tick)
 
 
-def _print_ingest(report: ingest.IngestReport) -> None:
+def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
     rows = [(Path(f.path).name, f.kind or "", "geladen" if f.status == "loaded" else "al geladen", f.rows_read,
              f.lines, f.amounts, f.commitments, f.findings) for f in report.files]
     output.render(queries.Result(["bestand", "soort", "status", "rijen", "regels", "bedragen", "% verplicht",
-                                  "bevindingen"], rows, "Inlezen"), "table")
+                                  "bevindingen"], rows, "Inlezen"), fmt)
     if report.reconciliation:
         r = report.reconciliation
         err.print(f"Aansluiting: {r['totals_checked']} totalen getoetst, {r['totals_mismatch']} wijken af; "
@@ -185,4 +184,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

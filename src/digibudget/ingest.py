@@ -13,6 +13,7 @@ import json
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -217,5 +218,11 @@ def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: 
             message = f"{message} ({len(group)}x)"
         records.append([start + i, source_id, code, first.severity, message, first.location.path or path,
                         first.location.row, first.location.column,
-                        json.dumps(figures, default=str, ensure_ascii=False)])
+                        json.dumps(figures, default=_json_default, ensure_ascii=False)])
     con.executemany("INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)

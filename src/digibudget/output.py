@@ -59,7 +59,10 @@ def _json_value(v: Any) -> Any:
 def render(result: Result, fmt: str, console: Console | None = None) -> None:
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}", expected=", ".join(FORMATS))
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # piped or captured: do not squeeze wide tables into 80 columns
+            console = Console(width=240)
     if fmt == "csv":
         console.file.write(to_csv(result))
         return

@@ -64,7 +64,7 @@ def format_number(value: Decimal) -> str:
     sign = "-" if value < 0 else ""
     text = format(abs(value), "f")
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -117,7 +117,7 @@ def find_amounts(text: str) -> list[Amount]:
         after = _window_after(text, m.end(), next_start)
         quals = [q.group(0) for q in _QUALIFIER.finditer(before)] + [q.group(0) for q in _QUALIFIER.finditer(after)]
         start = m.start("approx") if m.group("approx") else m.start("euro1") if m.group("euro1") else m.start("num")
-        raw = text[start:m.end()].strip()
+        raw = " ".join(text[start:m.end()].split())
         out.append(Amount(raw=raw, value=canonical(value),
                           approximate=bool(m.group("approx")), qualifiers=tuple(quals), start=start))
         prev_end = m.end()

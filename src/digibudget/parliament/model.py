@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from ..findings import Finding
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """How a question was dealt with. The value is the stable English code; :attr:`label` is for users."""
 
     ANSWERED_WITH_FIGURES = "answered_with_figures"

@@ -105,25 +105,19 @@ def parse_raw(raw: RawDocument) -> Document:
     if not any(b.kind == "question" for b in seg.blocks):
         doc.findings.append(Finding("document-no-questions", Location(raw.source)))
     pending: list[Question] = []
-    prose: dict[str, str] = {}
     for block in seg.blocks:
         if block.kind == "question":
             question = _question(block, doc)
             doc.questions.append(question)
             pending.append(question)
         else:
-            answer, prose_text = _answer(block, doc, pending)
-            prose[answer.id] = prose_text
+            _answer(block, doc, pending)
             pending = [q for q in pending if q.answer_id is None]
     _link(doc)
     _statuses(doc)
     _reconcile(doc, raw.source)
     _check_footnotes(doc, raw.source)
     return doc
-
-
-def _footnotes_of(doc: Document, refs: tuple[str, ...]) -> list[object]:
-    return [f for f in (doc.footnote(n) for n in refs) if f is not None]
 
 
 def _question(block: Block, doc: Document) -> Question:
@@ -136,7 +130,7 @@ def _question(block: Block, doc: Document) -> Question:
                     extraction=extract(text, notes), line=block.row)
 
 
-def _answer(block: Block, doc: Document, pending: list[Question]) -> tuple[Answer, str]:
+def _answer(block: Block, doc: Document, pending: list[Question]) -> Answer:
     answer_id = f"a{len(doc.answers) + 1}"
     if block.explicit_numbers:
         numbers = block.numbers
@@ -154,7 +148,7 @@ def _answer(block: Block, doc: Document, pending: list[Question]) -> tuple[Answe
     for q in doc.questions:
         if any(n in numbers for n in q.numbers) and q.answer_id is None:
             q.answer_id = answer_id
-    return answer, prose_text
+    return answer
 
 
 def _link(doc: Document) -> None:

@@ -28,7 +28,7 @@ MOMENTS = (
 
 def matches(header: list[str]) -> bool:
     low = " ".join(h.lower() for h in header)
-    return "realisatie" in low and "ontwerpbegroting" in low and "begrotingsjaar" in low
+    return "ontwerpbegroting" in low and "begrotingsjaar" in low
 
 
 def read(path: Path) -> ReadResult:
@@ -70,11 +70,13 @@ def read(path: Path) -> ReadResult:
             result.findings.append(Finding("unit-mismatch", loc(c_unit), what=f"{hfst_raw} art. {get(c_art)}",
                                            unit=get(c_unit), expected="x1000 or miljoen"))
             continue
-        niveau, artikel = "artikel", artikel_number(get(c_art)) or get(c_art)
+        niveau = "artikel"
+        artikel: str | None = artikel_number(get(c_art)) or get(c_art)
         if hfst_raw.lower() == "rijk":
             # summary rows of the whole Rijksbegroting: the chapter total, or the grand total ('-')
             niveau = "totaal" if artikel in {"-", ""} else "hoofdstuk"
-            hfst_raw, artikel = ("RIJK" if niveau == "totaal" else artikel), None
+            hfst_raw = "RIJK" if niveau == "totaal" else str(artikel)
+            artikel = None
         hoofdstuk = normalise_hoofdstuk(hfst_raw, location=loc(c_hfst), findings=result.findings)
         hfst_naam = get(c_hfst_naam) or (hfst_raw.split(",", 1)[1].strip() if "," in hfst_raw else None)
         line = LineRecord(

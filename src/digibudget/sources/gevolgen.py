@@ -123,6 +123,7 @@ def read(path: Path) -> ReadResult:
                                            unit=r["eenheid"], expected="x1000_eur, mln_eur or pct"))
             continue
         niveau = r["niveau"]
+        col: Column | None
         if document == "MN" and niveau in {"stand", "mutatie", "mutatiecategorie"}:
             col = _mn_column(stands.get(r["tabel_id"], []), int(r["regel"]), r["omschrijving"], niveau)
         elif document == "MN":

@@ -60,7 +60,7 @@ def rows(path: Path, *, separator: str | None = None) -> tuple[list[str], Iterat
     text = read_text(path)
     first = text.split("\n", 1)[0]
     sep = separator or sniff_separator(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     try:
         header = next(reader)
     except StopIteration as exc:  # pragma: no cover - read_text rejects empty files

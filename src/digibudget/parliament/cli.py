@@ -1,0 +1,79 @@
+"""`digibudget docs`: parliamentary documents on the command line (no database needed)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from ..errors import DigibudgetError
+from .model import Document
+from .parse import parse_file
+from .serialize import to_json
+
+docs_app = typer.Typer(help="Kamerstukken met vragen en antwoorden lezen: vragen, antwoorden, bedragen, status.",
+                       no_args_is_help=True)
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    table = "table"
+
+
+@docs_app.callback()
+def _docs() -> None:
+    """Parliamentary question-and-answer documents."""
+
+
+@docs_app.command("parse")
+def parse_command(
+    file: Annotated[Path, typer.Argument(help="Document: .txt (uit docx), .docx, .xml (KOOP) of .pdf")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Uitvoer: json of table")] = OutputFormat.table,
+) -> None:
+    """Parse FILE and print its questions, answers, statuses, references, amounts, tables and findings."""
+    try:
+        doc = parse_file(file)
+    except DigibudgetError as err:
+        typer.echo(f"Fout: {err.describe()}", err=True)
+        raise typer.Exit(err.exit_code) from err
+    if format is OutputFormat.json:
+        typer.echo(to_json(doc))
+    else:
+        _render(doc)
+
+
+def _short(text: str, width: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _render(doc: Document) -> None:
+    console = Console(width=200)
+    table = RichTable(title=f"{doc.source} ({len(doc.questions)} vragen)", show_lines=False)
+    for header in ("Vraag", "Status", "Antwoord", "Groep", "Bedragen", "Verwijzingen"):
+        table.add_column(header, overflow="fold")
+    for q in doc.questions:
+        answer = doc.answer(q.answer_id) if q.answer_id else None
+        extractions = [q.extraction] + ([answer.extraction] if answer else [])
+        amounts = [a.raw for e in extractions for a in e.amounts]
+        refs = [c.key for e in extractions for c in e.citations]
+        refs += [f"vraag {', '.join(x.targets)}" for e in extractions for x in e.cross_references]
+        status = q.status.label + (f" ({q.data_view})" if q.data_view else "")
+        status += " (deels uitgesteld)" if q.partly_deferred else ""
+        table.add_row(q.number, status, _short(answer.text) if answer else "", ", ".join(q.grouped_with),
+                      "; ".join(amounts), "; ".join(dict.fromkeys(refs)))
+    console.print(table)
+    for t in doc.tables:
+        tt = RichTable(title=f"Tabel {t.id}: {t.caption or ''} ({t.unit or 'euro'})")
+        for header in ("Groep", "Subgroep", "Omschrijving", "Bedrag", "Euro"):
+            tt.add_column(header)
+        for r in t.rows:
+            tt.add_row(r.group or "", r.subgroup or "", ("Totaal: " if r.is_total else "") + _short(r.label, 60),
+                       "" if r.value is None else str(r.value), "" if r.amount is None else str(r.amount))
+        console.print(tt)
+    for f in doc.findings:
+        console.print(f"[{f.severity}] {f.type.title}: {f.message}", markup=False)

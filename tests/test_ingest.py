@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from digibudget import ingest, queries, store
+from digibudget.errors import SourceError, ValueFormatError
+
+BUDGET = Path(__file__).parent / "fixtures" / "budget"
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
+    return tuple(int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
+                 for t in ("source", "budget_line", "amount", "legal_commitment", "finding"))
+
+
+def test_migrations_are_recorded_once(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    con = store.connect(db)
+    assert store.applied_migrations(con) == [m.name for m in store.MIGRATIONS]
+    assert store.migrate(con) == []
+    con.close()
+    ro = store.connect(db, read_only=True)
+    assert store.pending_migrations(ro) == []
+    ro.close()
+
+
+def test_read_only_open_of_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="does not exist"):
+        store.connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_ingest_keeps_provenance_and_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
+    report = ingest.ingest(con, [BUDGET])
+    assert [f.status for f in report.files] == ["loaded"] * 4
+    before = _counts(con)
+    again = ingest.ingest(con, [BUDGET])
+    assert [f.status for f in again.files] == ["unchanged"] * 4
+    assert _counts(con) == before
+    # every amount leads back to its file (sha256), row and column
+    row = con.execute("""
+        SELECT s.sha256, s.file_name, a.source_row, a.source_column, a.value, a.unit
+        FROM amount a JOIN budget_line l USING (line_id) JOIN source s USING (source_id)
+        WHERE l.regeling = 'Baten-lastenagentschap Logius' AND l.artikelonderdeel = '3' AND a.jaar = 2015""").fetchone()
+    assert row is not None
+    assert row[1] == "btabel_2015_excerpt.csv" and len(row[0]) == 64
+    assert (row[2], row[3], row[4], row[5]) == (4, "Bedrag t", Decimal(30420), "EUR1000")
+
+
+def test_reconciliation_between_sources_and_within_tables(con: duckdb.DuckDBPyConnection) -> None:
+    report = ingest.ingest(con, [BUDGET])
+    stats = report.reconciliation
+    assert stats["cross_checked"] > 0 and stats["stands_checked"] > 0
+    assert stats["stands_mismatch"] == 0  # the transcribed suppletoire tables are consistent
+    # 2020 VII art. 6 verplichtingen: vastgesteld 169,975 and 1e suppletoire 181,069 in both sources
+    agree = con.execute("""
+        SELECT figures FROM finding WHERE code = 'source-agreement'
+          AND message LIKE '%begrotingsstaten_2019-2020%' AND message LIKE '%gevolgen%'""").fetchall()
+    assert agree and json.loads(agree[0][0])["count"] >= 4
+    assert not con.execute("""SELECT * FROM finding WHERE code = 'source-mismatch'
+                              AND message LIKE 'VII art. 6 V%2020%'""").fetchall()
+
+
+def test_a_stand_that_does_not_follow_from_its_mutations_is_a_finding(
+        con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    text = (BUDGET / "gevolgen_excerpt.csv").read_text(encoding="utf-8")
+    # 2020 VII art. 6, verplichtingen, stand 2e suppletoire: 196846 = 181069 + 4534 + 11243; publish a wrong one
+    needle = "Stand 2e suppletoire begroting (4)=(2+3),2020,196846"
+    assert needle in text
+    broken = tmp_path / "gevolgen.csv"
+    broken.write_text(text.replace(needle, needle.replace("196846", "196946"), 1), encoding="utf-8")
+    report = ingest.ingest(con, [broken])
+    assert report.reconciliation["stands_mismatch"] == 1
+    figures = json.loads(con.execute("SELECT figures FROM finding WHERE code = 'stand-mismatch'").fetchone()[0])  # type: ignore[index]
+    assert (figures["previous"], figures["mutations"], figures["stand"]) == ("181069", "15777", "196946")
+
+
+def test_detail_rows_against_their_total(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    lines = (BUDGET / "btabel_2015_excerpt.csv").read_text(encoding="utf-8").split("\n")
+    # row 4 is a Logius detail line (2015: 30420) under the instrument total of row 2 (2015: 40135)
+    assert ",30420," in lines[3]
+    lines[3] = lines[3].replace(",30420,", ",30520,", 1)
+    f = tmp_path / "btabel.csv"
+    f.write_text("\n".join(lines), encoding="utf-8")
+    ingest.ingest(con, [f])
+    rows = con.execute("SELECT row_number, figures FROM finding WHERE code = 'total-mismatch'").fetchall()
+    hit = [json.loads(r[1]) for r in rows if r[0] == 2 and "jaar 2015" in json.loads(r[1])["what"]]
+    assert hit and (hit[0]["total"], hit[0]["detail_sum"], hit[0]["difference"]) == ("40135", "40235", "-100")
+
+
+def test_duplicate_lines_are_kept_but_counted_once(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    lines = (BUDGET / "btabel_2015_excerpt.csv").read_text(encoding="utf-8").split("\n")
+    f = tmp_path / "dup.csv"
+    f.write_text("\n".join([*lines[:5], lines[3], *lines[5:]]), encoding="utf-8")
+    ingest.ingest(con, [f])
+    dup = con.execute("SELECT row_number, figures FROM finding WHERE code = 'duplicate-line'").fetchall()
+    assert len(dup) == 1 and dup[0][0] == 6 and json.loads(dup[0][1])["first_row"] == 4
+    result = queries.lines(con, hoofdstuk="VII", artikel="6", jaar=2015, fase="OWB")
+    logius = [r for r in result.rows if "Logius" in (r[6] or "") and r[4] == "3"]
+    assert len(logius) == 1
+
+
+def test_a_failing_file_leaves_the_database_exactly_as_it_was(
+        con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    ingest.ingest(con, [BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv"])
+    before = _counts(con)
+    good = tmp_path / "a_good.csv"
+    shutil.copy(BUDGET / "btabel_2015_excerpt.csv", good)
+    bad = tmp_path / "b_bad.csv"
+    bad.write_text((BUDGET / "begrotingsstaten_2016_met_eenheid.csv").read_text(encoding="utf-8")
+                   .replace("2016;", "2O16;", 3), encoding="utf-8")
+    with pytest.raises(ValueFormatError, match=r"b_bad\.csv, rij 2, kolom 'Begrotingsjaar'"):
+        ingest.ingest(con, [good, bad])
+    assert _counts(con) == before
+    with pytest.raises(SourceError, match="no such file"):
+        ingest.ingest(con, [tmp_path / "missing.csv"])
+    assert _counts(con) == before
+
+
+def test_write_failure_rolls_back_everything(con: duckdb.DuckDBPyConnection,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _counts(con)
+
+    def boom(*_: object) -> dict[str, int]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest.reconcile, "run", boom)
+    with pytest.raises(RuntimeError):
+        ingest.ingest(con, [BUDGET])
+    assert _counts(con) == before
+
+
+def test_totals_and_details_are_never_summed_and_vuo_never_mixed(con: duckdb.DuckDBPyConnection) -> None:
+    ingest.ingest(con, [BUDGET])
+    details = queries.lines(con, include_totals=False)
+    assert details.rows and all(r[details.columns.index("totaal")] is False for r in details.rows)
+    vuo = con.execute("SELECT count(DISTINCT vuo) FROM budget_line GROUP BY line_id HAVING count(DISTINCT vuo) > 1")
+    assert vuo.fetchall() == []
