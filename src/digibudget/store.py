@@ -110,6 +110,43 @@ CREATE VIEW amount_k AS
 SELECT a.*, CASE a.unit WHEN 'EURMLN' THEN a.value * 1000 ELSE a.value END AS value_k
 FROM amount a;
 """),
+    Migration("0002_classification", """
+CREATE TABLE executor (
+    executor_id VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    type        VARCHAR NOT NULL
+);
+-- every piece of evidence: a rule or context rule that matched a text of a line, or a reviewed decision
+CREATE TABLE tag (
+    line_id       BIGINT NOT NULL,
+    theme         VARCHAR NOT NULL,
+    weight        DECIMAL(4,3) NOT NULL,
+    confidence    DECIMAL(4,3) NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('rule', 'context', 'override')),
+    rule_id       VARCHAR NOT NULL,
+    field         VARCHAR,
+    matched_text  VARCHAR,
+    text          VARCHAR,
+    rules_version VARCHAR NOT NULL
+);
+-- the decision per line and theme: the strongest tag, or the reviewed decision; `counted` when it is firm enough
+CREATE TABLE line_theme (
+    line_id    BIGINT NOT NULL,
+    theme      VARCHAR NOT NULL,
+    weight     DECIMAL(4,3) NOT NULL,
+    confidence DECIMAL(4,3) NOT NULL,
+    basis      VARCHAR NOT NULL,
+    rule_id    VARCHAR NOT NULL,
+    counted    BOOLEAN NOT NULL
+);
+CREATE TABLE line_executor (
+    line_id      BIGINT NOT NULL,
+    executor_id  VARCHAR NOT NULL,
+    field        VARCHAR NOT NULL,
+    matched_text VARCHAR,
+    rank         INTEGER NOT NULL
+);
+"""),
 )
 
 

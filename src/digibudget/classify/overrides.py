@@ -1,0 +1,72 @@
+"""Reviewed decisions: a TOML file of (line key, theme, weight, reason, reviewer, date) that wins over the rules.
+
+Decisions are keyed by the stable line key, so they survive re-ingest and apply to the same line in every year and
+moment. A weight of 0 says 'not this theme'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import RuleError, UsageError
+
+
+@dataclass(frozen=True)
+class Decision:
+    line_key: str
+    theme: str
+    weight: float
+    reason: str
+    reviewer: str
+    date: str
+
+
+def load_decisions(path: Path | None, themes: list[str]) -> list[Decision]:
+    if path is None or not path.is_file():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"decisions file {path} is not valid TOML: {exc}") from exc
+    out: list[Decision] = []
+    for i, d in enumerate(data.get("decision", [])):
+        at = f"{path} [[decision]] #{i + 1}"
+        missing = [k for k in ("line_key", "theme", "weight", "reason", "reviewer", "date") if k not in d]
+        if missing:
+            raise RuleError(f"{at}: missing {', '.join(missing)}")
+        if d["theme"] not in themes:
+            raise RuleError(f"{at}: unknown theme {d['theme']!r}", expected=", ".join(themes))
+        weight = float(d["weight"])
+        if not 0 <= weight <= 1:
+            raise RuleError(f"{at}: weight {weight} outside 0..1")
+        out.append(Decision(str(d["line_key"]), str(d["theme"]), weight, str(d["reason"]), str(d["reviewer"]),
+                            str(d["date"])))
+    return out
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def add_decision(path: Path, decision: Decision, themes: list[str]) -> None:
+    """Append one decision (validated first, so a bad one never lands in the file)."""
+    if decision.theme not in themes:
+        raise UsageError(f"unknown theme {decision.theme!r}", expected=", ".join(themes))
+    if not 0 <= decision.weight <= 1:
+        raise UsageError(f"weight {decision.weight} outside 0..1")
+    if not decision.reason.strip() or not decision.reviewer.strip():
+        raise UsageError("a decision needs a reason and a reviewer")
+    try:
+        dt.date.fromisoformat(decision.date)
+    except ValueError as exc:
+        raise UsageError(f"date {decision.date!r}", expected="YYYY-MM-DD") from exc
+    load_decisions(path, themes)  # refuse to append to a broken file
+    block = (f"\n[[decision]]\nline_key = {_toml_str(decision.line_key)}\ntheme = {_toml_str(decision.theme)}\n"
+             f"weight = {decision.weight}\nreason = {_toml_str(decision.reason)}\n"
+             f"reviewer = {_toml_str(decision.reviewer)}\ndate = {_toml_str(decision.date)}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(block)

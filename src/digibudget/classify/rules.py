@@ -1,0 +1,132 @@
+"""Load and validate the rule files shipped with the package (or given by a user)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import RuleError
+
+FIELDS = ("regeling", "detail", "instrument_raw", "artikelonderdeel_naam", "artikel_naam")
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    theme: str
+    kind: str  # "rule" (own text) | "context" (text of the rows above)
+    fields: tuple[str, ...]
+    pattern: str
+    unless: str | None
+    unless_line: str | None
+    weight: float
+    confidence: float
+    note: str
+
+
+@dataclass(frozen=True)
+class Executor:
+    id: str
+    name: str
+    type: str
+    aliases: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    themes: tuple[Theme, ...]
+    rules: tuple[Rule, ...]
+    executors: tuple[Executor, ...]
+    executors_version: str
+
+    def theme_ids(self) -> list[str]:
+        return [t.id for t in self.themes]
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise RuleError(f"unknown rule {rule_id!r}")
+
+
+def _read(path: Path | None, default: str) -> tuple[dict[str, Any], str]:
+    if path is None:
+        text = resources.files("digibudget.classify").joinpath(default).read_text(encoding="utf-8")
+        where = f"digibudget/classify/{default}"
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RuleError(f"cannot read rules file {path}: {exc}") from exc
+        where = str(path)
+    try:
+        return tomllib.loads(text), where
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{where} is not valid TOML: {exc}") from exc
+
+
+def _regex(value: Any, where: str, what: str, required: bool = True) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise RuleError(f"{where}: {what} must be a non-empty string")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise RuleError(f"{where}: {what} is not a valid regular expression: {exc}") from exc
+    if re.search(r"\(\?[=!<]", value):
+        raise RuleError(f"{where}: {what} uses a look-around, which the database's RE2 engine cannot run")
+    return value
+
+
+def load_rules(themes_file: Path | None = None, executors_file: Path | None = None) -> RuleSet:
+    data, where = _read(themes_file, "themes.toml")
+    themes = tuple(Theme(str(t["id"]), str(t.get("label", t["id"])), str(t.get("description", "")))
+                   for t in data.get("theme", []))
+    theme_ids = {t.id for t in themes}
+    if not themes:
+        raise RuleError(f"{where}: no [[theme]] declared")
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for kind, key in (("rule", "rule"), ("context", "context")):
+        for i, r in enumerate(data.get(key, [])):
+            rid = str(r.get("id", ""))
+            at = f"{where} [[{key}]] #{i + 1} ({rid or 'no id'})"
+            if not rid or rid in seen:
+                raise RuleError(f"{at}: every rule needs a unique id")
+            seen.add(rid)
+            if r.get("theme") not in theme_ids:
+                raise RuleError(f"{at}: theme {r.get('theme')!r} is not declared", expected=", ".join(theme_ids))
+            fields = tuple(r.get("fields", []))
+            bad = [f for f in fields if f not in FIELDS]
+            if not fields or bad:
+                raise RuleError(f"{at}: fields {bad or fields} not allowed", expected=", ".join(FIELDS))
+            weight, confidence = float(r.get("weight", 1.0)), float(r.get("confidence", 1.0))
+            if not (0 < weight <= 1 and 0 < confidence <= 1):
+                raise RuleError(f"{at}: weight and confidence must lie in (0, 1]")
+            rules.append(Rule(rid, str(r["theme"]), kind, fields, str(_regex(r.get("pattern"), at, "pattern")),
+                              _regex(r.get("unless"), at, "unless", required=False),
+                              _regex(r.get("unless_line"), at, "unless_line", required=False),
+                              weight, confidence, str(r.get("note", ""))))
+    edata, ewhere = _read(executors_file, "executors.toml")
+    executors: list[Executor] = []
+    for i, e in enumerate(edata.get("executor", [])):
+        at = f"{ewhere} [[executor]] #{i + 1}"
+        if not e.get("id") or not e.get("name"):
+            raise RuleError(f"{at}: id and name are required")
+        executors.append(Executor(str(e["id"]), str(e["name"]), str(e.get("type", "")),
+                                  str(_regex(e.get("aliases"), at, "aliases"))))
+    return RuleSet(str(data.get("version", "unversioned")), themes, tuple(rules), tuple(executors),
+                   str(edata.get("version", "unversioned")))

@@ -1,0 +1,32 @@
+"""The main job: load sources, then classify every line. Library functions the CLI and the web app call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import duckdb
+
+from . import classify, ingest
+from .settings import load_settings
+from .store import transaction
+
+
+def decisions_path(database: str | Path | None = None) -> Path:
+    configured = str(load_settings()["overrides_file"])
+    if configured:
+        return Path(configured)
+    db = Path(str(database or load_settings()["database"]))
+    return db.with_name("decisions.toml") if str(db) != ":memory:" else Path("decisions.toml")
+
+
+def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: Path | None = None,
+          progress: Callable[[str, int, int], None] | None = None) -> tuple[ingest.IngestReport, dict[str, int]]:
+    report = ingest.ingest(con, paths, progress=progress)
+    counts = reclassify(con, decisions=decisions)
+    return report, counts
+
+
+def reclassify(con: duckdb.DuckDBPyConnection, *, decisions: Path | None = None) -> dict[str, int]:
+    with transaction(con):
+        return classify.run(con, decisions_file=decisions)
