@@ -1,0 +1,1 @@
+"""Analyses over the loaded and classified budget lines."""

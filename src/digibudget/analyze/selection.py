@@ -1,0 +1,83 @@
+"""Choose, for every hoofdstuk x artikel x V/U/O x moment x year, the figures to analyse: one source, finest first.
+
+Several sources often give the same article and moment (three begrotingsstaten exports, a B-tabel, a suppletoire
+table). Adding them up would count money twice. The rule:
+1. per chapter and moment one base source: the one that covers most articles (then the richest kind, bulk >
+   btabel > gevolgen > begrotingsstaten, then the most recently loaded). Article numbers of different exports of
+   the same moment can differ (re-numbering after a cabinet change), so articles are never mixed across sources
+   at article level;
+2. per article, detail lines of any source whose detail adds up to that source's article total (within one unit),
+   or that has no article total, win ('detail'); otherwise the base source's article total ('artikel').
+'Waarvan' rows (a part of a sibling row, e.g. 'waarvan ICT') are never added to the sum; they stay available
+to the themes through their own tags.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+BUILD_SQL = r"""
+DELETE FROM fact;
+CREATE OR REPLACE TEMP TABLE sel_amount AS
+SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total, l.niveau, a.moment_jaar, a.fase,
+       a.measure, a.mutatie_soort, a.jaar, a.value_k, a.unit,
+       regexp_matches(strip_accents(lower(coalesce(l.regeling, '') || ' ' || coalesce(l.detail, '') || ' '
+                      || coalesce(l.instrument_raw, ''))), '^\s*[-–]?\s*waarvan') AS is_waarvan,
+       l.is_total AND l.niveau = 'artikel' AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
+           AS is_article_total
+FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'mutatie', 'realisatie');
+
+CREATE OR REPLACE TEMP TABLE sel_group AS
+SELECT source_id, any_value(kind) AS kind, hoofdstuk, artikel, vuo, moment_jaar, fase, measure,
+       coalesce(mutatie_soort, '') AS soort, jaar,
+       sum(value_k) FILTER (WHERE NOT is_total AND NOT is_waarvan) AS detail_sum,
+       count(*) FILTER (WHERE NOT is_total AND NOT is_waarvan) AS n_detail,
+       max(value_k) FILTER (WHERE is_article_total) AS total,
+       max(CASE WHEN unit = 'EURMLN' THEN 1000 ELSE 1 END) AS tolerance
+FROM sel_amount GROUP BY source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, measure, soort, jaar;
+
+CREATE OR REPLACE TEMP TABLE sel_article AS
+SELECT *, CASE WHEN n_detail > 0 AND (total IS NULL OR abs(total - detail_sum) < tolerance) THEN 'detail'
+               WHEN total IS NOT NULL THEN 'artikel' END AS granularity,
+          CASE kind WHEN 'bulk' THEN 4 WHEN 'btabel' THEN 3 WHEN 'gevolgen' THEN 2 ELSE 1 END AS kind_rank
+FROM sel_group;
+
+-- per chapter and moment one base source: the one covering most articles (then the richest kind, the newest)
+CREATE OR REPLACE TEMP TABLE sel_base AS
+SELECT hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar,
+       arg_max(source_id, (n_articles, kind_rank, source_id)) AS source_id
+FROM (SELECT source_id, hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar, any_value(kind_rank) AS kind_rank,
+             count(*) FILTER (WHERE granularity IS NOT NULL) AS n_articles
+      FROM sel_article GROUP BY ALL)
+WHERE n_articles > 0
+GROUP BY ALL;
+
+-- per article: reconciled detail of any source wins over the base source's article total
+CREATE OR REPLACE TEMP TABLE sel_choice AS
+SELECT a.hoofdstuk, a.artikel, a.vuo, a.moment_jaar, a.fase, a.measure, a.soort, a.jaar,
+       arg_max(a.source_id, (a.granularity = 'detail', a.source_id = b.source_id, a.kind_rank, a.source_id))
+           AS source_id,
+       arg_max(a.granularity, (a.granularity = 'detail', a.source_id = b.source_id, a.kind_rank, a.source_id))
+           AS granularity
+FROM sel_article a JOIN sel_base b USING (hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar)
+WHERE a.granularity = 'detail' OR a.source_id = b.source_id
+GROUP BY ALL;
+
+INSERT INTO fact
+SELECT a.line_id, a.source_id, a.hoofdstuk, a.artikel, a.vuo, a.moment_jaar, a.fase, a.measure, a.mutatie_soort,
+       a.jaar, a.value_k, c.granularity
+FROM sel_amount a JOIN sel_choice c
+  ON a.source_id = c.source_id AND a.hoofdstuk = c.hoofdstuk AND a.artikel = c.artikel AND a.vuo = c.vuo
+ AND a.moment_jaar = c.moment_jaar AND a.fase = c.fase AND a.measure = c.measure
+ AND coalesce(a.mutatie_soort, '') = c.soort AND a.jaar = c.jaar
+WHERE (c.granularity = 'detail' AND NOT a.is_total AND NOT a.is_waarvan)
+   OR (c.granularity = 'artikel' AND a.is_article_total);
+"""
+
+
+def build(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the fact table; return its row count."""
+    con.execute(BUILD_SQL)
+    row = con.execute("SELECT count(*) FROM fact").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,75 @@
+"""Evaluation harness: precision and recall per theme on a hand-labelled set of real budget lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import SchemaError
+from .external import classify_rules_for_labelled
+from .rules import RuleSet, load_rules
+
+
+@dataclass(frozen=True)
+class Score:
+    theme: str
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+
+@dataclass
+class Evaluation:
+    scores: list[Score]
+    errors: list[tuple[str, str, str, str]]  # (kind fp|fn, theme, line text, stratum)
+    n: int
+
+
+def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None = None) -> Evaluation:
+    rules = rules or load_rules()
+    rows, results = classify_rules_for_labelled(labelled, rules)
+    themes = rules.theme_ids()
+    for t in themes:
+        if t not in rows[0]:
+            raise SchemaError(f"labelled file {labelled} has no column {t!r}")
+    counts = {t: [0, 0, 0, 0] for t in [*themes, "any"]}
+    errors: list[tuple[str, str, str, str]] = []
+    n = 0
+    for row, res in zip(rows, results, strict=True):
+        if stratum and row.get("stratum") != stratum:
+            continue
+        n += 1
+        text = " / ".join(v for k in ("hoofdstuk", "artikel_naam", "artikelonderdeel_naam", "instrument",
+                                         "regeling", "detail") if (v := row.get(k, "")))
+        gold_any = pred_any = False
+        for t in themes:
+            gold = row.get(t, "0").strip() == "1"
+            pred = bool(res.themes.get(t, (0, 0, False, ""))[2])
+            gold_any |= gold
+            pred_any |= pred
+            _count(counts[t], gold, pred)
+            if gold != pred:
+                errors.append(("fp" if pred else "fn", t, text, row.get("stratum", "")))
+        _count(counts["any"], gold_any, pred_any)
+    scores = [Score(t, *c) for t, c in counts.items()]
+    return Evaluation(scores, errors, n)
+
+
+def _count(c: list[int], gold: bool, pred: bool) -> None:
+    if gold and pred:
+        c[0] += 1
+    elif pred:
+        c[1] += 1
+    elif gold:
+        c[2] += 1
+    else:
+        c[3] += 1

@@ -1,0 +1,66 @@
+"""Shared helpers of the robustness tests: exact database snapshots, content fingerprints, generated bulk files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+TABLES = ("source", "budget_line", "amount", "legal_commitment", "finding", "schema_migration")
+# columns that differ between two identical loads (wall-clock times); left out of fingerprints only
+VOLATILE = {"source": {"loaded_at"}, "schema_migration": {"applied_at"}}
+BULK_HEADER = ("IBOSnummer;Begrotingsjaar;Fase;VUO;Totaal;Hoofdstuknummer;Hoofdstuknaam;Artikelnummer;Artikelnaam;"
+               "Artikelonderdeelnummer;Instrumentnummer;Instrumentnaam;Detailnummer;Detailnaam;StandOWB;StandO1;"
+               "StandVB;StandSBS;StandO2;Realisatie;Verschil")
+_INSTRUMENTS = ("Subsidies (regelingen)", "Opdrachten", "Bijdrage aan agentschappen", "Bijdrage aan ZBO's/RWT's",
+                "Bijdrage aan medeoverheden")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                       "ORDER BY ordinal_position", [table]).fetchall()
+    return [r[0] for r in rows]
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in a fixed order: two snapshots are equal only if the contents are."""
+    out: dict[str, list[tuple[object, ...]]] = {}
+    for table in TABLES:
+        cols = ", ".join(f'"{c}"' for c in _columns(con, table))
+        out[table] = con.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall()
+    return out
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, int, str], ...]:
+    """Per table: row count and a sha256 of all rows in order, without the wall-clock columns."""
+    parts = []
+    for table in TABLES:
+        cols = [c for c in _columns(con, table) if c not in VOLATILE.get(table, set())]
+        rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall()
+        h = hashlib.sha256()
+        for row in rows:
+            h.update(repr(row).encode())
+        parts.append((table, len(rows), h.hexdigest()))
+    return tuple(parts)
+
+
+def fingerprint_of(db: Path) -> tuple[tuple[str, int, str], ...]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return fingerprint(con)
+    finally:
+        con.close()
+
+
+def write_bulk(path: Path, rows: int, *, year: int = 2024, fase: str = "O1") -> Path:
+    """A rijksfinancien.nl bulk file (the layout of tests/fixtures/fetch) with ``rows`` detail rows of VII."""
+    out = ["\ufeff" + BULK_HEADER]
+    for i in range(rows):
+        art, ond, instr = 1 + i % 90, 1 + i // 90 % 9, 1 + i // 810 % 5
+        detail = i // 4050 + 1
+        out.append(f"{year}.VII.{art}.{ond}.{instr}.{detail};{year};{fase};U;N;VII;Binnenlandse Zaken en "
+                   f"Koninkrijksrelaties;{art};Artikel {art};{ond};{instr};{_INSTRUMENTS[instr - 1]};{detail};"
+                   f"Regeling {i};{i % 9973},{i % 10};{(i * 7) % 100003};{i};;;;")
+    path.write_text("\r\n".join(out) + "\r\n", encoding="utf-8")
+    return path
