@@ -15,8 +15,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
-from . import __version__, ingest, output, queries, store
+from . import __version__, ingest, output, pipeline, queries, store
 from .bundled import bundled_data_dir
+from .classify import evaluate as evaluation
+from .classify import explain as explaining
+from .classify import external, overrides
+from .classify.rules import load_rules
 from .errors import DigibudgetError
 from .settings import SETTINGS, load_settings
 
@@ -54,13 +58,13 @@ def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or fo
     """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
     con = store.connect(_db(db))
     try:
-        report = _ingest_with_progress(con, paths)
+        report = _build_with_progress(con, paths, _db(db))
     finally:
         con.close()
     _print_ingest(report, fmt)
 
 
-def _ingest_with_progress(con: Any, paths: list[Path]) -> ingest.IngestReport:
+def _build_with_progress(con: Any, paths: list[Path], database: str) -> ingest.IngestReport:
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:
         task = progress.add_task("lezen", total=1)
@@ -68,7 +72,9 @@ def _ingest_with_progress(con: Any, paths: list[Path]) -> ingest.IngestReport:
         def tick(what: str, done: int, total: int) -> None:
             progress.update(task, description=what, completed=done, total=max(total, 1))
 
-        return ingest.ingest(con, paths, progress=tick)
+        report, counts = pipeline.build(con, paths, decisions=pipeline.decisions_path(database), progress=tick)
+    err.print("Classificatie: " + ", ".join(f"{t} {n} regels" for t, n in sorted(counts.items())), highlight=False)
+    return report
 
 
 def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
@@ -147,12 +153,134 @@ def demo_cmd(db: DbOption = None) -> None:
     """Build the database from the data bundled in the repository and print what it holds."""
     con = store.connect(_db(db))
     try:
-        report = _ingest_with_progress(con, [bundled_data_dir()])
+        report = _build_with_progress(con, [bundled_data_dir()], _db(db))
         _print_ingest(report)
         output.render(queries.coverage(con), "table")
         output.render(queries.findings_summary(con), "table")
+        output.render(queries.themes(con), "table")
     finally:
         con.close()
+
+
+@app.command("themes")
+@edge
+def themes_cmd(db: DbOption = None, fmt: FormatOption = "table",
+               vuo: Annotated[str, typer.Option(help="V, U or O.")] = "U",
+               fase: Annotated[str | None, typer.Option(help="Only this budget moment.")] = None,
+               jaar: Annotated[int | None, typer.Option(help="Only this year (the year the money is for).")] = None,
+               begrotingsjaar: Annotated[int | None, typer.Option(help="Only this budget year's moments.")] = None,
+               ) -> None:
+    """Totals per digital theme, year and budget moment (weighted; x EUR 1,000)."""
+    con = store.connect(_db(db), read_only=True)
+    output.render(queries.themes(con, vuo=vuo, fase=fase, jaar=jaar, moment_jaar=begrotingsjaar), fmt)
+
+
+@app.command("explain")
+@edge
+def explain_cmd(line: Annotated[str, typer.Argument(help="A line id or line key.")], db: DbOption = None,
+                fmt: FormatOption = "table") -> None:
+    """Why a budget line got, or did not get, each theme: rules, matched text, false friends, decisions."""
+    con = store.connect(_db(db), read_only=True)
+    ex = explaining.explain(con, line)
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps({"regel": {k: str(v) if v is not None else None for k, v in ex.line.items()},
+                               "teksten": ex.texts, "regels_versie": ex.rules_version,
+                               "themas": [v.__dict__ for v in ex.verdicts],
+                               "uitvoerders": ex.executors}, ensure_ascii=False, indent=1, default=str))
+        return
+    out = Console(width=160) if not Console().is_terminal else Console()
+    ln = ex.line
+    out.print(f"[bold]Regel {ln['line_id']}[/] ({ln['line_key']}) uit {ln['file_name']}, rij {ln['source_row']}",
+              highlight=False)
+    for fld, scope, text in ex.texts:
+        out.print(f"  {fld} ({'eigen tekst' if scope == 'own' else 'context'}): {text}", highlight=False,
+                  markup=False)
+    for v in ex.verdicts:
+        state = "telt mee" if v.counted else ("zwakke aanwijzing" if v.evidence else "niet")
+        out.print(f"[bold]{v.label}[/]: {state}" + (f" (gewicht {v.weight:g}, zekerheid {v.confidence:g}, "
+                                                     f"{v.basis})" if v.evidence else ""), highlight=False)
+        for e in v.evidence:
+            out.print(f"    + {e['regel']} [{e['soort']}] {e['veld']}: '{e['match']}' in \"{e['tekst']}\"",
+                      highlight=False, markup=False)
+        for e in v.vetoed:
+            out.print(f"    - {e['regel']} afgewezen ({e['veto']} '{e['veto_match']}'): \"{e['tekst']}\"",
+                      highlight=False, markup=False)
+    for name, fld, match in ex.executors:
+        out.print(f"Uitvoerder: {name} ({fld}: '{match}')", highlight=False, markup=False)
+
+
+@app.command("review")
+@edge
+def review_cmd(line: Annotated[str, typer.Argument(help="A line id or line key.")],
+               theme: Annotated[str, typer.Option(help="The theme decided on.")],
+               weight: Annotated[float, typer.Option(help="Share of the line's money, 0 (not this theme) to 1.")],
+               reason: Annotated[str, typer.Option(help="Why.")],
+               reviewer: Annotated[str, typer.Option(help="Who decided.")],
+               date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
+               db: DbOption = None) -> None:
+    """Record a reviewed decision for a line (by its line key, so it survives re-ingest) and reclassify."""
+    import datetime as dt
+
+    database = _db(db)
+    con = store.connect(database)
+    try:
+        line_id = explaining.resolve_line(con, line)
+        row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
+        assert row is not None
+        path = pipeline.decisions_path(database)
+        overrides.add_decision(path, overrides.Decision(str(row[0]), theme, weight, reason, reviewer,
+                                                        date or dt.date.today().isoformat()),
+                               load_rules().theme_ids())
+        pipeline.reclassify(con, decisions=path)
+    finally:
+        con.close()
+    err.print(f"Besluit vastgelegd in {path} voor {row[0]}", highlight=False)
+
+
+@app.command("reclassify")
+@edge
+def reclassify_cmd(db: DbOption = None) -> None:
+    """Run the classification rules and reviewed decisions again over every line."""
+    con = store.connect(_db(db))
+    try:
+        counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(_db(db)))
+    finally:
+        con.close()
+    output.render(queries.Result(["thema", "regels"], sorted(counts.items()), "Classificatie"), "table")
+
+
+@app.command("classify")
+@edge
+def classify_cmd(file: Annotated[Path, typer.Argument(help="CSV with hoofdstuk, artikel, artikel_naam, "
+                                                         "artikelonderdeel, instrument, regeling.")],
+                 output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+                 ) -> None:
+    """Tag lines that are not in the database; prints CSV with themes, weights, executor and evidence."""
+    rows = external.read_input(file)
+    columns = list(rows[0].keys()) if rows else list(external.INPUT_COLUMNS)
+    text = external.to_csv(external.classify_rows(rows), columns)
+    if output_file:
+        output_file.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("evaluate")
+@edge
+def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(help="Labelled CSV (default: the bundled set).")]
+                 = None, stratum: Annotated[str | None, typer.Option(help="obvious, random or hard.")] = None,
+                 errors: Annotated[bool, typer.Option(help="List the misclassified lines.")] = False,
+                 fmt: FormatOption = "table") -> None:
+    """Precision and recall of the classifier per theme on hand-labelled real lines."""
+    path = labelled or bundled_data_dir() / "evaluation" / "labelled.csv"
+    ev = evaluation.evaluate(path, stratum=stratum)
+    rows = [(s.theme, s.tp, s.fp, s.fn, f"{s.precision:.3f}", f"{s.recall:.3f}") for s in ev.scores]
+    output.render(queries.Result(["thema", "tp", "fp", "fn", "precisie", "recall"], rows,
+                                 f"Evaluatie op {ev.n} gelabelde regels"), fmt)
+    if errors:
+        output.render(queries.Result(["fout", "thema", "regel", "stratum"], list(ev.errors), "Fouten"), fmt)
 
 
 @app.command("version")

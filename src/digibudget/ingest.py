@@ -19,10 +19,10 @@ from pathlib import Path
 import duckdb
 
 from . import reconcile
-from .errors import Location, SourceError
+from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
 from .sources import read as read_source
-from .sources.model import ReadResult
+from .sources.model import FASES, UNITS, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
 
@@ -52,10 +52,22 @@ class IngestReport:
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
     return h.hexdigest()
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return True
+        fh.seek(-1, 2)
+        return fh.read(1) in {b"\n", b"\r"}
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
@@ -77,7 +89,7 @@ def _provenance(path: Path) -> dict[str, object]:
         try:
             data = json.loads(side.read_text(encoding="utf-8"))
             return data if isinstance(data, dict) else {}
-        except ValueError:
+        except (OSError, ValueError):
             return {}
     return {}
 
@@ -98,6 +110,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
             continue
         seen.add(digest)
         result = read_source(path)
+        check(path, result)
         pending.append((path, digest, result))
         report.files.append(FileReport(
             str(path), digest, result.kind, "loaded", result.rows_read, len(result.lines),
@@ -110,6 +123,52 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
         new_ids = [_write(con, path, digest, result) for path, digest, result in pending]
         report.reconciliation = reconcile.run(con, new_ids)
     return report
+
+
+_MEASURES = ("stand", "mutatie", "realisatie", "verschil")
+_MAX_VALUE = Decimal(10) ** 28  # DECIMAL(38,10)
+_MAX_PCT = Decimal(10) ** 4  # DECIMAL(7,3)
+
+
+def check(path: Path, result: ReadResult) -> None:
+    """Refuse what the store would refuse, before anything is written, naming the file, row and column.
+
+    The readers validate their cells; this is the last line of defence so that no input can end an ingest with a
+    database error. It also notes a file whose last line has no line break: its last row may be cut short.
+    """
+    where = str(path)
+    if result.rows_read == 0:
+        raise SourceError("the file has a header but no data rows", location=Location(where, 2),
+                          expected="at least one row of data; was the download cut short?")
+
+    def refuse(what: str, row: int, column: str | None = None) -> None:
+        raise ValueFormatError(what, location=Location(where, row, column))
+
+    for line in result.lines:
+        if not line.hoofdstuk.strip():
+            refuse("the line has no hoofdstuk", line.source_row)
+        if line.vuo not in {"V", "U", "O"}:
+            refuse(f"V/U/O code {line.vuo!r} is not V, U or O", line.source_row)
+        if not -32768 <= line.begrotingsjaar <= 32767:
+            refuse(f"begrotingsjaar {line.begrotingsjaar} is out of range", line.source_row)
+        for a in line.amounts:
+            row = a.source_row or line.source_row
+            if not a.source_column.strip():
+                refuse("an amount has no column name", row)
+            if a.fase not in FASES or a.measure not in _MEASURES or a.unit not in UNITS:
+                refuse(f"amount of an unknown kind ({a.fase}, {a.measure}, {a.unit})", row, a.source_column)
+            if not (-32768 <= a.jaar <= 32767 and -32768 <= a.moment_jaar <= 32767):
+                refuse(f"year {a.jaar} or moment {a.moment_jaar} is out of range", row, a.source_column)
+            if not a.value.is_finite() or abs(a.value) >= _MAX_VALUE:
+                refuse(f"amount {a.value} is out of range", row, a.source_column)
+    for c in result.commitments:
+        if not c.hoofdstuk.strip() or not c.artikel.strip() or not c.source_column.strip():
+            refuse("a percentage lacks its hoofdstuk, artikel or column", c.source_row, c.source_column or None)
+        if c.fase not in FASES or not c.pct.is_finite() or abs(c.pct) >= _MAX_PCT:
+            refuse(f"percentage {c.pct} ({c.fase}) cannot be stored", c.source_row, c.source_column)
+    if not _ends_with_newline(path):
+        last = max((line.source_row for line in result.lines), default=None)
+        result.findings.append(Finding("file-may-be-truncated", Location(where, last)))
 
 
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: ReadResult) -> int:
@@ -142,19 +201,10 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
                 for a in line.amounts:
                     aw.writerow([line_id, a.moment_jaar, a.fase, a.measure, a.mutatie_soort, a.jaar,
                                  format(a.value, "f"), a.unit, a.source_column, a.source_row or line.source_row])
-        con.execute(f"""
-            INSERT INTO budget_line (line_id, source_id, source_row, source_ref, begrotingsjaar, document_fase,
-                hoofdstuk, hoofdstuk_naam, artikel, artikel_naam, artikel_type, artikelonderdeel,
-                artikelonderdeel_naam, instrument, instrument_raw, regeling, detail, niveau, vuo, is_total, line_key)
-            SELECT * FROM read_csv('{_sql_path(lines_csv)}', header=false, quote='"', escape='"',
-                all_varchar=true, null_padding=false)
-        """)  # noqa: S608 - the path is our own temporary file
-        con.execute(f"""
-            INSERT INTO amount (line_id, moment_jaar, fase, measure, mutatie_soort, jaar, value, unit,
-                source_column, source_row)
-            SELECT * FROM read_csv('{_sql_path(amounts_csv)}', header=false, quote='"', escape='"',
-                all_varchar=true)
-        """)  # noqa: S608
+        if result.lines:
+            _insert_csv(con, "budget_line", _LINE_COLUMNS, lines_csv)
+        if n_amounts:
+            _insert_csv(con, "amount", _AMOUNT_COLUMNS, amounts_csv)
     if result.commitments:
         con.executemany(
             "INSERT INTO legal_commitment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,6 +213,26 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
     _mark_duplicates(con, source_id)
     store_findings(con, source_id, str(path), result.findings)
     return source_id
+
+
+_LINE_COLUMNS = ("line_id", "source_id", "source_row", "source_ref", "begrotingsjaar", "document_fase", "hoofdstuk",
+                 "hoofdstuk_naam", "artikel", "artikel_naam", "artikel_type", "artikelonderdeel",
+                 "artikelonderdeel_naam", "instrument", "instrument_raw", "regeling", "detail", "niveau", "vuo",
+                 "is_total", "line_key")
+_AMOUNT_COLUMNS = ("line_id", "moment_jaar", "fase", "measure", "mutatie_soort", "jaar", "value", "unit",
+                   "source_column", "source_row")
+
+
+def _insert_csv(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], path: Path) -> None:
+    """Bulk-insert our own temporary CSV. Every option is stated and nothing is sniffed, so text from a source file
+    (separators, quotes, line breaks, NUL) comes back exactly as written; an empty cell is NULL."""
+    names = ", ".join(columns)
+    types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
+    con.execute(f"""
+        INSERT INTO {table} ({names})
+        SELECT * FROM read_csv('{_sql_path(path)}', columns={{{types}}}, header=false, delim=',', quote='"',
+            escape='"', auto_detect=false, null_padding=false, max_line_size=100000000)
+    """)  # noqa: S608 - table and columns are constants here, the path is our own temporary file
 
 
 def _sql_path(p: Path) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from . import classify, ingest
+from .analyze import selection
 from .settings import load_settings
 from .store import transaction
 
@@ -29,4 +30,6 @@ def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: P
 
 def reclassify(con: duckdb.DuckDBPyConnection, *, decisions: Path | None = None) -> dict[str, int]:
     with transaction(con):
-        return classify.run(con, decisions_file=decisions)
+        counts = classify.run(con, decisions_file=decisions)
+        selection.build(con)
+        return counts

@@ -147,6 +147,24 @@ CREATE TABLE line_executor (
     rank         INTEGER NOT NULL
 );
 """),
+    Migration("0003_fact", """
+-- the figures chosen for analysis: per hoofdstuk, artikel, V/U/O, moment and year one source, at the finest
+-- granularity that adds up to its article total (derived data, rebuilt after every ingest)
+CREATE TABLE fact (
+    line_id       BIGINT NOT NULL,
+    source_id     INTEGER NOT NULL,
+    hoofdstuk     VARCHAR NOT NULL,
+    artikel       VARCHAR NOT NULL,
+    vuo           VARCHAR NOT NULL,
+    moment_jaar   SMALLINT NOT NULL,
+    fase          VARCHAR NOT NULL,
+    measure       VARCHAR NOT NULL,
+    mutatie_soort VARCHAR,
+    jaar          SMALLINT NOT NULL,
+    value_k       DECIMAL(38,10) NOT NULL,
+    granularity   VARCHAR NOT NULL
+);
+"""),
 )
 
 

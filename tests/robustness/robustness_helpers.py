@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-TABLES = ("source", "budget_line", "amount", "legal_commitment", "finding", "schema_migration")
+# the tables an ingest writes; every other table (classification, facts) is derived from them
+INGEST_TABLES = ("source", "budget_line", "amount", "legal_commitment", "finding", "schema_migration")
 # columns that differ between two identical loads (wall-clock times); left out of fingerprints only
 VOLATILE = {"source": {"loaded_at"}, "schema_migration": {"applied_at"}}
 BULK_HEADER = ("IBOSnummer;Begrotingsjaar;Fase;VUO;Totaal;Hoofdstuknummer;Hoofdstuknaam;Artikelnummer;Artikelnaam;"
@@ -23,19 +24,28 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                       "AND table_schema = 'main' ORDER BY table_name").fetchall()
+    return [r[0] for r in rows]
+
+
 def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, in a fixed order: two snapshots are equal only if the contents are."""
     out: dict[str, list[tuple[object, ...]]] = {}
-    for table in TABLES:
+    for table in tables(con):
         cols = ", ".join(f'"{c}"' for c in _columns(con, table))
         out[table] = con.execute(f"SELECT {cols} FROM {table} ORDER BY ALL").fetchall()
     return out
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, int, str], ...]:
+def fingerprint(con: duckdb.DuckDBPyConnection, only: tuple[str, ...] | None = None
+                ) -> tuple[tuple[str, int, str], ...]:
     """Per table: row count and a sha256 of all rows in order, without the wall-clock columns."""
     parts = []
-    for table in TABLES:
+    for table in tables(con):
+        if only is not None and table not in only:
+            continue
         cols = [c for c in _columns(con, table) if c not in VOLATILE.get(table, set())]
         rows = con.execute(f"SELECT {', '.join(cols)} FROM {table} ORDER BY ALL").fetchall()
         h = hashlib.sha256()
@@ -45,10 +55,10 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple[tuple[str, int, str], .
     return tuple(parts)
 
 
-def fingerprint_of(db: Path) -> tuple[tuple[str, int, str], ...]:
+def fingerprint_of(db: Path, only: tuple[str, ...] | None = None) -> tuple[tuple[str, int, str], ...]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return fingerprint(con)
+        return fingerprint(con, only)
     finally:
         con.close()
 

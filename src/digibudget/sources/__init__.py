@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import UnknownFormatError
+from ..errors import Location, UnknownFormatError
 from . import begrotingsstaten, btabel, bulk, gevolgen, textfile
 from .model import ReadResult
 
@@ -20,8 +20,9 @@ def detect(path: Path) -> ModuleType:
         matcher: Callable[[list[str]], bool] = reader.matches
         if matcher(header):
             return reader
+    shown = ", ".join(h[:40] for h in header[:5] if h) or "an empty first line"
     raise UnknownFormatError(
-        f"no reader recognises the header ({', '.join(header[:5])}, ...)",
+        f"no reader recognises the header ({shown}{', ...' if len(header) > 5 else ''})", location=Location(str(path), 1),
         expected="a B-tabel (Bedrag t-2 .. t+4), begrotingsstaten, 'budgettaire gevolgen' (tabel_id, kolom, waarde)"
                  " or rijksfinancien.nl bulk (IBOSnummer, StandOWB ...) file")
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Location, SchemaError
+from ..errors import Location, SchemaError, ValueFormatError
 from ..findings import Finding
 from . import textfile
 from .model import AmountRecord, CommitmentRecord, LineRecord, ReadResult
@@ -102,10 +102,10 @@ def read(path: Path) -> ReadResult:
 
     # moments of the 'Stand ...' rows of Miljoenennota mutation tables, to date the mutations before them
     stands: dict[str, list[tuple[int, int, str]]] = {}
-    for _, r in raw_rows:
+    for lineno, r in raw_rows:
         m = _STAND_NAME.search(r["omschrijving"]) if r["niveau"] == "stand" else None
         if m:
-            stands.setdefault(r["tabel_id"], []).append((int(r["regel"]), int(m.group(2)),
+            stands.setdefault(r["tabel_id"], []).append((_regel(r, lineno, path), int(m.group(2)),
                                                          _NOTA_FASE[m.group(1).lower()]))
     lines: dict[tuple[str, str], LineRecord] = {}
     for lineno, r in raw_rows:
@@ -125,7 +125,8 @@ def read(path: Path) -> ReadResult:
         niveau = r["niveau"]
         col: Column | None
         if document == "MN" and niveau in {"stand", "mutatie", "mutatiecategorie"}:
-            col = _mn_column(stands.get(r["tabel_id"], []), int(r["regel"]), r["omschrijving"], niveau)
+            col = _mn_column(stands.get(r["tabel_id"], []), _regel(r, lineno, path), r["omschrijving"], niveau,
+                             loc(lineno, "omschrijving"))
         elif document == "MN":
             col = Column(0, "OWB", "stand")
         else:
@@ -160,10 +161,21 @@ def read(path: Path) -> ReadResult:
     return result
 
 
-def _mn_column(stands: list[tuple[int, int, str]], regel: int, omschrijving: str, niveau: str) -> Column:
+def _regel(r: dict[str, str], lineno: int, path: Path) -> int:
+    if not r["regel"].isdigit():
+        raise ValueFormatError(f"row number {r['regel']!r} is not a number", location=Location(str(path), lineno,
+                               "regel"), expected="the row's number in its table, like 3")
+    return int(r["regel"])
+
+
+def _mn_column(stands: list[tuple[int, int, str]], regel: int, omschrijving: str, niveau: str,
+               location: Location) -> Column:
     if niveau == "stand":
         m = _STAND_NAME.search(omschrijving)
-        assert m is not None
+        if m is None:
+            raise ValueFormatError(f"a 'stand' row must name its moment, not {omschrijving[:60]!r}",
+                                   location=location, expected="'Stand Miljoenennota 2024' (or Voorjaarsnota, "
+                                   "Najaarsnota)")
         return Column(int(m.group(2)), _NOTA_FASE[m.group(1).lower()], "stand")
     following = [s for s in stands if s[0] > regel]
     if not following:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from ..errors import Location, ValueFormatError
 from ..findings import Finding
 
 SCALE = Decimal("1e-10")  # the store keeps 10 decimals (DECIMAL(38,10))
+MAX_DIGITS = 28  # ... and so at most 28 digits before the decimal point
 _MINUS = str.maketrans({"‒": "-", "−": "-", "–": "-", "—": "-"})
 _EN = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _NL = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
@@ -35,8 +36,8 @@ def parse_amount(raw: str, *, style: str, location: Location, findings: list[Fin
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1]
     if _SCI.match(text):
-        value = Decimal(text)
-        rounded = value.quantize(SCALE)
+        value = _in_range(Decimal(text), raw, location)
+        rounded = _quantize(value)
         findings.append(Finding("float-artefact", location, raw=raw.strip(), value=rounded))
         return -rounded if negative else rounded
     pattern, thousands, decimal = (_EN, ",", ".") if style == "en" else (_NL, ".", ",")
@@ -45,14 +46,30 @@ def parse_amount(raw: str, *, style: str, location: Location, findings: list[Fin
                                expected=("a number like 1234 or 1,234.5" if style == "en"
                                          else "a number like 1234 or 1.234,5"))
     try:
-        value = Decimal(text.replace(thousands, "").replace(decimal, "."))
+        value = _in_range(Decimal(text.replace(thousands, "").replace(decimal, ".")), raw, location)
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
         raise ValueFormatError(f"cannot read amount {raw!r}", location=location) from exc
-    if value != value.quantize(SCALE):
-        rounded = value.quantize(SCALE)
+    if value != _quantize(value):
+        rounded = _quantize(value)
         findings.append(Finding("float-artefact", location, raw=raw.strip(), value=rounded))
         value = rounded
     return -value if negative else value
+
+
+def _in_range(value: Decimal, raw: str, location: Location) -> Decimal:
+    if value and value.adjusted() >= MAX_DIGITS:
+        raise ValueFormatError(f"amount {raw.strip()[:40]!r} is too large", location=location,
+                               expected=f"an amount below 10^{MAX_DIGITS}")
+    return value
+
+
+def _quantize(value: Decimal) -> Decimal:
+    """Round to the store's 10 decimals exactly (the default context's 28 digits are too few for large amounts)."""
+    if value.adjusted() < 17:
+        return value.quantize(SCALE)
+    with localcontext() as ctx:
+        ctx.prec = MAX_DIGITS + 12
+        return value.quantize(SCALE)
 
 
 def amount_or_finding(raw: str, *, style: str, location: Location, findings: list[Finding]) -> Decimal | None:
@@ -103,6 +120,9 @@ def normalise_vuo(raw: str, *, location: Location, findings: list[Finding]) -> s
 
 def normalise_hoofdstuk(raw: str, *, location: Location, findings: list[Finding]) -> str:
     text = raw.strip().upper().split(",")[0].strip()
+    if not text:
+        raise ValueFormatError("the hoofdstuk cell is empty", location=location,
+                               expected="a chapter code like VII or XIII")
     if text not in HOOFDSTUKKEN:
         findings.append(Finding("unknown-hoofdstuk", location, raw=raw))
     return text

@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import Location, SchemaError, SourceError
+from ..errors import Location, SchemaError, SourceError, ValueFormatError
 
 _MAGIC = {
     b"%PDF": "a PDF document",
@@ -23,14 +23,20 @@ _MAGIC = {
 
 def read_text(path: Path) -> str:
     """Return the file's text (UTF-8, BOM removed) or raise SourceError naming the line of the first bad byte."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
     if not data.strip():
         raise SourceError("the file is empty", location=Location(str(path)))
-    head = data.lstrip(b"\xef\xbb\xbf")[:8]
+    head = data.lstrip(b"\xef\xbb\xbf").lstrip()[:8]
     for magic, what in _MAGIC.items():
         if head.startswith(magic):
             raise SourceError(f"the file is {what}, not a delimited text file",
                               location=Location(str(path), 1), expected="CSV text")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SourceError("the file is UTF-16 encoded; save it as UTF-8", location=Location(str(path), 1),
+                          expected="UTF-8 CSV text")
     if b"\x00" in data[:4096]:
         raise SourceError("the file contains NUL bytes (binary or UTF-16)", location=Location(str(path), 1),
                           expected="UTF-8 CSV text")
@@ -65,17 +71,44 @@ def rows(path: Path, *, separator: str | None = None) -> tuple[list[str], Iterat
         header = next(reader)
     except StopIteration as exc:  # pragma: no cover - read_text rejects empty files
         raise SourceError("no header row", location=Location(str(path), 1)) from exc
+    except csv.Error as exc:
+        raise SourceError(f"malformed CSV header: {exc}", location=Location(str(path), 1),
+                          expected="one header row of column names") from exc
     header = [h.strip() for h in header]
 
     def body() -> Iterator[tuple[int, list[str]]]:
+        start = reader.line_num + 1
         try:
             for cells in reader:
-                # reader.line_num is the physical line where this record ended
+                # reader.line_num is the physical line where this record ended; start is where it began
+                _check_width(cells, header, path, reader.line_num, sep)
                 yield reader.line_num, cells
+                start = reader.line_num + 1
         except csv.Error as exc:
-            raise SourceError(f"malformed CSV: {exc}", location=Location(str(path), reader.line_num)) from exc
+            raise SourceError(f"malformed CSV: {exc}", location=Location(str(path), start),
+                              expected="complete rows; a quoted cell must end with a quote") from exc
 
     return header, body(), sep
+
+
+def _check_width(cells: list[str], header: list[str], path: Path, lineno: int, sep: str) -> None:
+    """A row must have one cell per header column: fewer means a cut-off row, more (with content) a separator inside
+    an unquoted cell; both would shift or drop amounts silently. Empty rows and trailing empty cells are fine."""
+    width = len(header)
+    if len(cells) == width or not any(c.strip() for c in cells):
+        return
+    if len(cells) < width:
+        raise ValueFormatError(f"the row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header {width}; "
+                               "the row is cut short",
+                               location=Location(str(path), lineno, header[len(cells)]),
+                               expected=f"one cell per header column, separated by {_SEP_NAMES.get(sep, sep)!r}")
+    if any(c.strip() for c in cells[width:]):
+        raise ValueFormatError(f"the row has {len(cells)} cells, the header {width}; is there a separator inside "
+                               "an unquoted cell?", location=Location(str(path), lineno),
+                               expected=f"one cell per header column; cells holding {sep!r} must be quoted")
+
+
+_SEP_NAMES = {"\t": "tab"}
 
 
 def find_column(header: list[str], path: Path, *candidates: str, required: bool = True) -> int | None:
