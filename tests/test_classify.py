@@ -44,11 +44,14 @@ def test_rules_file_is_valid_and_versioned() -> None:
 
 
 @pytest.mark.parametrize(("toml", "message"), [
-    ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="b"\nfields=["regeling"]\npattern="x"', "not declared"),
-    ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="(x"', "not a valid"),
+    ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="b"\nfields=["regeling"]\npattern="x"',
+     "not declared"),
+    ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="(x"',
+     "not a valid"),
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="(?!x)y"',
      "look-around"),
-    ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["bedrag"]\npattern="x"', "not allowed"),
+    ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["bedrag"]\npattern="x"',
+     "not allowed"),
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="x"\nweight=2',
      "weight"),
 ])
@@ -70,15 +73,15 @@ def test_real_lines_get_themes_with_evidence(loaded: duckdb.DuckDBPyConnection) 
     execs = loaded.execute("""SELECT DISTINCT executor_id FROM line_executor JOIN budget_line USING (line_id)
                               WHERE regeling = 'NCSC'""").fetchall()
     assert execs == [("ncsc",)]
-    # ProDemos-like lines under the digital article only get a weak, uncounted context hint
-    burgerschap = _themes(loaded, "l.artikel_naam = 'Dienstverlenende en innovatieve overheid' AND "
-                                  "l.regeling = 'Wet Bibob'", [])
-    assert not any(counted for _, counted in burgerschap.values())
+    # ProDemos under the digital article 'Dienstverlenende en innovatieve overheid' only gets a weak hint
+    prodemos = _themes(loaded, "l.artikel_naam = 'Dienstverlenende en innovatieve overheid' AND "
+                               "l.regeling = 'ProDemos'", [])
+    assert prodemos == {"digitalisering": (0.3, False)}
 
 
 def test_explain_shows_false_friends_rejected(loaded: duckdb.DuckDBPyConnection) -> None:
-    line = loaded.execute("""SELECT min(line_id) FROM budget_line WHERE regeling = 'Nederlands Instituut Publieke Veiligheid (NIPV)'
-                          """).fetchone()
+    line = loaded.execute("SELECT min(line_id) FROM budget_line WHERE regeling = ?",
+                          ["Nederlands Instituut Publieke Veiligheid (NIPV)"]).fetchone()
     assert line and line[0]
     ex = explain(loaded, str(line[0]))
     cyber = next(v for v in ex.verdicts if v.theme == "cyberveiligheid")
