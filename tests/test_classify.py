@@ -93,7 +93,8 @@ def test_explain_shows_false_friends_rejected(loaded: duckdb.DuckDBPyConnection)
 def test_decisions_win_and_survive_reingest(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     decisions = tmp_path / "decisions.toml"
     pipeline.build(con, [BUDGET / "gevolgen_excerpt.csv"], decisions=decisions)
-    key = con.execute("SELECT line_key FROM budget_line WHERE regeling = 'Nederlands Instituut Publieke Veiligheid (NIPV)'").fetchone()
+    key = con.execute("SELECT line_key FROM budget_line WHERE regeling = ?",
+                      ["Nederlands Instituut Publieke Veiligheid (NIPV)"]).fetchone()
     assert key is not None
     add_decision(decisions, Decision(str(key[0]), "cyberveiligheid", 0.25, "deel is digitale weerbaarheid",
                                      "tester", "2026-11-28"), load_rules().theme_ids())

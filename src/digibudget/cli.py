@@ -283,6 +283,27 @@ def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(help="Labelled 
         output.render(queries.Result(["fout", "thema", "regel", "stratum"], list(ev.errors), "Fouten"), fmt)
 
 
+@app.command("questions")
+@edge
+def questions_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                  status: Annotated[str | None, typer.Option(help="Only this status (code or Dutch label).")] = None,
+                  document: Annotated[int | None, typer.Option(help="Only this document id.")] = None) -> None:
+    """Parliamentary questions with their status (answered, deferred, refused, answerable from the data)."""
+    con = store.connect(_db(db), read_only=True)
+    output.render(queries.questions(con, status=status, document_id=document), fmt)
+
+
+@app.command("question")
+@edge
+def question_cmd(ref: Annotated[str, typer.Argument(help="NUMBER or DOCUMENT:NUMBER, e.g. 1:8.")],
+                 db: DbOption = None) -> None:
+    """One question: text, answer, status, references, stated figures and the budget lines it is linked to."""
+    import json
+
+    con = store.connect(_db(db), read_only=True)
+    typer.echo(json.dumps(queries.question_detail(con, ref), ensure_ascii=False, indent=1, default=str))
+
+
 @app.command("version")
 def version_cmd() -> None:
     """Print the version."""

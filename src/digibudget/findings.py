@@ -96,6 +96,13 @@ register("document-missing-footnote", "Voetnoot ontbreekt", "info",
          "footnote {n} is referenced but its text was not found")
 register("document-no-questions", "Geen vragen gevonden", "warning",
          "no question headings ('Vraag 1', '1.') were found; the whole text was kept as front matter")
+register("document-location-not-loaded", "Begrotingsplaats niet geladen", "info",
+         "question {number} refers to {place}, for which no budget line is loaded")
+register("document-figure-contradicts", "Genoemd bedrag spreekt data tegen", "warning",
+         "question {number}: the document states {stated} euro for {what} ({year}); the loaded data gives "
+         "{loaded} euro ({source}, rij {row}; difference {difference} euro)")
+register("document-figures-unverifiable", "Bedragen niet te toetsen", "info",
+         "{count} figures stated for {year} cannot be checked: no budget data for {year} is loaded")
 
 @dataclass
 class Finding:

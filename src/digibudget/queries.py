@@ -128,3 +128,50 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
         FROM per_theme p JOIN totals t USING (moment_jaar, fase, jaar)
         ORDER BY p.moment_jaar, p.fase, p.jaar, p.theme""",
                    [vuo, fase, fase, jaar, jaar, moment_jaar, moment_jaar], "Totalen per thema", "x € 1.000")
+
+
+def questions(con: duckdb.DuckDBPyConnection, *, status: str | None = None, document_id: int | None = None) -> Result:
+    """Every question with its status, what answers it, and how many budget lines it is linked to."""
+    return _result(con, r"""
+        SELECT q.document_id || ':' || q.number AS vraag, d.file_name AS document, q.status_label AS status,
+               q.data_view AS beantwoord_door, q.partly_deferred AS deels_uitgesteld, q.grouped_with AS samen_met,
+               (SELECT count(DISTINCT line_id) FROM link k WHERE k.document_id = q.document_id
+                  AND k.question_number = q.number) AS gekoppelde_regels,
+               (SELECT count(*) FROM figure f WHERE f.document_id = q.document_id
+                  AND f.question_number = q.number) AS bedragen,
+               left(regexp_replace(q.text, '\s+', ' ', 'g'), 90) AS vraagtekst
+        FROM question q JOIN document d USING (document_id)
+        WHERE (?::VARCHAR IS NULL OR q.status = ? OR q.status_label = ?) AND (?::INTEGER IS NULL OR q.document_id = ?)
+        ORDER BY q.document_id, try_cast(regexp_extract(q.number, '^\d+') AS INTEGER), q.number""",
+                   [status, status, status, document_id, document_id], "Kamervragen")
+
+
+def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
+    """One question: text, answer, status, references, stated figures and linked budget lines."""
+    doc_part, _, number = ref.rpartition(":")
+    if doc_part and not doc_part.isdigit():
+        raise UsageError(f"question id {ref!r}", expected="NUMBER or DOCUMENT:NUMBER, e.g. 1:8")
+    params: list[Any] = [number, int(doc_part) if doc_part else None]
+    rows = con.execute("""SELECT q.*, d.file_name FROM question q JOIN document d USING (document_id)
+                          WHERE q.number = ? AND (?::INTEGER IS NULL OR q.document_id = ?)
+                          ORDER BY q.document_id DESC""", [*params, params[1]])
+    cols = [c[0] for c in rows.description]
+    found = rows.fetchall()
+    if not found:
+        from .errors import NotFoundError
+
+        raise NotFoundError(f"no question {ref!r}", expected="see 'digibudget questions'")
+    q = dict(zip(cols, found[0], strict=True))
+    key = [q["document_id"], q["number"]]
+    q["verwijzingen"] = [dict(zip(("soort", "waarde", "deel", "tekst"), r, strict=True)) for r in con.execute(
+        "SELECT kind, value, part, raw FROM reference WHERE document_id = ? AND question_number = ?", key).fetchall()]
+    q["bedragen"] = [dict(zip(("id", "tekst", "euro", "circa", "toevoeging", "tabel", "omschrijving"), r,
+                               strict=True)) for r in con.execute(
+        """SELECT figure_id, raw, value_eur, approximate, qualifiers, table_id, label FROM figure
+           WHERE document_id = ? AND question_number = ? ORDER BY figure_id""", key).fetchall()]
+    q["koppelingen"] = [dict(zip(("regel", "line_key", "basis", "zekerheid", "onderbouwing", "bedrag_id"), r,
+                                  strict=True)) for r in con.execute(
+        """SELECT k.line_id, l.line_key, k.basis, k.confidence, k.evidence, k.figure_id FROM link k
+           JOIN budget_line l USING (line_id) WHERE k.document_id = ? AND k.question_number = ?
+           ORDER BY k.confidence DESC, k.line_id""", key).fetchall()]
+    return q

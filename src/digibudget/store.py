@@ -165,6 +165,66 @@ CREATE TABLE fact (
     granularity   VARCHAR NOT NULL
 );
 """),
+    Migration("0004_documents", """
+CREATE TABLE document (
+    document_id INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    format      VARCHAR NOT NULL,
+    title       VARCHAR,
+    year        SMALLINT,
+    n_questions INTEGER NOT NULL
+);
+CREATE TABLE question (
+    document_id     INTEGER NOT NULL,
+    number          VARCHAR NOT NULL,
+    numbers         VARCHAR NOT NULL,
+    text            VARCHAR NOT NULL,
+    answer_text     VARCHAR,
+    grouped_with    VARCHAR,
+    status          VARCHAR NOT NULL,
+    status_label    VARCHAR NOT NULL,
+    status_evidence VARCHAR,
+    data_view       VARCHAR,
+    partly_deferred BOOLEAN NOT NULL,
+    line            INTEGER
+);
+-- citations, budget locations, cross-references and organisations named in a question or its answer
+CREATE TABLE reference (
+    document_id      INTEGER NOT NULL,
+    question_number  VARCHAR NOT NULL,
+    part             VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    value            VARCHAR NOT NULL,
+    hoofdstuk        VARCHAR,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    raw              VARCHAR
+);
+-- an amount stated in a document, in exact euros, with its context
+CREATE TABLE figure (
+    figure_id       BIGINT PRIMARY KEY,
+    document_id     INTEGER NOT NULL,
+    question_number VARCHAR NOT NULL,
+    part            VARCHAR NOT NULL,
+    raw             VARCHAR NOT NULL,
+    value_eur       DECIMAL(38,2) NOT NULL,
+    approximate     BOOLEAN NOT NULL,
+    qualifiers      VARCHAR,
+    table_id        VARCHAR,
+    label           VARCHAR
+);
+-- a question or a stated figure linked to a budget line, with the basis, a confidence and the evidence
+CREATE TABLE link (
+    document_id     INTEGER NOT NULL,
+    question_number VARCHAR NOT NULL,
+    figure_id       BIGINT,
+    line_id         BIGINT NOT NULL,
+    basis           VARCHAR NOT NULL,
+    confidence      DECIMAL(4,3) NOT NULL,
+    evidence        VARCHAR NOT NULL
+);
+"""),
 )
 
 

@@ -46,6 +46,35 @@ def parse_command(
         _render(doc)
 
 
+@docs_app.command("ingest")
+def ingest_command(
+    files: Annotated[list[Path], typer.Argument(help="Documents to load (.txt, .docx, .xml, .pdf)")],
+    db: Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")] = None,
+) -> None:
+    """Load documents into the database: questions, statuses, references, figures, links to budget lines."""
+    from .. import store
+    from ..settings import load_settings
+    from .persist import ingest_documents
+
+    try:
+        con = store.connect(db or str(load_settings()["database"]))
+        try:
+            reports = ingest_documents(con, files)
+        finally:
+            con.close()
+    except DigibudgetError as err:
+        typer.echo(f"Fout: {err.describe()}", err=True)
+        raise typer.Exit(err.exit_code) from err
+    console = Console(width=200)
+    table = RichTable(title="Documenten")
+    for header in ("Bestand", "Status", "Vragen", "Bedragen", "Koppelingen", "Bevindingen"):
+        table.add_column(header)
+    for r in reports:
+        table.add_row(Path(r.path).name, "geladen" if r.status == "loaded" else "al geladen", str(r.questions),
+                      str(r.figures), str(r.links), str(r.findings))
+    console.print(table)
+
+
 def _short(text: str, width: int = 70) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
