@@ -17,3 +17,18 @@ def bundled_data_dir() -> Path:
         if c.is_dir():
             return c
     raise SourceError("the bundled data folder is missing", expected=" or ".join(str(c) for c in candidates))
+
+
+BUDGET_FOLDERS = ("begrotingsstaten", "btabel", "gevolgen")
+
+
+def bundled_budget_paths() -> list[Path]:
+    """The folders of bundled budget tables (not the evaluation set or the documents)."""
+    root = bundled_data_dir()
+    return [root / name for name in BUDGET_FOLDERS if (root / name).is_dir()]
+
+
+def bundled_documents() -> list[Path]:
+    folder = bundled_data_dir() / "documents"
+    return sorted(p for p in folder.iterdir() if p.suffix in {".txt", ".docx", ".xml", ".pdf"}) \
+        if folder.is_dir() else []

@@ -16,12 +16,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from . import __version__, ingest, output, pipeline, queries, store
-from .bundled import bundled_data_dir
+from .bundled import bundled_budget_paths, bundled_data_dir, bundled_documents
 from .classify import evaluate as evaluation
 from .classify import explain as explaining
 from .classify import external, overrides
 from .classify.rules import load_rules
-from .errors import DigibudgetError
+from .errors import DigibudgetError, UsageError
 from .settings import SETTINGS, load_settings
 
 app = typer.Typer(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
@@ -153,11 +153,16 @@ def demo_cmd(db: DbOption = None) -> None:
     """Build the database from the data bundled in the repository and print what it holds."""
     con = store.connect(_db(db))
     try:
-        report = _build_with_progress(con, [bundled_data_dir()], _db(db))
+        report = _build_with_progress(con, bundled_budget_paths(), _db(db))
         _print_ingest(report)
+        from .parliament.persist import ingest_documents
+
+        docs = ingest_documents(con, bundled_documents())
+        err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({d.status}, {d.questions} vragen, "
+                                            f"{d.links} koppelingen)" for d in docs), highlight=False)
         output.render(queries.coverage(con), "table")
         output.render(queries.findings_summary(con), "table")
-        output.render(queries.themes(con), "table")
+        output.render(queries.themes(con, fase="OWB", same_year=True), "table")
     finally:
         con.close()
 
@@ -169,10 +174,12 @@ def themes_cmd(db: DbOption = None, fmt: FormatOption = "table",
                fase: Annotated[str | None, typer.Option(help="Only this budget moment.")] = None,
                jaar: Annotated[int | None, typer.Option(help="Only this year (the year the money is for).")] = None,
                begrotingsjaar: Annotated[int | None, typer.Option(help="Only this budget year's moments.")] = None,
-               ) -> None:
+               same_year: Annotated[bool, typer.Option(help="Only the budget year itself (jaar = begrotingsjaar).")]
+               = False) -> None:
     """Totals per digital theme, year and budget moment (weighted; x EUR 1,000)."""
     con = store.connect(_db(db), read_only=True)
-    output.render(queries.themes(con, vuo=vuo, fase=fase, jaar=jaar, moment_jaar=begrotingsjaar), fmt)
+    output.render(queries.themes(con, vuo=vuo, fase=fase, jaar=jaar, moment_jaar=begrotingsjaar,
+                                 same_year=same_year), fmt)
 
 
 @app.command("explain")
@@ -271,11 +278,14 @@ def classify_cmd(file: Annotated[Path, typer.Argument(help="CSV with hoofdstuk, 
 @edge
 def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(help="Labelled CSV (default: the bundled set).")]
                  = None, stratum: Annotated[str | None, typer.Option(help="obvious, random or hard.")] = None,
+                 split: Annotated[str | None, typer.Option(help="dev (for improving rules) or holdout.")] = None,
                  errors: Annotated[bool, typer.Option(help="List the misclassified lines.")] = False,
                  fmt: FormatOption = "table") -> None:
     """Precision and recall of the classifier per theme on hand-labelled real lines."""
     path = labelled or bundled_data_dir() / "evaluation" / "labelled.csv"
-    ev = evaluation.evaluate(path, stratum=stratum)
+    if split not in {None, "dev", "holdout"}:
+        raise UsageError(f"unknown split {split!r}", expected="dev or holdout")
+    ev = evaluation.evaluate(path, stratum=stratum, split=split)
     rows = [(s.theme, s.tp, s.fp, s.fn, f"{s.precision:.3f}", f"{s.recall:.3f}") for s in ev.scores]
     output.render(queries.Result(["thema", "tp", "fp", "fn", "precisie", "recall"], rows,
                                  f"Evaluatie op {ev.n} gelabelde regels"), fmt)

@@ -224,14 +224,15 @@ _AMOUNT_COLUMNS = ("line_id", "moment_jaar", "fase", "measure", "mutatie_soort",
 
 
 def _insert_csv(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str], path: Path) -> None:
-    """Bulk-insert our own temporary CSV. Every option is stated and nothing is sniffed, so text from a source file
-    (separators, quotes, line breaks, NUL) comes back exactly as written; an empty cell is NULL."""
+    """Bulk-insert our own temporary CSV (csv.writer: rows end in CRLF). Every option is stated and nothing is
+    sniffed, so text from a source file (separators, quotes, lone CR or LF, NUL) comes back exactly as written; an
+    empty cell is NULL."""
     names = ", ".join(columns)
     types = ", ".join(f"'{c}': 'VARCHAR'" for c in columns)
     con.execute(f"""
         INSERT INTO {table} ({names})
         SELECT * FROM read_csv('{_sql_path(path)}', columns={{{types}}}, header=false, delim=',', quote='"',
-            escape='"', auto_detect=false, null_padding=false, max_line_size=100000000)
+            escape='"', new_line='\\r\\n', auto_detect=false, null_padding=false, max_line_size=100000000)
     """)  # noqa: S608 - table and columns are constants here, the path is our own temporary file
 
 
@@ -270,11 +271,16 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
 
 def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
                    findings: Sequence[Finding]) -> None:
-    """Store findings; identical messages of one source become one finding with a count and their rows."""
+    """Store findings; identical messages of one source become one finding with a count and their rows.
+
+    They are numbered in a fixed order (file, row, column, code, message), whatever order the caller found them
+    in, so the same input gives the same database however the queries that found them happened to run.
+    """
     if not findings:
         return
     groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
+    for f in sorted(findings, key=lambda f: (f.location.path or "", -1 if f.location.row is None else f.location.row,
+                                             f.location.column or "", f.code, f.message)):
         groups.setdefault((f.code, f.message), []).append(f)
     row = con.execute("SELECT coalesce(max(finding_id), 0) FROM finding").fetchone()
     start = int(row[0]) + 1 if row else 1

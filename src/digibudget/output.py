@@ -39,7 +39,8 @@ def to_csv(result: Result) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(result.columns)
     for row in result.rows:
-        writer.writerow([csv_safe(_plain(v)) if v is not None else "" for v in row])
+        # only text from sources is escaped; numbers (also negative ones) stay numbers
+        writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else _plain(v) for v in row])
     return buf.getvalue()
 
 

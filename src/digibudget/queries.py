@@ -97,7 +97,7 @@ def coverage(con: duckdb.DuckDBPyConnection) -> Result:
 
 
 def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None = None, jaar: int | None = None,
-           moment_jaar: int | None = None) -> Result:
+           moment_jaar: int | None = None, same_year: bool = False) -> Result:
     """Totals per theme, year and budget moment: the chosen figures (see analyze.selection) times the tag weight.
 
     'alle digitale thema's' counts each line once, with its largest theme weight, so it never exceeds the total.
@@ -110,7 +110,7 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
         WITH f AS (
             SELECT * FROM fact WHERE vuo = upper(?) AND measure IN ('stand', 'realisatie')
               AND (?::VARCHAR IS NULL OR fase = upper(?)) AND (?::INTEGER IS NULL OR jaar = ?)
-              AND (?::INTEGER IS NULL OR moment_jaar = ?)
+              AND (?::INTEGER IS NULL OR moment_jaar = ?) AND (NOT ? OR jaar = moment_jaar)
         ), tagged AS (
             SELECT f.*, lt.theme, lt.weight FROM f JOIN line_theme lt USING (line_id) WHERE lt.counted
         ), per_theme AS (
@@ -121,13 +121,14 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
             FROM (SELECT line_id, moment_jaar, fase, jaar, any_value(value_k) AS value_k, max(weight) AS w
                   FROM tagged GROUP BY line_id, moment_jaar, fase, jaar, mutatie_soort) GROUP BY ALL
         ), totals AS (
-            SELECT moment_jaar, fase, jaar, sum(value_k) AS totaal FROM f GROUP BY ALL
+            SELECT moment_jaar, fase, jaar, sum(value_k) AS totaal FROM f WHERE NOT is_part GROUP BY ALL
         )
         SELECT p.theme AS thema, p.jaar, p.fase, p.moment_jaar AS begrotingsjaar, p.bedrag AS bedrag_x1000,
                t.totaal AS totaal_x1000, round(100 * p.bedrag / nullif(t.totaal, 0), 2) AS aandeel_pct, p.regels
         FROM per_theme p JOIN totals t USING (moment_jaar, fase, jaar)
         ORDER BY p.moment_jaar, p.fase, p.jaar, p.theme""",
-                   [vuo, fase, fase, jaar, jaar, moment_jaar, moment_jaar], "Totalen per thema", "x € 1.000")
+                   [vuo, fase, fase, jaar, jaar, moment_jaar, moment_jaar, same_year], "Totalen per thema",
+                   "x € 1.000")
 
 
 def questions(con: duckdb.DuckDBPyConnection, *, status: str | None = None, document_id: int | None = None) -> Result:

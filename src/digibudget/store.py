@@ -162,7 +162,8 @@ CREATE TABLE fact (
     mutatie_soort VARCHAR,
     jaar          SMALLINT NOT NULL,
     value_k       DECIMAL(38,10) NOT NULL,
-    granularity   VARCHAR NOT NULL
+    granularity   VARCHAR NOT NULL,
+    is_part       BOOLEAN NOT NULL
 );
 """),
     Migration("0004_documents", """

@@ -8,8 +8,8 @@ table). Adding them up would count money twice. The rule:
    at article level;
 2. per article, detail lines of any source whose detail adds up to that source's article total (within one unit),
    or that has no article total, win ('detail'); otherwise the base source's article total ('artikel').
-'Waarvan' rows (a part of a sibling row, e.g. 'waarvan ICT') are never added to the sum; they stay available
-to the themes through their own tags.
+A 'waarvan' row (a part of a sibling row, e.g. 'waarvan ICT') is kept with is_part = true: it never counts in a
+total, but its own theme tag counts in the theme totals (the ICT part of the running costs).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ DELETE FROM fact;
 CREATE OR REPLACE TEMP TABLE sel_amount AS
 SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total, l.niveau, a.moment_jaar, a.fase,
        a.measure, a.mutatie_soort, a.jaar, a.value_k, a.unit,
-       regexp_matches(strip_accents(lower(coalesce(l.regeling, '') || ' ' || coalesce(l.detail, '') || ' '
-                      || coalesce(l.instrument_raw, ''))), '^\s*[-–]?\s*waarvan') AS is_waarvan,
+       list_bool_or([regexp_matches(strip_accents(lower(coalesce(x, ''))), '^\s*[-–]?\s*waarvan')
+                     FOR x IN [l.regeling, l.detail, l.instrument_raw]]) AS is_waarvan,
        l.is_total AND l.niveau = 'artikel' AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
            AS is_article_total
 FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
@@ -66,12 +66,12 @@ GROUP BY ALL;
 
 INSERT INTO fact
 SELECT a.line_id, a.source_id, a.hoofdstuk, a.artikel, a.vuo, a.moment_jaar, a.fase, a.measure, a.mutatie_soort,
-       a.jaar, a.value_k, c.granularity
+       a.jaar, a.value_k, c.granularity, a.is_waarvan
 FROM sel_amount a JOIN sel_choice c
   ON a.source_id = c.source_id AND a.hoofdstuk = c.hoofdstuk AND a.artikel = c.artikel AND a.vuo = c.vuo
  AND a.moment_jaar = c.moment_jaar AND a.fase = c.fase AND a.measure = c.measure
  AND coalesce(a.mutatie_soort, '') = c.soort AND a.jaar = c.jaar
-WHERE (c.granularity = 'detail' AND NOT a.is_total AND NOT a.is_waarvan)
+WHERE (c.granularity = 'detail' AND NOT a.is_total)
    OR (c.granularity = 'artikel' AND a.is_article_total);
 """
 

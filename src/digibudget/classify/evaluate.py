@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,13 @@ class Evaluation:
     n: int
 
 
-def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None = None) -> Evaluation:
+def split_of(line_key: str) -> str:
+    """A fixed half of the labelled set ('dev') for improving rules; the other half ('holdout') only measures."""
+    return "dev" if int(hashlib.md5(line_key.encode("utf-8")).hexdigest(), 16) % 2 == 0 else "holdout"
+
+
+def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None = None,
+             split: str | None = None) -> Evaluation:
     rules = rules or load_rules()
     rows, results = classify_rules_for_labelled(labelled, rules)
     themes = rules.theme_ids()
@@ -46,6 +53,8 @@ def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None =
     n = 0
     for row, res in zip(rows, results, strict=True):
         if stratum and row.get("stratum") != stratum:
+            continue
+        if split and split_of(row.get("line_key", "")) != split:
             continue
         n += 1
         text = " / ".join(v for k in ("hoofdstuk", "artikel_naam", "artikelonderdeel_naam", "instrument",
