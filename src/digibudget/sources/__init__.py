@@ -22,7 +22,8 @@ def detect(path: Path) -> ModuleType:
             return reader
     shown = ", ".join(h[:40] for h in header[:5] if h) or "an empty first line"
     raise UnknownFormatError(
-        f"no reader recognises the header ({shown}{', ...' if len(header) > 5 else ''})", location=Location(str(path), 1),
+        f"no reader recognises the header ({shown}{', ...' if len(header) > 5 else ''})",
+        location=Location(str(path), 1),
         expected="a B-tabel (Bedrag t-2 .. t+4), begrotingsstaten, 'budgettaire gevolgen' (tabel_id, kolom, waarde)"
                  " or rijksfinancien.nl bulk (IBOSnummer, StandOWB ...) file")
 
