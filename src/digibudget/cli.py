@@ -314,6 +314,100 @@ def question_cmd(ref: Annotated[str, typer.Argument(help="NUMBER or DOCUMENT:NUM
     typer.echo(json.dumps(queries.question_detail(con, ref), ensure_ascii=False, indent=1, default=str))
 
 
+@app.command("table")
+@edge
+def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
+              moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: latest).")]
+              = None,
+              thema: Annotated[list[str] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
+              van: Annotated[int | None, typer.Option(help="First year (default: the moment's year).")] = None,
+              tot: Annotated[int | None, typer.Option(help="Last year (default: first + 5).")] = None,
+              niveau: Annotated[str, typer.Option(help="regel, artikel, hoofdstuk, instrument, uitvoerder, thema.")]
+              = "regel",
+              hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
+              artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
+              instrument: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
+              uitvoerder: Annotated[str | None, typer.Option(help="Only executors whose name contains this.")] = None,
+              vuo: Annotated[str | None, typer.Option(help="V, U or O.")] = None,
+              hints: Annotated[bool, typer.Option(help="Include weak tags below the threshold.")] = False,
+              output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+              ) -> None:
+    """The integrated table of digital spending (question 8): themes x chapters x articles x years."""
+    from .analyze.integral import integral_table
+
+    con = store.connect(_db(db), read_only=True)
+    result = integral_table(con, moment=moment, themes=thema, jaar_van=van, jaar_tot=tot, niveau=niveau,
+                            hoofdstuk=hoofdstuk, artikel=artikel, instrument=instrument, uitvoerder=uitvoerder,
+                            vuo=vuo, include_hints=hints)
+    _emit(con, [result], fmt, output_file)
+
+
+def _emit(con: Any, results: list[queries.Result], fmt: str, output_file: Path | None) -> None:
+    """Render to the terminal, or write a file in any export format (csv, json, xlsx, parquet, datapackage)."""
+    if output_file is None:
+        for r in results:
+            output.render(r, fmt)
+        return
+    if fmt in {"csv", "json"} and len(results) == 1:
+        text = output.to_csv(results[0]) if fmt == "csv" else output.to_json(results[0])
+        output_file.write_text(text, encoding="utf-8")
+    else:
+        from . import export
+
+        export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
+                      title=results[0].title)
+    err.print(f"Geschreven: {output_file}", highlight=False)
+
+
+@app.command("moments")
+@edge
+def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """Budget moments in the database, with their coverage (chapters, articles, detail, digital lines)."""
+    from .analyze.moments import moments
+
+    con = store.connect(_db(db), read_only=True)
+    output.render(moments(con), fmt)
+
+
+@app.command("overlap")
+@edge
+def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                jaar: Annotated[int | None, typer.Option(help="Year (default: the moment's year).")] = None,
+                thema: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
+                dimensie: Annotated[str | None, typer.Option(help="Show the units of: hoofdstuk, artikel, "
+                                                                  "instrument, uitvoerder.")] = None,
+                drempel: Annotated[float, typer.Option(help="Similarity for near-duplicate descriptions.")] = 0.9,
+                output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+                = None) -> None:
+    """Overlap and fragmentation (question 28): concentration (HHI) per theme, executors funded from several
+    chapters, near-identical descriptions in different ministries."""
+    from .analyze import overlap
+
+    con = store.connect(_db(db), read_only=True)
+    results = [overlap.concentration(con, moment=moment, jaar=jaar, theme=thema)]
+    if dimensie:
+        results.append(overlap.spread(con, dimensie, moment=moment, jaar=jaar, theme=thema))
+    results += [overlap.multi_funded_executors(con), overlap.near_duplicates(con, threshold=drempel)]
+    _emit(con, results, fmt, output_file)
+
+
+@app.command("profiles")
+@edge
+def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                 daling: Annotated[float, typer.Option(help="Cliff: drop of at least this percentage.")] = 50,
+                 alles: Annotated[bool, typer.Option(help="All lines, not only digital ones.")] = False) -> None:
+    """Funding cliffs, dips followed by a spike in the last year, and opaque reserves (questions 3, 18-20)."""
+    from .analyze import profiles
+
+    con = store.connect(_db(db), read_only=True)
+    for r in (profiles.cliffs(con, moment=moment, drop_pct=daling, digital_only=not alles),
+              profiles.last_year_spikes(con, moment=moment, digital_only=not alles),
+              profiles.opaque(con, digital_only=not alles)):
+        output.render(r, fmt)
+
+
 @app.command("version")
 def version_cmd() -> None:
     """Print the version."""

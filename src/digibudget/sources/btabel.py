@@ -175,8 +175,12 @@ def read(path: Path) -> ReadResult:
             if value is None:
                 empty_amounts += 1
                 continue
-            measure, afase = ("realisatie", "JV") if offset == -2 and fase == "OWB" else ("stand", fase)
-            line.amounts.append(AmountRecord(jaar, afase, measure, jaar + offset, value, "EUR1000", header[idx]))
+            # in an ontwerpbegroting, t-2 is the realisation: it belongs to the jaarverslag of that year
+            if offset == -2 and fase == "OWB":
+                amount = AmountRecord(jaar + offset, "JV", "realisatie", jaar + offset, value, "EUR1000", header[idx])
+            else:
+                amount = AmountRecord(jaar, fase, "stand", jaar + offset, value, "EUR1000", header[idx])
+            line.amounts.append(amount)
         result.lines.append(line)
         pct_raw = cell("pct")
         if pct_raw and artikel:

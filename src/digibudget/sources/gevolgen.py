@@ -149,6 +149,8 @@ def read(path: Path) -> ReadResult:
         moment_jaar = begrotingsjaar + col.moment_offset
         if document == "MN" and niveau in {"stand", "mutatie", "mutatiecategorie"}:
             moment_jaar = col.moment_offset  # _mn_column stores the absolute year there
+        if col.measure == "realisatie":
+            moment_jaar = jaar  # a realisation belongs to the jaarverslag of its own year
         line.amounts.append(AmountRecord(moment_jaar, col.fase, col.measure, jaar, value, unit, r["kolom"],
                                          col.soort, lineno))
     result.lines = list(lines.values())

@@ -1,0 +1,133 @@
+"""The integrated table Parliament asked for (seed question 8).
+
+For a budget moment (default: the latest loaded with digital lines) and the years t .. t+5 of that moment, every
+line tagged with a digital theme, its weighted amounts per year, V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
+and the commitment status of its article: 'juridisch verplicht' and 'niet juridisch verplicht (verdeling
+onbekend)' where a source gives only the juridisch verplicht share. Commitment shares are published per article, so
+they are never spread over lines (that would be a guess): line rows show the article's percentage, article rows
+the amounts. Every row names its source file(s) and line ids, which lead to the source rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from ..errors import UsageError
+from ..queries import Result, _result
+from .moments import FASE_LABEL, latest_moment, parse_moment
+
+LEVELS = {
+    "regel": ["thema", "gewicht", "zekerheid", "hoofdstuk", "artikel", "artikel_naam", "artikelonderdeel",
+              "instrument", "regeling", "uitvoerder", "vuo", "granulariteit", "deel_van_regel"],
+    "artikel": ["thema", "hoofdstuk", "artikel", "artikel_naam", "vuo"],
+    "hoofdstuk": ["thema", "hoofdstuk", "vuo"],
+    "instrument": ["thema", "instrument", "vuo"],
+    "uitvoerder": ["thema", "uitvoerder", "vuo"],
+    "thema": ["thema", "vuo"],
+}
+_DIM_SQL = {
+    "thema": "lt.theme", "gewicht": "lt.weight", "zekerheid": "lt.confidence", "hoofdstuk": "l.hoofdstuk",
+    "artikel": "l.artikel", "artikel_naam": "coalesce(any_value(l.artikel_naam), '')",
+    "artikelonderdeel": "coalesce(l.artikelonderdeel, '') || coalesce(' ' || l.artikelonderdeel_naam, '')",
+    "instrument": "coalesce(l.instrument, '(geen)')",
+    "regeling": "coalesce(l.regeling, '') || coalesce(' / ' || l.detail, '')",
+    "uitvoerder": "coalesce(ex.uitvoerder, '(onbekend)')", "vuo": "l.vuo", "granulariteit": "w.granularity",
+    "deel_van_regel": "w.is_part",
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    moment_jaar: int
+    fase: str
+    jaar_van: int
+    jaar_tot: int
+
+    @property
+    def label(self) -> str:
+        return f"{FASE_LABEL.get(self.fase, self.fase)} {self.moment_jaar}, jaren {self.jaar_van}-{self.jaar_tot}"
+
+
+def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: int | None = None,
+           jaar_tot: int | None = None) -> Window:
+    if moment:
+        mj, fase = parse_moment(moment)
+    else:
+        latest = latest_moment(con)
+        if latest is None:
+            raise UsageError("no digital budget lines are loaded", expected="run 'digibudget ingest' first")
+        mj, fase = latest
+    van = jaar_van if jaar_van is not None else mj
+    tot = jaar_tot if jaar_tot is not None else van + 5
+    if not (1990 <= van <= tot <= 2100) or tot - van > 20:
+        raise UsageError(f"years {van}-{tot}", expected="a window of at most 21 years, from <= to")
+    return Window(mj, fase, van, tot)
+
+
+def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, themes: list[str] | None = None,
+                   jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
+                   hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,
+                   uitvoerder: str | None = None, vuo: str | None = None, include_hints: bool = False) -> Result:
+    if niveau not in LEVELS:
+        raise UsageError(f"unknown niveau {niveau!r}", expected=", ".join(LEVELS))
+    if vuo is not None and vuo.upper() not in {"V", "U", "O"}:
+        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+    known = {r[0] for r in con.execute("SELECT DISTINCT theme FROM line_theme").fetchall()}
+    for t in themes or []:
+        if known and t not in known:
+            raise UsageError(f"unknown theme {t!r}", expected=", ".join(sorted(known)))
+    w = window(con, moment, jaar_van, jaar_tot)
+    years = list(range(w.jaar_van, w.jaar_tot + 1))
+    dims = LEVELS[niveau]
+    select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in dims)
+    group_dims = ", ".join(_DIM_SQL[d] for d in dims if not _DIM_SQL[d].startswith("coalesce(any_value"))
+    year_cols = ", ".join(f"sum(w.value_k * lt.weight) FILTER (WHERE w.jaar = {y}) AS \"{y}\"" for y in years)
+    article_cols = ""
+    if niveau == "artikel":
+        article_cols = """,
+            any_value(art.totaal) AS artikel_totaal_t, any_value(jv.pct) AS juridisch_verplicht_pct,
+            any_value(art.totaal * jv.pct * 0.01) AS juridisch_verplicht_artikel,
+            any_value(art.totaal - art.totaal * jv.pct * 0.01) AS niet_juridisch_verplicht_verdeling_onbekend"""
+    elif niveau == "regel":
+        article_cols = ", any_value(jv.pct) AS juridisch_verplicht_pct_artikel"
+    sql = f"""
+        WITH w AS (
+            SELECT * FROM fact WHERE moment_jaar = ? AND fase = ? AND measure IN ('stand', 'realisatie')
+              AND jaar BETWEEN ? AND ?
+        ), lt AS (
+            SELECT * FROM line_theme WHERE (counted OR ?) AND (?::VARCHAR[] IS NULL OR list_contains(?, theme))
+        ), ex AS (
+            SELECT le.line_id, string_agg(DISTINCT e.name, '; ') AS uitvoerder
+            FROM line_executor le JOIN executor e USING (executor_id) GROUP BY le.line_id
+        ), art AS (
+            SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
+            WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND measure = 'stand' AND NOT is_part GROUP BY ALL
+        ), jv AS (
+            SELECT hoofdstuk, artikel, max(pct) AS pct FROM legal_commitment
+            WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND category = 'juridisch_verplicht' GROUP BY ALL
+        )
+        SELECT {select_dims}, {year_cols}{article_cols},
+               count(DISTINCT w.line_id) AS regels,
+               string_agg(DISTINCT s.file_name, '; ') AS bronnen,
+               string_agg(DISTINCT w.line_id::VARCHAR, ' ') AS regel_ids
+        FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
+        LEFT JOIN ex USING (line_id)
+        LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo
+        LEFT JOIN jv ON jv.hoofdstuk = l.hoofdstuk AND jv.artikel = l.artikel
+        WHERE (?::VARCHAR IS NULL OR l.hoofdstuk = upper(?)) AND (?::VARCHAR IS NULL OR l.artikel = ?)
+          AND (?::VARCHAR IS NULL OR l.instrument = ?)
+          AND (?::VARCHAR IS NULL OR ex.uitvoerder ILIKE '%' || ? || '%')
+          AND (?::VARCHAR IS NULL OR l.vuo = upper(?))
+        GROUP BY {group_dims}
+        ORDER BY {", ".join(str(i + 1) for i in range(len(dims)))}
+    """  # noqa: S608 - only constant column expressions and validated integer years are formatted in
+    theme_list: Any = themes or None
+    params: list[Any] = [w.moment_jaar, w.fase, w.jaar_van, w.jaar_tot, include_hints, theme_list, theme_list,
+                         w.moment_jaar, w.fase, w.moment_jaar, w.moment_jaar, w.fase, w.moment_jaar,
+                         hoofdstuk, hoofdstuk, artikel, artikel, instrument, instrument, uitvoerder, uitvoerder,
+                         vuo, vuo]
+    title = f"Integrale tabel digitale uitgaven ({w.label}; niveau {niveau}; bedragen x gewicht)"
+    return _result(con, sql, params, title, "x € 1.000")

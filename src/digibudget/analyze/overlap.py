@@ -1,0 +1,106 @@
+"""Overlap and fragmentation between ministries (seed question 28): per theme, how the money spreads over
+hoofdstukken, artikelen, instrumenten and uitvoerders (counts and a Herfindahl-Hirschman concentration index),
+executors funded from several chapters (questions 1 and 30: the NCSC), and near-identical line descriptions in
+different ministries."""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..errors import UsageError
+from ..queries import Result, _result
+from .integral import window
+
+DIMENSIONS = {"hoofdstuk": "l.hoofdstuk", "artikel": "l.hoofdstuk || ' art. ' || l.artikel",
+              "instrument": "coalesce(l.instrument, '(geen)')", "uitvoerder": "coalesce(l.uitvoerder, '(onbekend)')"}
+
+_BASE = """
+    WITH w AS (
+        SELECT * FROM fact WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND measure = 'stand' AND vuo = 'U'
+    ), ex AS (
+        SELECT le.line_id, arg_min(e.name, le.rank) AS uitvoerder
+        FROM line_executor le JOIN executor e USING (executor_id) GROUP BY le.line_id
+    ), tagged AS (
+        SELECT lt.theme, w.line_id, w.value_k * lt.weight AS bedrag, l.*, ex.uitvoerder
+        FROM w JOIN line_theme lt USING (line_id) JOIN budget_line l USING (line_id) LEFT JOIN ex USING (line_id)
+        WHERE lt.counted AND (?::VARCHAR IS NULL OR lt.theme = ?)
+    )
+"""
+
+
+def concentration(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, jaar: int | None = None,
+                  theme: str | None = None) -> Result:
+    """Per theme and dimension: number of distinct units, the largest unit's share, and the HHI (0-10,000)."""
+    w = window(con, moment)
+    year = jaar if jaar is not None else w.moment_jaar
+    parts = []
+    for name, expr in DIMENSIONS.items():
+        parts.append(f"""
+            SELECT theme, '{name}' AS dimensie, {expr} AS eenheid, sum(bedrag) AS bedrag, count(*) AS regels
+            FROM tagged l GROUP BY ALL""")  # noqa: S608 - constant dimension expressions
+    sql = _BASE + f""", units AS ({" UNION ALL ".join(parts)}),
+        shares AS (
+            SELECT *, bedrag / nullif(sum(bedrag) OVER (PARTITION BY theme, dimensie), 0) AS aandeel FROM units
+            WHERE bedrag > 0
+        )
+        SELECT theme AS thema, dimensie, count(*) AS aantal, sum(bedrag) AS bedrag_x1000,
+               round(10000 * sum(aandeel * aandeel), 0)::INTEGER AS hhi,
+               arg_max(eenheid, bedrag) AS grootste, round(100 * max(aandeel), 1) AS grootste_pct
+        FROM shares GROUP BY theme, dimensie ORDER BY theme, dimensie
+    """  # noqa: S608 - only the constant dimension expressions are formatted in
+    return _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+                   f"Spreiding en concentratie per thema ({w.fase} {w.moment_jaar}, jaar {year}; HHI 0-10.000)",
+                   "x € 1.000")
+
+
+def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: str | None = None, jaar: int | None = None,
+           theme: str | None = None) -> Result:
+    """The units of one dimension (e.g. every ministry) per theme, with amount and share."""
+    if dimension not in DIMENSIONS:
+        raise UsageError(f"unknown dimension {dimension!r}", expected=", ".join(DIMENSIONS))
+    w = window(con, moment)
+    year = jaar if jaar is not None else w.moment_jaar
+    sql = _BASE + f"""
+        SELECT theme AS thema, {DIMENSIONS[dimension]} AS {dimension}, sum(bedrag) AS bedrag_x1000,
+               round(100 * sum(bedrag) / nullif(sum(sum(bedrag)) OVER (PARTITION BY theme), 0), 1) AS aandeel_pct,
+               count(*) AS regels
+        FROM tagged l GROUP BY ALL ORDER BY thema, bedrag_x1000 DESC
+    """  # noqa: S608
+    return _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+                   f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000")
+
+
+def multi_funded_executors(con: duckdb.DuckDBPyConnection, *, min_chapters: int = 2) -> Result:
+    """Executors whose lines sit in several chapters, over everything loaded: which chapters, which years."""
+    return _result(con, """
+        WITH x AS (
+            SELECT e.name, l.hoofdstuk, l.begrotingsjaar, l.line_id
+            FROM line_executor le JOIN executor e USING (executor_id) JOIN budget_line l USING (line_id)
+            WHERE NOT l.is_total AND l.duplicate_of IS NULL
+        )
+        SELECT name AS uitvoerder, count(DISTINCT hoofdstuk) AS hoofdstukken,
+               string_agg(DISTINCT hoofdstuk, ', ' ORDER BY hoofdstuk) AS welke_hoofdstukken,
+               min(begrotingsjaar) AS van, max(begrotingsjaar) AS tot, count(DISTINCT line_id) AS regels
+        FROM x GROUP BY name HAVING count(DISTINCT hoofdstuk) >= ?
+        ORDER BY hoofdstukken DESC, uitvoerder""", [min_chapters], "Uitvoerders gefinancierd uit meerdere hoofdstukken")
+
+
+def near_duplicates(con: duckdb.DuckDBPyConnection, *, threshold: float = 0.9) -> Result:
+    """Digital lines in different ministries whose descriptions are (nearly) the same: a sign of fragmentation."""
+    if not 0.5 <= threshold <= 1.0:
+        raise UsageError(f"threshold {threshold}", expected="a similarity between 0.5 and 1")
+    return _result(con, """
+        WITH d AS (
+            SELECT l.hoofdstuk, strip_accents(lower(trim(coalesce(l.regeling, l.detail,
+                   l.artikelonderdeel_naam)))) AS tekst,
+                   min(coalesce(l.regeling, l.detail, l.artikelonderdeel_naam)) AS omschrijving
+            FROM budget_line l JOIN line_theme lt USING (line_id)
+            WHERE lt.counted AND NOT l.is_total AND coalesce(l.regeling, l.detail, l.artikelonderdeel_naam) IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT a.hoofdstuk AS hoofdstuk_a, a.omschrijving AS omschrijving_a, b.hoofdstuk AS hoofdstuk_b,
+               b.omschrijving AS omschrijving_b, round(jaro_winkler_similarity(a.tekst, b.tekst), 3) AS gelijkenis
+        FROM d a JOIN d b ON a.hoofdstuk < b.hoofdstuk AND length(a.tekst) > 2 AND length(b.tekst) > 2
+        WHERE jaro_winkler_similarity(a.tekst, b.tekst) >= ?
+        ORDER BY gelijkenis DESC, hoofdstuk_a, hoofdstuk_b, omschrijving_a""", [threshold],
+                   "Bijna gelijke omschrijvingen in verschillende ministeries")
