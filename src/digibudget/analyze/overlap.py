@@ -64,7 +64,7 @@ def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: str | None
         SELECT theme AS thema, {DIMENSIONS[dimension]} AS {dimension}, sum(bedrag) AS bedrag_x1000,
                round(100 * sum(bedrag) / nullif(sum(sum(bedrag)) OVER (PARTITION BY theme), 0), 1) AS aandeel_pct,
                count(*) AS regels
-        FROM tagged l GROUP BY ALL ORDER BY thema, bedrag_x1000 DESC
+        FROM tagged l GROUP BY theme, {DIMENSIONS[dimension]} ORDER BY thema, bedrag_x1000 DESC
     """  # noqa: S608
     return _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
                    f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000")
