@@ -359,6 +359,44 @@ def _emit(con: Any, results: list[queries.Result], fmt: str, output_file: Path |
     err.print(f"Geschreven: {output_file}", highlight=False)
 
 
+@app.command("mutations")
+@edge
+def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                  hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
+                  artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
+                  line_key: Annotated[str | None, typer.Option(help="Only this line key.")] = None,
+                  soort: Annotated[str | None, typer.Option(help="kasschuif, overboeking, herschikking, "
+                                                                 "taakstelling, nieuwe middelen, ...")] = None,
+                  jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None,
+                  begrotingsjaar: Annotated[int | None, typer.Option(help="The year of the budget moment.")] = None,
+                  limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+                  output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+                  = None) -> None:
+    """Every change between budget moments, typed (kasschuif, overboeking, herschikking, taakstelling, nieuwe
+    middelen, loon- en prijsbijstelling, onverklaard) with confidence and evidence."""
+    from .analyze import mutations
+
+    con = store.connect(_db(db), read_only=True)
+    _emit(con, [mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
+                                    jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)], fmt, output_file)
+
+
+@app.command("waterfall")
+@edge
+def waterfall_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. VI.")],
+                  artikel: Annotated[str | None, typer.Argument(help="Article, e.g. 36 (none: chapter level).")]
+                  = None, db: DbOption = None, fmt: FormatOption = "table",
+                  vuo: Annotated[str, typer.Option(help="V, U or O.")] = "U",
+                  begrotingsjaar: Annotated[int | None, typer.Option(help="The year of the budget moments.")] = None,
+                  jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None) -> None:
+    """From the ontwerpbegroting through each moment's typed mutations to the latest stand, with a check row."""
+    from .analyze import mutations
+
+    con = store.connect(_db(db), read_only=True)
+    output.render(mutations.waterfall(con, hoofdstuk, artikel, vuo=vuo, begrotingsjaar=begrotingsjaar,
+                                      jaar=jaar), fmt)
+
+
 @app.command("moments")
 @edge
 def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
@@ -427,6 +465,12 @@ def _mount() -> None:
         pass
     else:
         app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questions and answers.")
+    try:
+        from .web.commands import register
+    except ImportError:  # pragma: no cover - the web package is part of the distribution
+        pass
+    else:
+        register(app, edge)
 
 
 _mount()

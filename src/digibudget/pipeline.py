@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from . import classify, ingest
-from .analyze import selection
+from .analyze import mutations, selection
 from .settings import load_settings
 from .store import transaction
 
@@ -32,4 +32,5 @@ def reclassify(con: duckdb.DuckDBPyConnection, *, decisions: Path | None = None)
     with transaction(con):
         counts = classify.run(con, decisions_file=decisions)
         selection.build(con)
+        mutations.build(con)
         return counts

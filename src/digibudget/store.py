@@ -226,6 +226,69 @@ CREATE TABLE link (
     evidence        VARCHAR NOT NULL
 );
 """),
+    Migration("0005_mutation", """
+-- the stands chosen to follow a line across budget moments: per source kind, line key, moment and year one figure
+-- (derived data, rebuilt by analyze.mutations.build)
+CREATE TABLE mutation_stand (
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    source_id        INTEGER NOT NULL,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    vuo              VARCHAR NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    measure          VARCHAR NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    tolerance        DECIMAL(38,10) NOT NULL
+);
+-- every change of a line between two budget moments, typed, with a confidence and the evidence
+CREATE TABLE mutation (
+    mutation_id      BIGINT PRIMARY KEY,
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    part_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    van_line_id      BIGINT,
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER,
+    source_column    VARCHAR,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    instrument       VARCHAR,
+    regeling         VARCHAR,
+    niveau           VARCHAR NOT NULL,
+    is_total         BOOLEAN NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    is_part          BOOLEAN NOT NULL,
+    vuo              VARCHAR NOT NULL,
+    van_moment_jaar  SMALLINT,
+    van_fase         VARCHAR,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    van_stand        DECIMAL(38,10),
+    naar_stand       DECIMAL(38,10),
+    tolerance        DECIMAL(38,10) NOT NULL,
+    basis            VARCHAR NOT NULL CHECK (basis IN ('mutatie', 'standverschil', 'restverschil',
+                         'realisatieverschil', 'nieuw_jaar')),
+    mutatie_soort    VARCHAR,
+    soort            VARCHAR NOT NULL CHECK (soort IN ('kasschuif', 'overboeking', 'herschikking', 'taakstelling',
+                         'nieuwe middelen', 'loon- en prijsbijstelling', 'onverklaard')),
+    confidence       DECIMAL(4,3) NOT NULL,
+    evidence         VARCHAR NOT NULL,
+    counterpart_id   BIGINT,
+    n_counterparts   INTEGER NOT NULL,
+    counted          BOOLEAN NOT NULL
+);
+"""),
 )
 
 

@@ -79,5 +79,21 @@ WHERE (c.granularity = 'detail' AND NOT a.is_total)
 def build(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild the fact table; return its row count."""
     con.execute(BUILD_SQL)
-    row = con.execute("SELECT count(*) FROM fact").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT count(*) FROM fact").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+# --- shared with analyze.mutations: the same source preference, as SQL fragments --------------------------------
+
+KIND_RANK_SQL = "CASE {kind} WHEN 'bulk' THEN 4 WHEN 'btabel' THEN 3 WHEN 'gevolgen' THEN 2 ELSE 1 END"
+
+
+def base_source_sql(relation: str, group: str, item: str) -> str:
+    """SQL choosing one base source per ``group`` (a column list of ``relation``, which has ``source_id`` and
+    ``kind``): the one covering most distinct ``item``s, then the richest kind, then the newest (rule 1 above)."""
+    rank = KIND_RANK_SQL.format(kind="kind")
+    return f"""
+        SELECT {group}, arg_max(source_id, (n_items, kind_rank, source_id)) AS source_id
+        FROM (SELECT {group}, source_id, count(DISTINCT {item}) AS n_items, max({rank}) AS kind_rank
+              FROM {relation} GROUP BY ALL)
+        GROUP BY ALL"""  # noqa: S608 - relation and columns are constants of the caller

@@ -1,0 +1,399 @@
+"""Every change of a budget line between budget moments, typed with its evidence (why did the budget move?).
+
+A line is followed across moments and years by its ``line_key`` (in a Miljoenennota mutation table the stand and
+mutation rows all belong to the chapter or article total of the table). A budget moment is ``moment_jaar`` + ``fase``,
+ordered OWB < VB < O1 < SBS < O2 < JV < SW within a year (``moment`` = moment_jaar * 10 + rank). Per source kind,
+line key, moment and year one figure is chosen (one base source per chapter and moment as in analyze.selection, then
+the document that publishes that moment itself, then the newest), so the three begrotingsstaten exports never count
+twice. The changes of a line, for every year the money is for:
+
+* ``mutatie``: a published mutation amount (a suppletoire column, or a named Miljoenennota mutation; a category row
+  of a Miljoenennota table counts only when no named rows follow it);
+* ``standverschil``: stand minus the previous stand of the same line in the same source kind, where no mutation is
+  published in between;
+* ``restverschil``: where mutations are published, what the stands moved beyond them (more than one unit);
+* ``realisatieverschil``: realisation minus the last stand (under- or overspending, not a budget decision);
+* ``nieuw_jaar``: a 'mutation' for a year beyond t+4 of its moment, which holds the whole new estimate.
+
+Types (``soort``), first rule that applies: the residuals above are 'onverklaard'; a named mutation is typed by its
+label; changes of one line at one moment over several years that net to zero are a 'kasschuif'; a change matched by an
+opposite change of the same size on another line of the same level at the same moment and year is a 'herschikking'
+(same article) or 'overboeking'; what remains is a 'taakstelling' (negative) or 'nieuwe middelen' (positive), with
+low confidence, because the counterpart may sit in a chapter that is not loaded.
+
+Sources of different kinds can describe the same article and moment (a suppletoire table and the begrotingsstaten);
+each kind keeps its own chain, and ``counted`` marks the richest kind per article, moment and year.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from ..errors import UsageError
+from ..queries import Result
+from .selection import KIND_RANK_SQL, base_source_sql
+
+SOORTEN = ("kasschuif", "overboeking", "herschikking", "taakstelling", "nieuwe middelen", "loon- en prijsbijstelling",
+           "onverklaard")
+UNIT = "x € 1.000"
+FASE_RANK = {"OWB": 1, "VB": 2, "O1": 3, "SBS": 4, "O2": 5, "JV": 6, "SW": 7}
+NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
+
+_FASE_RANK_SQL = "CASE a.fase " + " ".join(f"WHEN '{f}' THEN {r}" for f, r in FASE_RANK.items()) + " END"
+_NAMED = "l.niveau IN ('mutatie', 'mutatiecategorie')"
+_ARTICLE_TOTAL = ("(l.is_total AND ((l.niveau = 'artikel' AND (l.regeling IS NULL "
+                  "OR lower(l.regeling) = 'programma-uitgaven')) OR l.niveau IN ('stand', 'mutatie', "
+                  "'mutatiecategorie')))")
+_WAARVAN = (r"list_bool_or([regexp_matches(strip_accents(lower(coalesce(x, ''))), '^\s*[-–]?\s*waarvan') "
+            "FOR x IN [l.regeling, l.detail, l.instrument_raw]])")
+
+# label of a named mutation -> type; first match wins (a 'loon- en prijsbijstelling' overboeking is indexation)
+LABELS: tuple[tuple[str, str], ...] = (
+    (r"loon- ?en prijs|loonbijstelling|prijsbijstelling|\blpo\b", "loon- en prijsbijstelling"),
+    (r"kasschui", "kasschuif"),
+    (r"overboek", "overboeking"),
+    (r"taakstell|korting|ombuig|bezuinig", "taakstelling"),
+    (r"desalder", "nieuwe middelen"),
+)
+_LABEL_CASE = "CASE " + " ".join(
+    f"WHEN regexp_matches(strip_accents(lower(label)), '{pattern}') THEN '{soort}'" for pattern, soort in LABELS
+) + " END"
+
+BUILD_SQL = rf"""
+DELETE FROM mutation;
+DELETE FROM mutation_stand;
+CREATE OR REPLACE TEMP MACRO mut_num(x) AS
+    (CASE WHEN x > 0 THEN '+' ELSE '' END)
+    || regexp_replace(regexp_replace(CAST(x AS VARCHAR), '(\.[0-9]*?)0+$', '\1'), '\.$', '');
+CREATE OR REPLACE TEMP MACRO mut_moment(fase, moment_jaar) AS fase || ' ' || CAST(moment_jaar AS VARCHAR);
+
+-- a category row of a Miljoenennota table that named mutation rows follow is their subtotal: leave it out
+CREATE OR REPLACE TEMP TABLE mut_category_total AS
+SELECT line_id FROM (
+    SELECT l.line_id, l.niveau,
+           lead(l.niveau) OVER (PARTITION BY l.source_id, l.begrotingsjaar, l.hoofdstuk,
+                                regexp_extract(coalesce(l.source_ref, ''), 'tabel ([^,)]+)', 1)
+                                ORDER BY l.source_row) AS next_niveau
+    FROM budget_line l WHERE l.niveau IN ('stand', 'mutatie', 'mutatiecategorie') AND l.duplicate_of IS NULL)
+WHERE niveau = 'mutatiecategorie' AND next_niveau = 'mutatie';
+
+CREATE OR REPLACE TEMP TABLE mut_amount AS
+SELECT l.line_id, l.source_id, s.kind, {KIND_RANK_SQL.format(kind="s.kind")} AS kind_rank, l.begrotingsjaar,
+       l.document_fase, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total,
+       l.vuo, {_NAMED} AS named, {_ARTICLE_TOTAL} AS is_article_total, {_WAARVAN} AS is_part,
+       CASE WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
+            THEN concat_ws('|', l.hoofdstuk, coalesce(l.artikel, ''), '', '', '', '', l.vuo, 'T')
+            ELSE l.line_key END AS ckey,
+       CASE WHEN {_NAMED} THEN l.line_key ELSE '' END AS part_key,
+       CASE WHEN {_NAMED} THEN l.regeling END AS label,
+       a.moment_jaar, a.fase, a.moment_jaar * 10 + {_FASE_RANK_SQL} AS moment, a.measure,
+       coalesce(a.mutatie_soort, '') AS soort, a.mutatie_soort, a.jaar, a.value_k,
+       CASE a.unit WHEN 'EURMLN' THEN 1000 ELSE 1 END AS tol, a.source_row, a.source_column
+FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+WHERE l.duplicate_of IS NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
+  AND l.line_id NOT IN (SELECT line_id FROM mut_category_total);
+
+CREATE OR REPLACE TEMP TABLE mut_base AS {base_source_sql("mut_amount", "kind, hoofdstuk, moment, measure", "ckey")};
+
+-- one figure per kind, line, moment, year and column: the base source, the document of that moment, the newest
+CREATE OR REPLACE TEMP TABLE mut_fig AS
+SELECT a.* FROM mut_amount a LEFT JOIN mut_base b USING (kind, hoofdstuk, moment, measure)
+QUALIFY row_number() OVER (
+    PARTITION BY a.kind, a.ckey, a.part_key, a.moment, a.jaar, a.measure, a.soort
+    ORDER BY coalesce(a.source_id = b.source_id, false) DESC, coalesce(a.document_fase = a.fase, false) DESC,
+             a.begrotingsjaar DESC, a.source_id DESC, a.line_id DESC) = 1;
+
+INSERT INTO mutation_stand
+SELECT kind, ckey, line_id, source_id, hoofdstuk, artikel, vuo, is_article_total, moment_jaar, fase, moment,
+       measure, jaar, value_k, tol
+FROM mut_fig WHERE measure IN ('stand', 'realisatie')
+QUALIFY row_number() OVER (PARTITION BY kind, ckey, moment, jaar ORDER BY measure = 'stand' DESC) = 1;
+
+CREATE OR REPLACE TEMP TABLE mut_step AS
+SELECT s.*, lag(moment) OVER w AS van_moment, lag(moment_jaar) OVER w AS van_moment_jaar,
+       lag(fase) OVER w AS van_fase, lag(value_k) OVER w AS van_value, lag(line_id) OVER w AS van_line_id
+FROM mutation_stand s WINDOW w AS (PARTITION BY kind, line_key, jaar ORDER BY moment);
+
+-- published mutations, each in the step (between two stands of its line) it falls in, if any
+CREATE OR REPLACE TEMP TABLE mut_explicit AS
+SELECT f.*, s.moment AS step_moment, s.van_moment_jaar, s.van_fase, s.van_line_id
+FROM mut_fig f LEFT JOIN mut_step s
+  ON s.kind = f.kind AND s.line_key = f.ckey AND s.jaar = f.jaar AND s.van_moment IS NOT NULL
+ AND f.moment > s.van_moment AND f.moment <= s.moment
+WHERE f.measure = 'mutatie';
+
+CREATE OR REPLACE TEMP TABLE mut_step_sum AS
+SELECT kind, ckey, jaar, step_moment, sum(value_k) AS explicit_sum, count(*) AS n_explicit
+FROM mut_explicit WHERE step_moment IS NOT NULL GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE mut_change AS
+WITH lines AS (
+    SELECT line_id, any_value(artikelonderdeel) AS artikelonderdeel, any_value(instrument) AS instrument,
+           any_value(regeling) AS regeling, any_value(niveau) AS niveau, any_value(is_total) AS is_total,
+           any_value(is_part) AS is_part, any_value(named) AS named, any_value(label) AS label
+    FROM mut_amount GROUP BY line_id
+), raw AS (
+    SELECT kind, kind_rank, ckey, part_key, line_id, van_line_id, source_id, source_row, source_column, hoofdstuk,
+           artikel, is_article_total, vuo, van_moment_jaar, van_fase, moment_jaar, fase, moment, jaar, value_k,
+           NULL::DECIMAL(38,10) AS van_stand, NULL::DECIMAL(38,10) AS naar_stand, tol,
+           CASE WHEN jaar - moment_jaar >= {NEW_YEAR_OFFSET} THEN 'nieuw_jaar' ELSE 'mutatie' END AS basis,
+           mutatie_soort, NULL::DECIMAL(38,10) AS explicit_sum
+    FROM mut_explicit WHERE value_k <> 0
+    UNION ALL
+    SELECT s.kind, {KIND_RANK_SQL.format(kind="s.kind")}, s.line_key, '', s.line_id, s.van_line_id, s.source_id,
+           NULL, NULL, s.hoofdstuk, s.artikel, s.is_article_total, s.vuo, s.van_moment_jaar, s.van_fase,
+           s.moment_jaar, s.fase, s.moment, s.jaar,
+           s.value_k - s.van_value - coalesce(e.explicit_sum, 0), s.van_value, s.value_k, s.tolerance,
+           CASE WHEN e.n_explicit IS NOT NULL THEN 'restverschil'
+                WHEN s.measure = 'realisatie' THEN 'realisatieverschil' ELSE 'standverschil' END,
+           NULL, e.explicit_sum
+    FROM mut_step s LEFT JOIN mut_step_sum e
+      ON e.kind = s.kind AND e.ckey = s.line_key AND e.jaar = s.jaar AND e.step_moment = s.moment
+    WHERE s.van_moment IS NOT NULL
+      AND CASE WHEN e.n_explicit IS NULL THEN s.value_k <> s.van_value
+               ELSE abs(s.value_k - s.van_value - e.explicit_sum) >= s.tolerance END
+)
+SELECT row_number() OVER (ORDER BY r.kind, r.ckey, r.part_key, r.moment, r.jaar, r.basis, r.mutatie_soort,
+                                   r.line_id) AS mutation_id,
+       r.*, li.artikelonderdeel, li.instrument, li.regeling, li.niveau, li.is_total, li.is_part, li.named, li.label,
+       concat_ws(' ', r.hoofdstuk, CASE WHEN r.artikel IS NOT NULL THEN 'art. ' || r.artikel END,
+                 li.artikelonderdeel, coalesce(li.regeling, li.instrument), '(' || r.vuo || ')') AS descr
+FROM raw r JOIN lines li USING (line_id);
+
+-- rule 1-3: residuals, realisations, new years, and labels
+CREATE OR REPLACE TEMP TABLE mut_typed AS
+SELECT mutation_id,
+       CASE WHEN basis IN ('restverschil', 'realisatieverschil', 'nieuw_jaar') THEN 'onverklaard'
+            WHEN named THEN coalesce({_LABEL_CASE.replace("label", "c.label")},
+                                     CASE WHEN niveau = 'mutatiecategorie' THEN 'onverklaard' END) END AS soort,
+       CASE WHEN basis = 'restverschil' THEN 0.5 WHEN basis = 'realisatieverschil' THEN 0.5
+            WHEN basis = 'nieuw_jaar' THEN 0.2 WHEN named AND niveau = 'mutatie' THEN 0.9 ELSE 0.3 END AS confidence,
+       CASE basis
+           WHEN 'restverschil' THEN 'stand ' || mut_moment(van_fase, van_moment_jaar) || ' ' || mut_num(van_stand)
+                || ' -> ' || mut_moment(fase, moment_jaar) || ' ' || mut_num(naar_stand) || ': verschil '
+                || mut_num(naar_stand - van_stand) || ', gepubliceerde mutaties ' || mut_num(explicit_sum)
+                || '; rest ' || mut_num(value_k) || ' niet verklaard'
+           WHEN 'realisatieverschil' THEN 'realisatie ' || mut_num(naar_stand) || ' tegen laatste stand '
+                || mut_moment(van_fase, van_moment_jaar) || ' ' || mut_num(van_stand)
+                || ': onder- of overuitputting, geen begrotingsmutatie'
+           WHEN 'nieuw_jaar' THEN 'geen wijziging: ' || jaar || ' valt buiten de vorige raming (t+4 van '
+                || moment_jaar || '); de kolom ' || coalesce('''' || source_column || '''', '')
+                || ' geeft de hele nieuwe raming ' || mut_num(value_k)
+           ELSE 'label: ''' || label || '''' END AS evidence
+FROM mut_change c
+WHERE basis IN ('restverschil', 'realisatieverschil', 'nieuw_jaar') OR named;
+
+-- rule 4: kasschuif, changes of one line at one moment over years that net to zero
+CREATE OR REPLACE TEMP TABLE mut_kas AS
+WITH g AS (
+    SELECT kind, ckey, part_key, moment, coalesce(mutatie_soort, '') AS soort, basis,
+           sum(value_k) AS total, count(*) AS n, min(value_k) AS lo, max(value_k) AS hi, max(tol) AS tol,
+           string_agg(CAST(jaar AS VARCHAR) || ' ' || mut_num(value_k), ', ' ORDER BY jaar) AS years
+    FROM mut_change WHERE basis IN ('mutatie', 'standverschil')
+      AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed WHERE soort IS NOT NULL)
+    GROUP BY ALL
+    HAVING count(*) >= 2 AND min(value_k) < 0 AND max(value_k) > 0 AND abs(sum(value_k)) < max(tol)
+)
+SELECT c.mutation_id, 'kasschuif' AS soort, 0.8 AS confidence,
+       'zelfde regel, ' || mut_moment(c.fase, c.moment_jaar) || ': ' || g.years || ' (som ' || mut_num(g.total)
+       || ')' AS evidence
+FROM mut_change c JOIN g ON g.kind = c.kind AND g.ckey = c.ckey AND g.part_key = c.part_key AND g.moment = c.moment
+ AND g.soort = coalesce(c.mutatie_soort, '') AND g.basis = c.basis;
+
+-- rule 5: a counterpart of the same size and opposite sign on another line of the same level, moment and year
+CREATE OR REPLACE TEMP TABLE mut_pool AS
+SELECT c.*, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket FROM mut_change c
+WHERE basis IN ('mutatie', 'standverschil') AND NOT is_part
+  AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed WHERE soort IS NOT NULL)
+  AND mutation_id NOT IN (SELECT mutation_id FROM mut_kas);
+
+CREATE OR REPLACE TEMP TABLE mut_pair AS
+SELECT a.mutation_id, b.mutation_id AS other_id, b.descr AS other_descr, b.value_k AS other_value,
+       coalesce(a.artikel, '') = coalesce(b.artikel, '') AND a.hoofdstuk = b.hoofdstuk AS same_article,
+       abs(a.value_k + b.value_k) AS gap
+FROM (SELECT p.*, p.bucket + d AS probe FROM mut_pool p, unnest([-1, 0, 1]) AS t(d)) a
+JOIN mut_pool b ON b.kind = a.kind AND b.moment = a.moment AND b.jaar = a.jaar AND b.vuo = a.vuo
+ AND b.is_total = a.is_total AND b.bucket = a.probe
+WHERE a.mutation_id <> b.mutation_id AND a.ckey <> b.ckey AND sign(a.value_k) <> sign(b.value_k)
+  AND abs(a.value_k + b.value_k) < greatest(a.tol, b.tol) AND (NOT a.is_total OR a.niveau = b.niveau);
+
+CREATE OR REPLACE TEMP TABLE mut_match AS
+WITH n AS (SELECT mutation_id, count(*) AS n FROM mut_pair GROUP BY ALL),
+best AS (
+    SELECT mutation_id,
+           arg_min(other_id, (gap, NOT same_article, other_id)) AS other_id,
+           arg_min(same_article, (gap, NOT same_article, other_id)) AS same_article,
+           count(*) AS n,
+           list_slice(list(other_descr || ' ' || mut_num(other_value) ORDER BY gap, NOT same_article, other_id),
+                      1, 5) AS candidates
+    FROM mut_pair GROUP BY ALL
+)
+SELECT b.mutation_id, b.other_id, b.n,
+       CASE WHEN b.same_article THEN 'herschikking' ELSE 'overboeking' END AS soort,
+       CASE WHEN b.n = 1 AND o.n = 1 THEN 0.8 WHEN b.n = 1 THEN 0.6 ELSE 0.4 END AS confidence,
+       CASE WHEN b.n = 1 THEN 'tegenboeking ' || b.candidates[1] || ' bij ' || mut_moment(c.fase, c.moment_jaar)
+                || ', jaar ' || c.jaar || CASE WHEN o.n > 1 THEN ' (die regel heeft ' || o.n
+                || ' mogelijke tegenboekingen)' ELSE '' END
+            ELSE b.n || ' mogelijke tegenboekingen bij ' || mut_moment(c.fase, c.moment_jaar) || ', jaar ' || c.jaar
+                || ': ' || array_to_string(b.candidates, '; ') || CASE WHEN b.n > 5 THEN '; ...' ELSE '' END
+       END AS evidence
+FROM best b JOIN n o ON o.mutation_id = b.other_id JOIN mut_change c ON c.mutation_id = b.mutation_id;
+
+-- the richest source kind per article, moment and year counts; other kinds keep their own chain
+CREATE OR REPLACE TEMP TABLE mut_counted AS
+SELECT hoofdstuk, coalesce(artikel, '') AS artikel, vuo, moment, jaar, max(kind_rank) AS kind_rank
+FROM mut_change GROUP BY ALL;
+
+INSERT INTO mutation
+SELECT c.mutation_id, c.kind, c.ckey, c.part_key, c.line_id, c.van_line_id, c.source_id, c.source_row,
+       c.source_column, c.hoofdstuk, c.artikel, c.artikelonderdeel, c.instrument, coalesce(c.label, c.regeling),
+       c.niveau, c.is_total, c.is_article_total, c.is_part, c.vuo, c.van_moment_jaar, c.van_fase, c.moment_jaar,
+       c.fase, c.moment, c.jaar, c.value_k, c.van_stand, c.naar_stand, c.tol, c.basis, c.mutatie_soort,
+       coalesce(t.soort, k.soort, m.soort, CASE WHEN c.value_k < 0 THEN 'taakstelling' ELSE 'nieuwe middelen' END),
+       CASE WHEN t.soort IS NOT NULL THEN t.confidence WHEN k.soort IS NOT NULL THEN k.confidence
+            WHEN m.soort IS NOT NULL THEN m.confidence ELSE 0.2 END,
+       CASE WHEN t.soort IS NOT NULL THEN t.evidence WHEN k.soort IS NOT NULL THEN k.evidence
+            WHEN m.soort IS NOT NULL THEN m.evidence
+            ELSE 'geen tegenboeking gevonden in de geladen data'
+                 || CASE WHEN c.label IS NOT NULL THEN ' (label: ''' || c.label || ''')' ELSE '' END END,
+       m.other_id, coalesce(m.n, 0), c.kind_rank = x.kind_rank
+FROM mut_change c
+LEFT JOIN mut_typed t ON t.mutation_id = c.mutation_id AND t.soort IS NOT NULL
+LEFT JOIN mut_kas k ON k.mutation_id = c.mutation_id
+LEFT JOIN mut_match m ON m.mutation_id = c.mutation_id
+JOIN mut_counted x ON x.hoofdstuk = c.hoofdstuk AND x.artikel = coalesce(c.artikel, '') AND x.vuo = c.vuo
+ AND x.moment = c.moment AND x.jaar = c.jaar;
+
+DROP TABLE mut_category_total; DROP TABLE mut_amount; DROP TABLE mut_base; DROP TABLE mut_fig; DROP TABLE mut_step;
+DROP TABLE mut_explicit; DROP TABLE mut_step_sum; DROP TABLE mut_change; DROP TABLE mut_typed; DROP TABLE mut_kas;
+DROP TABLE mut_pool; DROP TABLE mut_pair; DROP TABLE mut_match; DROP TABLE mut_counted;
+"""  # noqa: S608 - built from constants of this module only
+
+
+def build(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the mutation and mutation_stand tables (set-based, after selection.build); return the changes."""
+    con.execute(BUILD_SQL)
+    rows = con.execute("SELECT count(*) FROM mutation").fetchall()
+    return int(rows[0][0])
+
+
+def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: str) -> Result:
+    cur = con.execute(sql, params)
+    cols = [d[0] for d in cur.description] if cur.description else []
+    return Result(cols, cur.fetchall(), title, UNIT)
+
+
+def _check_vuo(vuo: str) -> str:
+    if vuo.upper() not in {"V", "U", "O"}:
+        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+    return vuo.upper()
+
+
+def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artikel: str | None = None,
+              line_key: str | None = None, soort: str | None = None, jaar: int | None = None,
+              begrotingsjaar: int | None = None, limit: int | None = None) -> Result:
+    """The typed changes (of the richest source kind per article, moment and year), with evidence and provenance.
+
+    ``begrotingsjaar`` is the year of the budget moment; ``jaar`` the year the money is for. Totals and detail lines
+    are both listed (see ``totaal``): add up one level only.
+    """
+    if soort is not None and soort not in SOORTEN:
+        raise UsageError(f"unknown soort {soort!r}", expected=", ".join(SOORTEN))
+    sql = """
+        SELECT m.mutation_id AS id, m.hoofdstuk, m.artikel, m.artikelonderdeel, m.instrument, m.regeling, m.vuo,
+               m.is_total AS totaal, CASE WHEN m.van_fase IS NOT NULL THEN m.van_fase || ' ' || m.van_moment_jaar
+               END AS van_moment, m.fase || ' ' || m.moment_jaar AS moment, m.jaar, m.value_k AS bedrag,
+               m.soort, m.confidence AS zekerheid, m.evidence AS onderbouwing, m.basis, m.mutatie_soort AS kolomsoort,
+               m.counterpart_id AS tegenboeking, m.kind AS bronsoort, s.file_name AS bron, m.source_row AS rij,
+               m.source_column AS kolom, m.line_key
+        FROM mutation m JOIN source s USING (source_id)
+        WHERE m.counted AND (?::VARCHAR IS NULL OR m.hoofdstuk = upper(?)) AND (?::VARCHAR IS NULL OR m.artikel = ?)
+          AND (?::VARCHAR IS NULL OR m.line_key = ?) AND (?::VARCHAR IS NULL OR m.soort = ?)
+          AND (?::INTEGER IS NULL OR m.jaar = ?) AND (?::INTEGER IS NULL OR m.moment_jaar = ?)
+        ORDER BY m.hoofdstuk, try_cast(m.artikel AS INTEGER), m.artikel, m.moment, m.jaar, m.line_key, m.mutation_id"""
+    params: list[Any] = [hoofdstuk, hoofdstuk, artikel, artikel, line_key, line_key, soort, soort, jaar, jaar,
+                         begrotingsjaar, begrotingsjaar]
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return _result(con, sql, params, "Mutaties tussen begrotingsmomenten")
+
+
+WATERFALL_SQL = """
+WITH node AS (
+    SELECT * FROM mutation_stand
+    WHERE hoofdstuk = upper(?) AND coalesce(artikel, '') = coalesce(?, '') AND vuo = ? AND is_article_total
+      AND (?::INTEGER IS NULL OR moment_jaar = ?) AND (?::INTEGER IS NULL OR jaar = ?)
+), chain AS (  -- per source kind and year one article-total line: the longest chain, then the plain total
+    SELECT kind, jaar, arg_max(line_key, (n, line_key)) AS line_key
+    FROM (SELECT kind, jaar, line_key, count(*) AS n FROM node GROUP BY ALL) GROUP BY ALL
+), bounds AS (
+    SELECT n.kind, n.jaar, n.line_key, min(n.moment) AS start_moment, max(n.moment) AS end_moment,
+           arg_min(n.value_k, n.moment) AS start_value, arg_max(n.value_k, n.moment) AS end_value,
+           arg_min(n.fase, n.moment) AS start_fase, arg_min(n.moment_jaar, n.moment) AS start_mj,
+           arg_max(n.fase, n.moment) AS end_fase, arg_max(n.moment_jaar, n.moment) AS end_mj,
+           arg_max(n.measure, n.moment) AS end_measure, max(n.tolerance) AS tol, count(*) AS n_moments
+    FROM node n JOIN chain c USING (kind, jaar, line_key) GROUP BY ALL HAVING count(*) >= 2
+), ch AS (
+    SELECT m.*, b.line_key AS chain_key FROM mutation m JOIN bounds b ON m.kind = b.kind AND m.jaar = b.jaar
+    WHERE m.hoofdstuk = upper(?) AND coalesce(m.artikel, '') = coalesce(?, '') AND m.vuo = ?
+      AND m.moment > b.start_moment AND m.moment <= b.end_moment
+), level AS (  -- per moment: the detail lines when they add up to the article total's change, else the total
+    SELECT kind, jaar, moment,
+           sum(value_k) FILTER (WHERE line_key = chain_key) AS total_change,
+           sum(value_k) FILTER (WHERE NOT is_total AND NOT is_part AND line_key <> chain_key) AS detail_change,
+           max(tolerance) AS tol
+    FROM ch GROUP BY ALL
+), steps AS (
+    SELECT ch.kind, ch.jaar, ch.moment, any_value(ch.fase) AS fase, any_value(ch.moment_jaar) AS moment_jaar,
+           ch.soort, sum(ch.value_k) AS bedrag, count(*) AS regels,
+           any_value(CASE WHEN ch.line_key = ch.chain_key THEN 'artikel' ELSE 'detail' END) AS niveau,
+           string_agg(DISTINCT ch.basis, ', ') AS basis
+    FROM ch JOIN level l USING (kind, jaar, moment)
+    WHERE CASE WHEN l.detail_change IS NOT NULL
+                    AND abs(l.detail_change - coalesce(l.total_change, 0)) < l.tol
+               THEN NOT ch.is_total AND NOT ch.is_part AND ch.line_key <> ch.chain_key
+               ELSE ch.line_key = ch.chain_key END
+    GROUP BY ch.kind, ch.jaar, ch.moment, ch.soort
+), sums AS (SELECT kind, jaar, sum(bedrag) AS total FROM steps GROUP BY ALL)
+SELECT kind AS bronsoort, jaar, volgorde, moment, stap, soort, bedrag, regels, niveau, toelichting FROM (
+    SELECT b.kind, b.jaar, 0 AS volgorde, b.start_fase || ' ' || b.start_mj AS moment,
+           CASE WHEN b.start_fase = 'OWB' THEN 'ontwerpbegroting' ELSE 'beginstand' END AS stap, NULL AS soort,
+           b.start_value AS bedrag, 1 AS regels, 'artikel' AS niveau, b.line_key AS toelichting, b.start_moment AS m
+    FROM bounds b
+    UNION ALL
+    SELECT s.kind, s.jaar, 1, s.fase || ' ' || s.moment_jaar, 'mutatie', s.soort, s.bedrag, s.regels, s.niveau,
+           s.basis, s.moment
+    FROM steps s
+    UNION ALL
+    SELECT b.kind, b.jaar, 2, b.end_fase || ' ' || b.end_mj,
+           CASE WHEN b.end_measure = 'realisatie' THEN 'realisatie' ELSE 'eindstand' END, NULL, b.end_value, 1,
+           'artikel', b.n_moments || ' momenten', b.end_moment
+    FROM bounds b
+    UNION ALL
+    SELECT b.kind, b.jaar, 3, NULL, 'controle', NULL,
+           b.end_value - b.start_value - coalesce(t.total, 0), NULL, NULL,
+           CASE WHEN abs(b.end_value - b.start_value - coalesce(t.total, 0)) < b.tol
+                THEN 'klopt: begin + stappen = eind'
+                ELSE 'klopt niet: eind - (begin + stappen) = ' || CAST(b.end_value - b.start_value
+                     - coalesce(t.total, 0) AS VARCHAR) END, b.end_moment
+    FROM bounds b LEFT JOIN sums t USING (kind, jaar)
+)
+ORDER BY jaar, kind, volgorde, m, soort
+"""
+
+
+def waterfall(con: duckdb.DuckDBPyConnection, hoofdstuk: str, artikel: str | None, *, vuo: str = "U",
+              begrotingsjaar: int | None = None, jaar: int | None = None) -> Result:
+    """Per source kind and year: the article's first stand (the ontwerpbegroting), each moment's changes by type,
+    the latest stand (or realisation), and a check row 'controle' = eind - (begin + stappen), shown, never hidden.
+
+    ``artikel`` None is a chapter-level table (a Miljoenennota mutation table). ``begrotingsjaar`` keeps the moments
+    of that budget year only.
+    """
+    v = _check_vuo(vuo)
+    params: list[Any] = [hoofdstuk, artikel, v, begrotingsjaar, begrotingsjaar, jaar, jaar, hoofdstuk, artikel, v]
+    where = f"{hoofdstuk} art. {artikel}" if artikel else f"{hoofdstuk}"
+    return _result(con, WATERFALL_SQL, params, f"Van ontwerpbegroting naar eindstand: {where} ({v})")
