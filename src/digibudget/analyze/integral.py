@@ -1,7 +1,9 @@
 """The integrated table Parliament asked for (seed question 8).
 
 For a budget moment (default: the latest loaded with digital lines) and the years t .. t+5 of that moment, every
-line tagged with a digital theme, its weighted amounts per year, V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
+line tagged with a digital theme, its weighted amounts per year, the typed mutations that led to this moment (for
+year t: kasschuif, overboeking/herschikking, taakstelling, nieuwe middelen, loon- en prijsbijstelling, onverklaard),
+V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
 and the commitment status of its article: 'juridisch verplicht' and 'niet juridisch verplicht (verdeling
 onbekend)' where a source gives only the juridisch verplicht share. Commitment shares are published per article, so
 they are never spread over lines (that would be a guess): line rows show the article's percentage, article rows
@@ -93,6 +95,10 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
             any_value(art.totaal - art.totaal * jv.pct * 0.01) AS niet_juridisch_verplicht_verdeling_onbekend"""
     elif niveau == "regel":
         article_cols = ", any_value(jv.pct) AS juridisch_verplicht_pct_artikel"
+    # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts
+    mutation_cols = ", ".join(
+        f"sum(mut.{c} * lt.weight) FILTER (WHERE w.jaar = {w.moment_jaar}) AS mutatie_{c}"
+        for c in ("kasschuif", "overboeking", "taakstelling", "nieuwe_middelen", "loon_prijs", "onverklaard"))
     sql = f"""
         WITH w AS (
             SELECT * FROM fact WHERE moment_jaar = ? AND fase = ? AND measure IN ('stand', 'realisatie')
@@ -105,11 +111,21 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
         ), art AS (
             SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
             WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND measure = 'stand' AND NOT is_part GROUP BY ALL
+        ), mut AS (
+            SELECT line_key,
+                   sum(value_k) FILTER (WHERE soort = 'kasschuif') AS kasschuif,
+                   sum(value_k) FILTER (WHERE soort IN ('overboeking', 'herschikking')) AS overboeking,
+                   sum(value_k) FILTER (WHERE soort = 'taakstelling') AS taakstelling,
+                   sum(value_k) FILTER (WHERE soort = 'nieuwe middelen') AS nieuwe_middelen,
+                   sum(value_k) FILTER (WHERE soort = 'loon- en prijsbijstelling') AS loon_prijs,
+                   sum(value_k) FILTER (WHERE soort = 'onverklaard') AS onverklaard
+            FROM mutation WHERE counted AND moment_jaar = ? AND fase = ? AND jaar = ? GROUP BY line_key
         ), jv AS (
             SELECT hoofdstuk, artikel, max(pct) AS pct FROM legal_commitment
             WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND category = 'juridisch_verplicht' GROUP BY ALL
         )
         SELECT {select_dims}, {year_cols}{article_cols},
+               {mutation_cols},
                count(DISTINCT w.line_id) AS regels,
                string_agg(DISTINCT s.file_name, '; ') AS bronnen,
                string_agg(DISTINCT w.line_id::VARCHAR, ' ') AS regel_ids
@@ -117,6 +133,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
         LEFT JOIN ex USING (line_id)
         LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo
         LEFT JOIN jv ON jv.hoofdstuk = l.hoofdstuk AND jv.artikel = l.artikel
+        LEFT JOIN mut ON mut.line_key = l.line_key
         WHERE (?::VARCHAR IS NULL OR l.hoofdstuk = upper(?)) AND (?::VARCHAR IS NULL OR l.artikel = ?)
           AND (?::VARCHAR IS NULL OR l.instrument = ?)
           AND (?::VARCHAR IS NULL OR ex.uitvoerder ILIKE '%' || ? || '%')
@@ -126,7 +143,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
     """  # noqa: S608 - only constant column expressions and validated integer years are formatted in
     theme_list: Any = themes or None
     params: list[Any] = [w.moment_jaar, w.fase, w.jaar_van, w.jaar_tot, include_hints, theme_list, theme_list,
-                         w.moment_jaar, w.fase, w.moment_jaar, w.moment_jaar, w.fase, w.moment_jaar,
+                         *([w.moment_jaar, w.fase, w.moment_jaar] * 3),  # art, mut, jv
                          hoofdstuk, hoofdstuk, artikel, artikel, instrument, instrument, uitvoerder, uitvoerder,
                          vuo, vuo]
     title = f"Integrale tabel digitale uitgaven ({w.label}; niveau {niveau}; bedragen x gewicht)"
