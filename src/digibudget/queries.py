@@ -28,7 +28,7 @@ def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: 
 def sources(con: duckdb.DuckDBPyConnection) -> Result:
     return _result(con, """
         SELECT source_id AS bron, kind AS soort, file_name AS bestand, rows_read AS rijen, lines_loaded AS regels,
-               amounts_loaded AS bedragen, left(sha256, 12) AS sha256, url, loaded_at AS geladen
+               amounts_loaded AS bedragen, sha256, url, loaded_at AS geladen
         FROM source ORDER BY source_id""", [], "Bronnen")
 
 
