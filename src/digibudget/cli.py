@@ -348,15 +348,16 @@ def _emit(con: Any, results: list[queries.Result], fmt: str, output_file: Path |
         for r in results:
             output.render(r, fmt)
         return
-    if fmt in {"csv", "json"} and len(results) == 1:
-        text = output.to_csv(results[0]) if fmt == "csv" else output.to_json(results[0])
-        output_file.write_text(text, encoding="utf-8")
+    if fmt == "json":
+        output_file.write_text("\n".join(output.to_json(r) for r in results), encoding="utf-8")
+        written = [output_file]
     else:
         from . import export
 
-        export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
-                      title=results[0].title)
-    err.print(f"Geschreven: {output_file}", highlight=False)
+        written = export.export(results, output_file, "csv" if fmt == "table" else fmt,
+                                sources=queries.sources(con), findings=queries.findings(con), title=results[0].title)
+    for path in written:
+        err.print(f"Geschreven: {path}", highlight=False)
 
 
 @app.command("mutations")
@@ -395,6 +396,37 @@ def waterfall_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. V
     con = store.connect(_db(db), read_only=True)
     output.render(mutations.waterfall(con, hoofdstuk, artikel, vuo=vuo, begrotingsjaar=begrotingsjaar,
                                       jaar=jaar), fmt)
+
+
+@app.command("export")
+@edge
+def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help="File (or folder for "
+                                                                                  "datapackage) to write.")],
+               fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv, parquet or datapackage.")]
+               = "xlsx",
+               moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+               db: DbOption = None) -> None:
+    """Everything for one budget moment in one export: the integrated table (lines and articles), themes,
+    mutations, overlap, questions, with the sources and findings."""
+    import datetime as dt
+
+    from . import export
+    from .analyze import mutations, overlap
+    from .analyze.integral import integral_table, window
+
+    con = store.connect(_db(db), read_only=True)
+    w = window(con, moment)
+    m = f"{w.moment_jaar}-{w.fase}"
+    results = [integral_table(con, moment=m), integral_table(con, moment=m, niveau="artikel"),
+               queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar),
+               mutations.mutations(con, begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
+               overlap.multi_funded_executors(con), queries.questions(con)]
+    written = export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
+                            title=f"digibudget: digitale uitgaven, {w.label}",
+                            meta={"database": _db(db), "moment": m, "regels_versie": load_rules().version,
+                                  "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    for path in written:
+        err.print(f"Geschreven: {path}", highlight=False)
 
 
 @app.command("moments")

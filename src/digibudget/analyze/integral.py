@@ -146,5 +146,5 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
                          *([w.moment_jaar, w.fase, w.moment_jaar] * 3),  # art, mut, jv
                          hoofdstuk, hoofdstuk, artikel, artikel, instrument, instrument, uitvoerder, uitvoerder,
                          vuo, vuo]
-    title = f"Integrale tabel digitale uitgaven ({w.label}; niveau {niveau}; bedragen x gewicht)"
+    title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
     return _result(con, sql, params, title, "x € 1.000")
