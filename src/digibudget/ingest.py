@@ -147,6 +147,8 @@ def check(path: Path, result: ReadResult) -> None:
     for line in result.lines:
         if not line.hoofdstuk.strip():
             refuse("the line has no hoofdstuk", line.source_row)
+        if not line.niveau.strip():
+            refuse("the line has no niveau (level)", line.source_row, "niveau")
         if line.vuo not in {"V", "U", "O"}:
             refuse(f"V/U/O code {line.vuo!r} is not V, U or O", line.source_row)
         if not -32768 <= line.begrotingsjaar <= 32767:
@@ -159,7 +161,8 @@ def check(path: Path, result: ReadResult) -> None:
                 refuse(f"amount of an unknown kind ({a.fase}, {a.measure}, {a.unit})", row, a.source_column)
             if not (-32768 <= a.jaar <= 32767 and -32768 <= a.moment_jaar <= 32767):
                 refuse(f"year {a.jaar} or moment {a.moment_jaar} is out of range", row, a.source_column)
-            if not a.value.is_finite() or abs(a.value) >= _MAX_VALUE:
+            limit = _MAX_VALUE / 1000 if a.unit == "EURMLN" else _MAX_VALUE  # amount_k shows millions x 1000
+            if not a.value.is_finite() or abs(a.value) >= limit:
                 refuse(f"amount {a.value} is out of range", row, a.source_column)
     for c in result.commitments:
         if not c.hoofdstuk.strip() or not c.artikel.strip() or not c.source_column.strip():

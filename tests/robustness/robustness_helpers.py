@@ -9,8 +9,10 @@ import duckdb
 
 # the tables an ingest writes; every other table (classification, facts) is derived from them
 INGEST_TABLES = ("source", "budget_line", "amount", "legal_commitment", "finding", "schema_migration")
-# columns that differ between two identical loads (wall-clock times); left out of fingerprints only
-VOLATILE = {"source": {"loaded_at"}, "schema_migration": {"applied_at"}}
+# columns that may differ between two loads of the same files, left out of fingerprints (snapshots keep them):
+# wall-clock times, and finding ids: reconcile.run stores the findings of each source in the order its unordered
+# SQL returns the sources, so the id ranges of two sources can swap between runs (same rows otherwise)
+VOLATILE = {"source": {"loaded_at"}, "schema_migration": {"applied_at"}, "finding": {"finding_id"}}
 BULK_HEADER = ("IBOSnummer;Begrotingsjaar;Fase;VUO;Totaal;Hoofdstuknummer;Hoofdstuknaam;Artikelnummer;Artikelnaam;"
                "Artikelonderdeelnummer;Instrumentnummer;Instrumentnaam;Detailnummer;Detailnaam;StandOWB;StandO1;"
                "StandVB;StandSBS;StandO2;Realisatie;Verschil")

@@ -80,6 +80,7 @@ CASES: dict[str, Refused | Finds | Value | Same] = {
     "amount_parenthesised.csv": Value(28, "1ste suppletoire begroting", Decimal(-1234)),
     "amount_23_digits.csv": Value(2, "Stand eerste suppletoire", Decimal("12345678901234567890123")),
     "amount_out_of_range.csv": Finds("unreadable-amount", 2, "Stand eerste suppletoire", STAATEN, amounts_lost=1),
+    "amount_out_of_range_millions.csv": Refused(ValueFormatError, 2, "ontwerpbegroting", "out of range"),
     "empty_amount_cells.csv": Finds("amount-missing", None, None, STAATEN, amounts_lost=1),
     "empty_year_cell.csv": Refused(ValueFormatError, 3, "Begrotingsjaar", "cannot read year"),
     "empty_hoofdstuk_cell.csv": Refused(ValueFormatError, 4, "Hoofdstuknummer", "hoofdstuk cell is empty"),

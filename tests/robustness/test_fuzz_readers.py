@@ -138,8 +138,8 @@ def damaged_real_files(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(1, 4))):
         op = draw(st.sampled_from(["cut", "delete", "insert", "insert", "flip", "replace-cell", "replace-cell"]))
         body = data.find(b"\n") + 1  # mostly past the header, where the damage is harder to see
-        pos = draw(st.one_of(st.integers(0, max(len(data) - 1, 0)), st.integers(body, max(len(data) - 1, body)),
-                             st.integers(body, max(len(data) - 1, body))))
+        pos = min(draw(st.one_of(st.integers(0, max(len(data) - 1, 0)), st.integers(body, max(len(data) - 1, body)),
+                                 st.integers(body, max(len(data) - 1, body)))), max(len(data) - 1, 0))
         if op == "cut":
             del data[pos:]
         elif op == "delete":
