@@ -95,7 +95,10 @@ def _provenance(path: Path) -> dict[str, object]:
 
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
-           progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+           progress: Callable[[str, int, int], None] | None = None,
+           then: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> IngestReport:
+    """Load files; `then` runs inside the same transaction after the writes (e.g. classification), so an
+    interruption leaves the database before or after the whole job, never in between."""
     files = expand(paths)
     report = IngestReport()
     known = {r[0] for r in con.execute("SELECT sha256 FROM source").fetchall()}
@@ -122,6 +125,8 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     with transaction(con):
         new_ids = [_write(con, path, digest, result) for path, digest, result in pending]
         report.reconciliation = reconcile.run(con, new_ids)
+        if then is not None:
+            then(con)
     return report
 
 

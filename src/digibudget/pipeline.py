@@ -23,14 +23,25 @@ def decisions_path(database: str | Path | None = None) -> Path:
 
 def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: Path | None = None,
           progress: Callable[[str, int, int], None] | None = None) -> tuple[ingest.IngestReport, dict[str, int]]:
-    report = ingest.ingest(con, paths, progress=progress)
-    counts = reclassify(con, decisions=decisions)
+    counts: dict[str, int] = {}
+
+    def derive(c: duckdb.DuckDBPyConnection) -> None:
+        counts.update(_derive(c, decisions))
+
+    report = ingest.ingest(con, paths, progress=progress, then=derive)
+    if not report.loaded:  # nothing new: rules or decisions may still have changed
+        counts = reclassify(con, decisions=decisions)
     return report, counts
 
 
 def reclassify(con: duckdb.DuckDBPyConnection, *, decisions: Path | None = None) -> dict[str, int]:
     with transaction(con):
-        counts = classify.run(con, decisions_file=decisions)
-        selection.build(con)
-        mutations.build(con)
-        return counts
+        return _derive(con, decisions)
+
+
+def _derive(con: duckdb.DuckDBPyConnection, decisions: Path | None) -> dict[str, int]:
+    """Everything derived from the loaded lines: tags, the chosen facts, the typed mutations."""
+    counts = classify.run(con, decisions_file=decisions)
+    selection.build(con)
+    mutations.build(con)
+    return counts

@@ -44,6 +44,7 @@ FROM t JOIN d ON d.source_id = t.source_id AND d.begrotingsjaar = t.begrotingsja
     AND (t.niveau IN ('artikel', 'artikelonderdeel') OR d.instrument IS NOT DISTINCT FROM t.instrument)
     AND (t.niveau <> 'regeling' OR d.regeling IS NOT DISTINCT FROM t.regeling)
 GROUP BY ALL
+ORDER BY ALL
 """
 
 STANDS_SQL = """
@@ -63,6 +64,7 @@ JOIN a p ON p.line_id = s.line_id AND p.fase = steps.prev_fase AND p.measure = '
      AND p.moment_jaar = s.moment_jaar AND p.jaar = s.jaar
 JOIN a m ON m.line_id = s.line_id AND m.fase = steps.fase AND m.measure = 'mutatie'
      AND m.moment_jaar = s.moment_jaar AND m.jaar = s.jaar
+ORDER BY ALL
 """
 
 SOURCES_SQL = """
@@ -84,10 +86,6 @@ ORDER BY ALL
 """
 
 
-def _tol(unit: str) -> Decimal:
-    return Decimal(1)
-
-
 def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[str, int]:
     from .ingest import store_findings
 
@@ -99,7 +97,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     for r in con.execute(TOTALS_SQL, [ids, ids]).fetchall():
         (sid, row, hfst, art, ond, instr, reg, vuo, bj, fase, measure, soort, jaar, unit, total, dsum, _n) = r
         stats["totals_checked"] += 1
-        if abs(total - dsum) >= _tol(unit):
+        if abs(total - dsum) >= 1:
             stats["totals_mismatch"] += 1
             what = " ".join(str(p) for p in (f"{hfst} art. {art}", ond, instr, reg) if p)
             what += f", {vuo}, {_FASE_LABEL.get(fase, fase)} {bj} {measure}{' ' + soort if soort else ''}, jaar {jaar}"
@@ -115,7 +113,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
             per_source.setdefault(sid, []).append(Finding(
                 "stand-mismatch", Location(paths.get(sid), row), what=what, previous=previous, mutations=mutations,
                 expected=previous + mutations, stand=stand))
-    for sid, found in per_source.items():
+    for sid, found in sorted(per_source.items()):
         store_findings(con, sid, paths.get(sid), found)
     # cross-source findings are global: recompute them all
     con.execute("DELETE FROM finding WHERE code IN ('source-mismatch', 'source-agreement')")
