@@ -171,7 +171,7 @@ def test_xlsx_exactness_limits_and_sheet_names(tmp_path: Path) -> None:
 
 
 def test_xlsx_continues_on_a_second_sheet(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(ex, "XLSX_MAX_ROWS", 12)  # 10 data rows per sheet
+    monkeypatch.setattr(ex.xlsx, "XLSX_MAX_ROWS", 12)  # 10 data rows per sheet (read where the sheets are written)
     r = Result(["nr", "bedrag_x1000"], [(i, Decimal(i)) for i in range(25)], "Veel", "x € 1.000")
     ex.export([r], tmp_path / "v.xlsx", "xlsx")
     wb = openpyxl.load_workbook(tmp_path / "v.xlsx")

@@ -11,7 +11,6 @@ tables, EUR 1 mln) count as agreement.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 import duckdb
 
@@ -95,7 +94,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     paths = dict(con.execute("SELECT source_id, path FROM source").fetchall())
     per_source: dict[int, list[Finding]] = {}
     for r in con.execute(TOTALS_SQL, [ids, ids]).fetchall():
-        (sid, row, hfst, art, ond, instr, reg, vuo, bj, fase, measure, soort, jaar, unit, total, dsum, _n) = r
+        (sid, row, hfst, art, ond, instr, reg, vuo, bj, fase, measure, soort, jaar, _unit, total, dsum, _n) = r
         stats["totals_checked"] += 1
         if abs(total - dsum) >= 1:
             stats["totals_mismatch"] += 1
