@@ -87,3 +87,18 @@ def test_cli_docs_ingest_questions_and_question(tmp_path: Path) -> None:
     bad.write_bytes(b"%PDF-1.4\n%garbage")
     out = runner.invoke(app, ["docs", "ingest", str(bad), "--db", db])
     assert out.exit_code == 7 and "Fout:" in out.output
+
+
+def test_a_stated_figure_that_contradicts_the_loaded_data_is_a_finding(loaded: duckdb.DuckDBPyConnection) -> None:
+    # a document stating 31.420 (x EUR 1.000) for Logius on VII art. 6 in 2015, while the loaded B-tabel 2015
+    # gives other amounts for the Logius lines of that article (e.g. 30.420 on row 4 of the fixture)
+    doc = HERE / "fixtures" / "parliament" / "contradiction_2015.txt"
+    ingest_documents(loaded, [doc])
+    rows = loaded.execute("""SELECT figures FROM finding WHERE code = 'document-figure-contradicts'""").fetchall()
+    assert rows, "the contradiction was not found"
+    f = json.loads(rows[0][0])
+    assert f["stated"] == "31420000" and f["year"] == 2015
+    assert f["loaded"] != f["stated"] and f["source"] == "btabel_2015_excerpt.csv"
+    links = loaded.execute("""SELECT basis FROM link k JOIN document d USING (document_id)
+                              WHERE d.file_name = 'contradiction_2015.txt'""").fetchall()
+    assert ("begrotingslocatie",) in links and ("uitvoerder",) in links
