@@ -125,16 +125,16 @@ def _contradictions(con: duckdb.DuckDBPyConnection, doc_id: int, year: int, path
             WHERE f.document_id = ? AND f.table_id IS NOT NULL
               AND regexp_matches(strip_accents(lower(f.label)), e.aliases)
         )
-        SELECT c.question_number, c.label, c.value_eur, list(a.value_k * 1000), any_value(s.file_name),
-               any_value(l.source_row)
+        SELECT c.question_number, c.label, c.value_eur,
+               list((a.value_k * 1000, s.file_name, a.source_row) ORDER BY a.source_row, a.value_k)
         FROM cand c JOIN amount_k a ON a.line_id = c.line_id AND a.jaar = ? AND a.measure = 'stand'
-        JOIN budget_line l ON l.line_id = c.line_id JOIN source s USING (source_id)
-        GROUP BY ALL""", [doc_id, year]).fetchall()
-    for number, label, stated, loaded, src, row in rows:
-        if any(abs(Decimal(stated) - Decimal(v)) <= 500 for v in loaded):
+        JOIN budget_line l ON l.line_id = c.line_id JOIN source s ON s.source_id = l.source_id
+        GROUP BY ALL ORDER BY ALL""", [doc_id, year]).fetchall()
+    for number, label, stated, loaded in rows:
+        if any(abs(Decimal(stated) - Decimal(v[0])) <= 500 for v in loaded):
             continue
-        closest = min(loaded, key=lambda v: abs(Decimal(stated) - Decimal(v)))
+        value, src, row = min(loaded, key=lambda v: abs(Decimal(stated) - Decimal(v[0])))
         out.append(Finding("document-figure-contradicts", Location(str(path)), number=number, what=label,
-                           year=year, stated=Decimal(stated), loaded=Decimal(closest), source=src, row=row,
-                           difference=Decimal(stated) - Decimal(closest)))
+                           year=year, stated=Decimal(stated), loaded=Decimal(value), source=src, row=row,
+                           difference=Decimal(stated) - Decimal(value)))
     return out
