@@ -1,0 +1,161 @@
+"""Commands of the analyses: table, mutations, waterfall, export, moments, overlap, profiles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import output, queries, store
+from ..classify.rules import load_rules
+from .common import DbOption, FormatOption, app, db_path, edge, emit, err
+
+
+@app.command("table", rich_help_panel="Analyse en export")
+@edge
+def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
+              moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: latest).")]
+              = None,
+              thema: Annotated[list[str] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
+              van: Annotated[int | None, typer.Option(help="First year (default: the moment's year).")] = None,
+              tot: Annotated[int | None, typer.Option(help="Last year (default: first + 5).")] = None,
+              niveau: Annotated[str, typer.Option(help="regel, artikel, hoofdstuk, instrument, uitvoerder, thema.")]
+              = "regel",
+              hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
+              artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
+              instrument: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
+              uitvoerder: Annotated[str | None, typer.Option(help="Only executors whose name contains this.")] = None,
+              vuo: Annotated[str | None, typer.Option(help="V, U or O.")] = None,
+              hints: Annotated[bool, typer.Option(help="Include weak tags below the threshold.")] = False,
+              output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+              ) -> None:
+    """The integrated table of digital spending (question 8): themes x chapters x articles x years."""
+    from ..analyze.integral import integral_table
+
+    con = store.connect(db_path(db), read_only=True)
+    result = integral_table(con, moment=moment, themes=thema, jaar_van=van, jaar_tot=tot, niveau=niveau,
+                            hoofdstuk=hoofdstuk, artikel=artikel, instrument=instrument, uitvoerder=uitvoerder,
+                            vuo=vuo, include_hints=hints)
+    emit(con, [result], fmt, output_file)
+
+
+
+@app.command("mutations", rich_help_panel="Analyse en export")
+@edge
+def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                  hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
+                  artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
+                  line_key: Annotated[str | None, typer.Option(help="Only this line key.")] = None,
+                  soort: Annotated[str | None, typer.Option(help="kasschuif, overboeking, herschikking, "
+                                                                 "taakstelling, nieuwe middelen, ...")] = None,
+                  jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None,
+                  begrotingsjaar: Annotated[int | None, typer.Option(help="The year of the budget moment.")] = None,
+                  limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+                  output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+                  = None) -> None:
+    """Every change between budget moments, typed (kasschuif, overboeking, herschikking, taakstelling, nieuwe
+    middelen, loon- en prijsbijstelling, onverklaard) with confidence and evidence."""
+    from ..analyze import mutations
+
+    con = store.connect(db_path(db), read_only=True)
+    emit(con, [mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
+                                    jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)], fmt, output_file)
+
+
+@app.command("waterfall", rich_help_panel="Analyse en export")
+@edge
+def waterfall_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. VI.")],
+                  artikel: Annotated[str | None, typer.Argument(help="Article, e.g. 36 (none: chapter level).")]
+                  = None, db: DbOption = None, fmt: FormatOption = "table",
+                  vuo: Annotated[str, typer.Option(help="V, U or O.")] = "U",
+                  begrotingsjaar: Annotated[int | None, typer.Option(help="The year of the budget moments.")] = None,
+                  jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None) -> None:
+    """From the ontwerpbegroting through each moment's typed mutations to the latest stand, with a check row."""
+    from ..analyze import mutations
+
+    con = store.connect(db_path(db), read_only=True)
+    output.render(mutations.waterfall(con, hoofdstuk, artikel, vuo=vuo, begrotingsjaar=begrotingsjaar,
+                                      jaar=jaar), fmt)
+
+
+@app.command("export", rich_help_panel="Analyse en export")
+@edge
+def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help="File (or folder for "
+                                                                                  "datapackage) to write.")],
+               fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv, parquet or datapackage.")]
+               = "xlsx",
+               moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+               db: DbOption = None) -> None:
+    """Everything for one budget moment in one export: the integrated table (lines and articles), themes,
+    mutations, overlap, questions, with the sources and findings."""
+    import datetime as dt
+
+    from .. import export
+    from ..analyze import mutations, overlap
+    from ..analyze.integral import integral_table, window
+
+    con = store.connect(db_path(db), read_only=True)
+    w = window(con, moment)
+    m = f"{w.moment_jaar}-{w.fase}"
+    results = [integral_table(con, moment=m), integral_table(con, moment=m, niveau="artikel"),
+               queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar),
+               mutations.mutations(con, begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
+               overlap.multi_funded_executors(con), queries.questions(con)]
+    written = export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
+                            title=f"digibudget: digitale uitgaven, {w.label}",
+                            meta={"database": db_path(db), "moment": m, "regels_versie": load_rules().version,
+                                  "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+    for path in written:
+        err.print(f"Geschreven: {path}", highlight=False)
+
+
+@app.command("moments", rich_help_panel="Analyse en export")
+@edge
+def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """Budget moments in the database, with their coverage (chapters, articles, detail, digital lines)."""
+    from ..analyze.moments import moments
+
+    con = store.connect(db_path(db), read_only=True)
+    output.render(moments(con), fmt)
+
+
+@app.command("overlap", rich_help_panel="Analyse en export")
+@edge
+def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                jaar: Annotated[int | None, typer.Option(help="Year (default: the moment's year).")] = None,
+                thema: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
+                dimensie: Annotated[str | None, typer.Option(help="Show the units of: hoofdstuk, artikel, "
+                                                                  "instrument, uitvoerder.")] = None,
+                drempel: Annotated[float, typer.Option(help="Similarity for near-duplicate descriptions.")] = 0.9,
+                output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+                = None) -> None:
+    """Overlap and fragmentation (question 28): concentration (HHI) per theme, executors funded from several
+    chapters, near-identical descriptions in different ministries."""
+    from ..analyze import overlap
+
+    con = store.connect(db_path(db), read_only=True)
+    results = [overlap.concentration(con, moment=moment, jaar=jaar, theme=thema)]
+    if dimensie:
+        results.append(overlap.spread(con, dimensie, moment=moment, jaar=jaar, theme=thema))
+    results += [overlap.multi_funded_executors(con), overlap.near_duplicates(con, threshold=drempel)]
+    emit(con, results, fmt, output_file)
+
+
+@app.command("profiles", rich_help_panel="Analyse en export")
+@edge
+def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                 daling: Annotated[float, typer.Option(help="Cliff: drop of at least this percentage.")] = 50,
+                 alles: Annotated[bool, typer.Option(help="All lines, not only digital ones.")] = False) -> None:
+    """Funding cliffs, dips followed by a spike in the last year, and opaque reserves (questions 3, 18-20)."""
+    from ..analyze import profiles
+
+    con = store.connect(db_path(db), read_only=True)
+    for r in (profiles.cliffs(con, moment=moment, drop_pct=daling, digital_only=not alles),
+              profiles.last_year_spikes(con, moment=moment, digital_only=not alles),
+              profiles.opaque(con, digital_only=not alles)):
+        output.render(r, fmt)
+
+

@@ -1,0 +1,61 @@
+"""Shared pieces of the command line: the Typer app, the error edge, common options, rendering to files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from .. import output, queries
+from ..errors import DigibudgetError
+from ..settings import load_settings
+
+app = typer.Typer(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
+                  no_args_is_help=True, add_completion=False)
+err = Console(stderr=True, soft_wrap=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
+
+
+def edge(fn: F) -> F:
+    """Translate library errors into a message on stderr and the error's exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DigibudgetError as exc:
+            err.print(f"[bold red]Fout:[/] {exc.describe()}", highlight=False, markup=True)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_path(db: str | None) -> str:
+    return db or str(load_settings()["database"])
+
+
+
+def emit(con: Any, results: list[queries.Result], fmt: str, output_file: Path | None) -> None:
+    """Render to the terminal, or write a file in any export format (csv, json, xlsx, parquet, datapackage)."""
+    if output_file is None:
+        for r in results:
+            output.render(r, fmt)
+        return
+    if fmt == "json":
+        output_file.write_text("\n".join(output.to_json(r) for r in results), encoding="utf-8")
+        written = [output_file]
+    else:
+        from .. import export
+
+        written = export.export(results, output_file, "csv" if fmt == "table" else fmt,
+                                sources=queries.sources(con), findings=queries.findings(con), title=results[0].title)
+    for path in written:
+        err.print(f"Geschreven: {path}", highlight=False)
+

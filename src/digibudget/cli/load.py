@@ -1,0 +1,139 @@
+"""Commands that load and inspect the data: ingest, sources, findings, lines, coverage, settings, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+
+from .. import __version__, ingest, output, pipeline, queries, store
+from ..bundled import bundled_budget_paths, bundled_documents
+from ..settings import SETTINGS, load_settings
+from .common import DbOption, FormatOption, app, db_path, edge, err
+
+
+@app.command("ingest", rich_help_panel="Data laden en bekijken")
+@edge
+def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders to load.")],
+               db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
+    con = store.connect(db_path(db))
+    try:
+        report = _build_with_progress(con, paths, db_path(db))
+    finally:
+        con.close()
+    _print_ingest(report, fmt)
+
+
+def _build_with_progress(con: Any, paths: list[Path], database: str) -> ingest.IngestReport:
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("lezen", total=1)
+
+        def tick(what: str, done: int, total: int) -> None:
+            progress.update(task, description=what, completed=done, total=max(total, 1))
+
+        report, counts = pipeline.build(con, paths, decisions=pipeline.decisions_path(database), progress=tick)
+    err.print("Classificatie: " + ", ".join(f"{t} {n} regels" for t, n in sorted(counts.items())), highlight=False)
+    return report
+
+
+def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
+    rows = [(Path(f.path).name, f.kind or "", "geladen" if f.status == "loaded" else "al geladen", f.rows_read,
+             f.lines, f.amounts, f.commitments, f.findings) for f in report.files]
+    output.render(queries.Result(["bestand", "soort", "status", "rijen", "regels", "bedragen", "% verplicht",
+                                  "bevindingen"], rows, "Inlezen"), fmt)
+    if report.reconciliation:
+        r = report.reconciliation
+        err.print(f"Aansluiting: {r['totals_checked']} totalen getoetst, {r['totals_mismatch']} wijken af; "
+                  f"{r['stands_checked']} standen getoetst, {r['stands_mismatch']} wijken af; "
+                  f"{r['cross_checked']} bedragen tussen bronnen vergeleken, {r['cross_agree']} gelijk, "
+                  f"{r['cross_mismatch']} verschillend.", highlight=False)
+
+
+@app.command("sources", rich_help_panel="Data laden en bekijken")
+@edge
+def sources_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """List the loaded sources with their checksum and provenance."""
+    con = store.connect(db_path(db), read_only=True)
+    output.render(queries.sources(con), fmt)
+
+
+@app.command("findings", rich_help_panel="Data laden en bekijken")
+@edge
+def findings_cmd(db: DbOption = None, fmt: FormatOption = "table",
+                 code: Annotated[str | None, typer.Option(help="Only this finding code.")] = None,
+                 severity: Annotated[str | None, typer.Option(help="info, warning or error.")] = None,
+                 source: Annotated[int | None, typer.Option(help="Only this source id.")] = None,
+                 summary: Annotated[bool, typer.Option(help="Counts per code instead of the list.")] = False,
+                 limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None) -> None:
+    """List data-quality findings (typed, with file, row and column)."""
+    con = store.connect(db_path(db), read_only=True)
+    result = queries.findings_summary(con) if summary else queries.findings(
+        con, code=code, severity=severity, source_id=source, limit=limit)
+    output.render(result, fmt)
+
+
+@app.command("lines", rich_help_panel="Data laden en bekijken")
+@edge
+def lines_cmd(db: DbOption = None, fmt: FormatOption = "table",
+              hoofdstuk: Annotated[str | None, typer.Option(help="Begrotingshoofdstuk, e.g. VII.")] = None,
+              artikel: Annotated[str | None, typer.Option(help="Artikelnummer, e.g. 6.")] = None,
+              jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None,
+              fase: Annotated[str | None, typer.Option(help="OWB, VB, O1, SBS, O2, JV or SW.")] = None,
+              vuo: Annotated[str | None, typer.Option(help="V, U or O.")] = None,
+              begrotingsjaar: Annotated[int | None, typer.Option(help="The budget year of the document.")] = None,
+              totals: Annotated[bool, typer.Option(help="Include total rows.")] = True,
+              limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None) -> None:
+    """Show budget lines with every amount, its moment and its source row (x EUR 1,000)."""
+    con = store.connect(db_path(db), read_only=True)
+    output.render(queries.lines(con, hoofdstuk=hoofdstuk, artikel=artikel, jaar=jaar, fase=fase, vuo=vuo,
+                                begrotingsjaar=begrotingsjaar, include_totals=totals, limit=limit), fmt)
+
+
+@app.command("coverage", rich_help_panel="Data laden en bekijken")
+@edge
+def coverage_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """Which budget years, moments and chapters the database holds."""
+    con = store.connect(db_path(db), read_only=True)
+    output.render(queries.coverage(con), fmt)
+
+
+@app.command("settings", rich_help_panel="Data laden en bekijken")
+@edge
+def settings_cmd(fmt: FormatOption = "table") -> None:
+    """Show every setting, its environment variable and its current value."""
+    values = load_settings()
+    rows = [(s.name, s.env_var, str(values[s.name]), s.help) for s in SETTINGS]
+    output.render(queries.Result(["setting", "omgevingsvariabele", "waarde", "uitleg"], rows, "Instellingen"), fmt)
+
+
+@app.command("demo", rich_help_panel="Data laden en bekijken")
+@edge
+def demo_cmd(db: DbOption = None) -> None:
+    """Build the database from the data bundled in the repository and print what it holds."""
+    con = store.connect(db_path(db))
+    try:
+        report = _build_with_progress(con, bundled_budget_paths(), db_path(db))
+        _print_ingest(report)
+        from ..parliament.persist import ingest_documents
+
+        docs = ingest_documents(con, bundled_documents())
+        err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({d.status}, {d.questions} vragen, "
+                                            f"{d.links} koppelingen)" for d in docs), highlight=False)
+        output.render(queries.coverage(con), "table")
+        output.render(queries.findings_summary(con), "table")
+        output.render(queries.themes(con, fase="OWB", same_year=True), "table")
+    finally:
+        con.close()
+
+
+
+@app.command("version", rich_help_panel="Data laden en bekijken")
+def version_cmd() -> None:
+    """Print the version."""
+    typer.echo(__version__)
+
+
