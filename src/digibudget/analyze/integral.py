@@ -106,7 +106,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
         ), lt AS (
             SELECT * FROM line_theme WHERE (counted OR ?) AND (?::VARCHAR[] IS NULL OR list_contains(?, theme))
         ), ex AS (
-            SELECT le.line_id, string_agg(DISTINCT e.name, '; ') AS uitvoerder
+            SELECT le.line_id, string_agg(DISTINCT e.name, '; ' ORDER BY e.name) AS uitvoerder
             FROM line_executor le JOIN executor e USING (executor_id) GROUP BY le.line_id
         ), art AS (
             SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
@@ -127,8 +127,8 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
         SELECT {select_dims}, {year_cols}{article_cols},
                {mutation_cols},
                count(DISTINCT w.line_id) AS regels,
-               string_agg(DISTINCT s.file_name, '; ') AS bronnen,
-               string_agg(DISTINCT w.line_id::VARCHAR, ' ') AS regel_ids
+               string_agg(DISTINCT s.file_name, '; ' ORDER BY s.file_name) AS bronnen,
+               string_agg(DISTINCT w.line_id::VARCHAR, ' ' ORDER BY w.line_id::VARCHAR) AS regel_ids
         FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
         LEFT JOIN ex USING (line_id)
         LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo

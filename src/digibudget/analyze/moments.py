@@ -47,7 +47,7 @@ def moments(con: duckdb.DuckDBPyConnection) -> Result:
                count(DISTINCT f.line_id) FILTER (WHERE f.line_id IN (SELECT line_id FROM line_theme WHERE counted))
                    AS digitale_regels,
                min(f.jaar) AS van_jaar, max(f.jaar) AS tot_jaar,
-               string_agg(DISTINCT s.file_name, ', ') AS bronnen
+               string_agg(DISTINCT s.file_name, ', ' ORDER BY s.file_name) AS bronnen
         FROM fact f JOIN source s USING (source_id)
         WHERE f.measure IN ('stand', 'realisatie')
         GROUP BY f.moment_jaar, f.fase

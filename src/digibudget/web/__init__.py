@@ -1,0 +1,1 @@
+"""The web dashboard, the JSON/CSV API and the self-contained HTML report (``digibudget serve`` / ``report``)."""

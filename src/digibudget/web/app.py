@@ -1,0 +1,126 @@
+"""The web application: dashboard pages and a JSON/CSV API over one read-only database.
+
+Library errors (DigibudgetError) are translated here, and only here, into an HTTP status with a Dutch and English
+message: JSON under /api, an HTML page elsewhere. Invalid parameters give 400, not FastAPI's 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import duckdb
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import DigibudgetError, NotFoundError, StoreError, UsageError
+from .deps import Database, json_response, plotly_js_path, render
+from .routes import line, mutations, overlap, overview, parliament, quality, review, sources, table
+
+_DUTCH = {UsageError: "Ongeldige invoer", NotFoundError: "Niet gevonden", StoreError: "Databasefout"}
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
+def _error(request: Request, status: int, dutch: str, english: str) -> Response:
+    if _wants_json(request):
+        return json_response({"fout": dutch, "error": english, "status": status}, status)
+    return render("error.html", request, status_code=status, status=status, dutch=dutch, english=english)
+
+
+def create_app(database: str, *, write_token: str | None = None) -> FastAPI:
+    """The app over the database file ``database``, opened read-only. Writing endpoints exist only when
+    ``write_token`` is set, and then require it."""
+    app = FastAPI(title="digibudget", version=__version__,
+                  description="Digitale uitgaven van het Rijk: integrale tabel, mutaties, overlap, Kamervragen, "
+                              "datakwaliteit en bronnen. Bedragen in JSON als exacte tekst (x € 1.000 tenzij "
+                              "'eenheid' anders zegt); CSV met formule-escaping.", docs_url=None, redoc_url=None)
+    app.state.db = Database(database)
+    app.state.write_token = write_token or None
+
+    @app.exception_handler(DigibudgetError)
+    async def library_error(request: Request, exc: DigibudgetError) -> Response:
+        label = next((v for k, v in _DUTCH.items() if isinstance(exc, k)), "Fout")
+        return _error(request, exc.http_status, f"{label}: {exc.describe()}", exc.describe())
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
+        parts_nl, parts_en = [], []
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
+            parts_nl.append(f"parameter '{where}': {e.get('msg', '')}")
+            parts_en.append(f"parameter '{where}': {e.get('msg', '')}")
+        return _error(request, 400, "Ongeldige parameter: " + "; ".join(parts_nl),
+                      "Invalid parameter: " + "; ".join(parts_en))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        dutch = {404: "Niet gevonden", 405: "Methode niet toegestaan", 401: "Niet geautoriseerd",
+                 403: "Geen toegang"}.get(exc.status_code, "Fout")
+        response = _error(request, exc.status_code, f"{dutch}: {exc.detail}", str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(duckdb.Error)
+    async def database_error(request: Request, exc: duckdb.Error) -> Response:
+        return _error(request, 500, "Databasefout bij het uitvoeren van de query", "Database error")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        items = request.query_params.multi_items()
+        if request.method == "GET" and not _wants_json(request) and any(v == "" for _, v in items):
+            # an HTML form sends its empty fields; the page URL drops them (the API stays strict)
+            clean = urlencode([(k, v) for k, v in items if v != ""])
+            response: Response = RedirectResponse(request.url.path + (f"?{clean}" if clean else ""), 303)
+        else:
+            response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> Response:
+        return FileResponse(str(plotly_js_path()), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    app.mount("/static", StaticFiles(packages=[("digibudget.web", "static")]), name="static")
+    for module in (overview, table, line, mutations, overlap, parliament, quality, sources):
+        app.include_router(module.router)
+    if app.state.write_token:
+        app.include_router(review.router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with our 400 in place of its 422 (we translate validation errors to 400)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    error = {"description": "Ongeldige parameter / invalid parameter",
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fout"}}}}
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            responses = op.setdefault("responses", {})
+            responses.pop("422", None)
+            if op.get("parameters") or op.get("requestBody"):
+                responses.setdefault("400", error)
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    components["Fout"] = {"type": "object", "required": ["fout", "error", "status"],
+                          "properties": {"fout": {"type": "string"}, "error": {"type": "string"},
+                                         "status": {"type": "integer"}}}
+    app.openapi_schema = schema
+    return schema

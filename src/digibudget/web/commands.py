@@ -1,0 +1,61 @@
+"""The `serve` and `report` commands, added to the CLI by cli.py (register(app, edge))."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+from ..settings import load_settings
+
+
+def register(app: typer.Typer, edge: Callable[..., Any]) -> None:
+    @app.command("serve")
+    @edge
+    def serve_cmd(db: Annotated[str | None, typer.Option("--db", help="Database file (default: setting "
+                                                                      "'database').")] = None,
+                  host: Annotated[str | None, typer.Option(help="Address to bind (default: setting 'host', "
+                                                                "127.0.0.1).")] = None,
+                  port: Annotated[int | None, typer.Option(help="Port (default: setting 'port', 8000).")] = None,
+                  ) -> None:
+        """Serve the dashboard and the JSON/CSV API over the database, read-only."""
+        import uvicorn
+
+        from .. import store
+        from .app import create_app
+
+        settings = load_settings(overrides={"database": db, "host": host, "port": port})
+        database, bind, at = str(settings["database"]), str(settings["host"]), int(settings["port"])
+        if not 0 < at < 65536:
+            raise UsageError(f"port {at}", expected="1-65535")
+        store.connect(database, read_only=True).close()  # fail early, with the CLI's message, on a bad database
+        app_ = create_app(database, write_token=str(settings["write_token"]) or None)
+        if bind not in {"127.0.0.1", "localhost", "::1"}:
+            typer.echo(f"Let op: de server luistert op {bind}, niet alleen op deze machine.", err=True)
+        shown = f"[{bind}]" if ":" in bind else bind
+        typer.echo(f"digibudget: http://{shown}:{at}/ (database {database}, alleen lezen; Ctrl-C stopt)")
+        uvicorn.run(app_, host=bind, port=at, log_level="warning")
+
+    @app.command("report")
+    @edge
+    def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+                   moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2017-OWB (default: "
+                                                                   "latest).")] = None,
+                   db: Annotated[str | None, typer.Option("--db", help="Database file.")] = None) -> None:
+        """Write one self-contained HTML report (overview, integrated table, mutations, overlap, open questions)."""
+        from .. import store
+        from .report import build_report
+
+        if output.suffix.lower() not in {".html", ".htm"}:
+            raise UsageError(f"output {output}", expected="a file name ending in .html")
+        database = db or str(load_settings()["database"])
+        con = store.connect(database, read_only=True)
+        try:
+            html = build_report(con, moment)
+        finally:
+            con.close()
+        output.write_text(html, encoding="utf-8")
+        typer.echo(f"Geschreven: {output} ({len(html.encode()) // 1024} kB)")

@@ -1,0 +1,247 @@
+"""What every view shares: the read-only database, the templates, and one Result rendered as HTML, JSON or CSV."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import duckdb
+import jinja2
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from .. import output, store
+from ..errors import UsageError
+from ..queries import Result
+from .params import Paging, Richting
+
+
+@dataclass
+class Database:
+    """One read-only connection to the file, opened on first use; every request gets its own cursor."""
+
+    path: str
+    _con: duckdb.DuckDBPyConnection | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None:
+                self._con = store.connect(self.path, read_only=True)
+            return self._con.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
+    db: Database = request.app.state.db
+    cur = db.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+# ---------------------------------------------------------------- values
+
+
+def plain(v: Any) -> Any:
+    """A value as JSON carries it: money (Decimal) as an exact string, dates as ISO text."""
+    if isinstance(v, Decimal):
+        return str(output._plain(v))
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    return v
+
+
+def nl_number(v: Any) -> str:
+    """Dutch notation for the page: 1.234.567,5; text stays text; None is empty."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    if isinstance(v, Decimal | int | float) and not isinstance(v, bool):
+        text = str(output._plain(Decimal(str(v)) if isinstance(v, float) else v))
+        sign = "-" if text.startswith("-") else ""
+        whole, _, frac = text.lstrip("-").partition(".")
+        grouped = f"{int(whole):,}".replace(",", ".")
+        return sign + grouped + ("," + frac if frac else "")
+    return str(plain(v))
+
+
+_KEY = re.compile(r"jaar$|(^|_)(rij|id|regel|bron|van|tot|nr|nummer)$")
+
+
+def cell_text(v: Any, column: str) -> str:
+    """A table cell: years, rows and ids as they are (2017, not 2.017); other numbers in Dutch notation."""
+    if isinstance(v, int) and not isinstance(v, bool) and _KEY.search(column):
+        return str(v)
+    return nl_number(v)
+
+
+def chart_number(v: Any) -> float:
+    return float(v) if isinstance(v, Decimal | int | float) and not isinstance(v, bool) else 0.0
+
+
+# ---------------------------------------------------------------- one result, three formats
+
+
+def sort_and_page(result: Result, p: Paging) -> tuple[Result, int]:
+    """Sort on a column of the result (None last) and cut one page; returns the page and the total row count."""
+    rows = result.rows
+    if p.sorteer:
+        if p.sorteer not in result.columns:
+            raise UsageError(f"unknown sort column {p.sorteer!r}", expected=", ".join(result.columns))
+        i = result.columns.index(p.sorteer)
+        present = [r for r in rows if r[i] is not None]
+        missing = [r for r in rows if r[i] is None]
+        try:
+            present.sort(key=lambda r: r[i], reverse=p.richting == Richting.af)
+        except TypeError:
+            present.sort(key=lambda r: str(r[i]), reverse=p.richting == Richting.af)
+        rows = present + missing
+    total = len(rows)
+    if p.per_pagina is not None:
+        start = (p.pagina - 1) * p.per_pagina
+        rows = rows[start:start + p.per_pagina]
+    return Result(result.columns, rows, result.title, result.unit), total
+
+
+def payload(result: Result, **extra: Any) -> dict[str, Any]:
+    """output.to_json's shape (titel, eenheid, kolommen, rijen), plus paging or context fields."""
+    return {"titel": result.title, "eenheid": result.unit, "kolommen": result.columns, **extra,
+            "rijen": [dict(zip(result.columns, (plain(v) for v in row), strict=True)) for row in result.rows]}
+
+
+def json_response(data: Any, status_code: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False, default=plain), status_code=status_code,
+                    media_type="application/json")
+
+
+def csv_response(result: Result, name: str) -> Response:
+    return Response(output.to_csv(result), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+# ---------------------------------------------------------------- pages
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("digibudget.web", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["nl"] = nl_number
+    env.filters["cell"] = cell_text
+    env.globals["query"] = query_string
+    env.globals["zip"] = zip
+    return env
+
+
+def query_string(params: dict[str, Any], **changes: Any) -> str:
+    """The current query parameters with some changed (None drops one): for sort, page and download links."""
+    merged = {**params, **changes}
+    return "?" + urlencode([(k, v) for k, v in merged.items() if v not in (None, "", [], ())], doseq=True)
+
+
+def request_params(request: Request) -> dict[str, Any]:
+    """The request's query parameters; repeated ones (thema) as lists."""
+    out: dict[str, Any] = {}
+    for k in request.query_params:
+        values = request.query_params.getlist(k)
+        out[k] = values if len(values) > 1 or k == "thema" else values[0]
+    return out
+
+
+ENV = _environment()
+
+NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutaties"), ("/overlap", "Overlap"),
+       ("/kamervragen", "Kamervragen"), ("/kwaliteit", "Datakwaliteit"), ("/bronnen", "Bronnen")]
+
+
+def render(name: str, request: Request | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    path = request.url.path if request is not None else ""
+    html = ENV.get_template(name).render(nav=NAV, current=path, **context)
+    return HTMLResponse(html, status_code=status_code)
+
+
+def static_text(name: str) -> str:
+    return (resources.files("digibudget.web") / "static" / name).read_text(encoding="utf-8")
+
+
+def plotly_js_path() -> Any:
+    """plotly.min.js as the installed plotly package ships it (package_data); nothing from a CDN."""
+    return resources.files("plotly") / "package_data" / "plotly.min.js"
+
+
+Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
+
+TABLE_SCHEMA = {"type": "object", "required": ["titel", "kolommen", "rijen"],
+                "properties": {"titel": {"type": "string"}, "eenheid": {"type": ["string", "null"]},
+                               "kolommen": {"type": "array", "items": {"type": "string"}},
+                               "totaal_rijen": {"type": "integer"}, "pagina": {"type": "integer"},
+                               "per_pagina": {"type": ["integer", "null"]},
+                               "rijen": {"type": "array", "items": {"type": "object"}}}}
+JSON_TABLE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "Tabel: titel, eenheid, kolommen en rijen; bedragen als exacte tekst",
+    "content": {"application/json": {"schema": TABLE_SCHEMA}}}}
+JSON_OBJECT: dict[int | str, dict[str, Any]] = {200: {
+    "description": "Object", "content": {"application/json": {"schema": {"type": "object"}}}}}
+CSV_TABLE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "Dezelfde rijen als CSV (formule-escaping van tekst)",
+    "content": {"text/csv": {"schema": {"type": "string"}}}}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {
+    "description": "Niet gevonden / not found",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fout"}}}}}
+
+
+def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[str, str]]:
+    """Budget moments with digital lines, newest first, as (value, label) for a selector (cached: read-only)."""
+    if "moments" not in db.cache:
+        from ..analyze.moments import FASE_LABEL, moments
+
+        res = moments(con)
+        i = {c: n for n, c in enumerate(res.columns)}
+        opts = [(f"{r[i['begrotingsjaar']]}-{r[i['fase']]}",
+                 f"{FASE_LABEL.get(r[i['fase']], r[i['fase']])} {r[i['begrotingsjaar']]} "
+                 f"({r[i['digitale_regels']]} digitale regels)") for r in res.rows if r[i["digitale_regels"]]]
+        db.cache["moments"] = list(reversed(opts))
+    return list(db.cache["moments"])
+
+
+def chapters(con: duckdb.DuckDBPyConnection, db: Database) -> dict[str, str]:
+    if "chapters" not in db.cache:
+        from .data import chapter_names
+
+        db.cache["chapters"] = chapter_names(con)
+    return dict(db.cache["chapters"])
+
+
+def stable(result: Result) -> Result:
+    """Put the parts of the aggregated 'regel_ids' and 'bronnen' columns in order (string_agg(DISTINCT ...) in
+    analyze.integral and analyze.moments has no ORDER BY), so the same data always gives the same bytes."""
+    fixes = {i: c for i, c in enumerate(result.columns) if c in ("regel_ids", "bronnen")}
+    if not fixes:
+        return result
+
+    def fix(c: str, v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        if c == "regel_ids":
+            return " ".join(sorted(v.split(), key=lambda x: (len(x), x)))
+        sep = "; " if ";" in v else ", "  # integral: '; ', moments: ', '
+        return sep.join(sorted(p.strip() for p in v.split(sep.strip())))
+
+    rows = [tuple(fix(fixes[i], v) if i in fixes else v for i, v in enumerate(r)) for r in result.rows]
+    return Result(result.columns, rows, result.title, result.unit)

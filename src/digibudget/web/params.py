@@ -1,0 +1,129 @@
+"""Query parameters of the web views, declared once: enums and bounds that FastAPI validates and OpenAPI documents.
+
+Invalid values never reach a query: FastAPI rejects them (translated to 400 by app.py), and the library functions
+validate again (UsageError, also 400)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Query
+
+from ..parliament.model import Status
+
+Vraagstatus = Status  # the question statuses of parliament.model (beantwoord met/zonder cijfers, uitgesteld, ...)
+
+
+class Thema(StrEnum):
+    digitalisering = "digitalisering"
+    cyberveiligheid = "cyberveiligheid"
+    digitale_infrastructuur = "digitale_infrastructuur"
+    informatiehuishouding = "informatiehuishouding"
+
+
+class Fase(StrEnum):
+    OWB = "OWB"
+    VB = "VB"
+    O1 = "O1"
+    SBS = "SBS"
+    O2 = "O2"
+    JV = "JV"
+    SW = "SW"
+
+
+class VUO(StrEnum):
+    V = "V"
+    U = "U"
+    O = "O"  # noqa: E741 - the published code for ontvangsten
+
+
+class Niveau(StrEnum):  # the keys of analyze.integral.LEVELS (a test keeps them equal)
+    regel = "regel"
+    artikel = "artikel"
+    hoofdstuk = "hoofdstuk"
+    instrument = "instrument"
+    uitvoerder = "uitvoerder"
+    thema = "thema"
+
+
+class Richting(StrEnum):
+    op = "op"
+    af = "af"
+
+
+class Ernst(StrEnum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class Dimensie(StrEnum):
+    hoofdstuk = "hoofdstuk"
+    artikel = "artikel"
+    instrument = "instrument"
+    uitvoerder = "uitvoerder"
+
+
+
+
+# no control characters (DuckDB and spreadsheets choke on them), bounded length
+TEXT = r"^[^\x00-\x1f\x7f]*$"
+MOMENT = r"^(199\d|20\d\d)-(OWB|VB|O1|SBS|O2|JV|SW)$"
+
+MomentQ = Annotated[str | None, Query(pattern=MOMENT, description="Begrotingsmoment JAAR-FASE, bv. 2017-OWB "
+                                      "(standaard: het laatste met digitale regels).")]
+JaarQ = Annotated[int | None, Query(ge=1990, le=2100, description="Jaar (waarvoor het bedrag is).")]
+HoofdstukQ = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$", description="Begrotingshoofdstuk, bv. VII.")]
+ArtikelQ = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9.]{1,10}$", description="Artikelnummer, bv. 6.")]
+TextQ = Annotated[str | None, Query(max_length=200, pattern=TEXT)]
+PaginaQ = Annotated[int, Query(ge=1, le=1_000_000, description="Pagina (vanaf 1).")]
+PerPaginaQ = Annotated[int | None, Query(ge=1, le=1000, description="Rijen per pagina (1-1000); zonder: alle rijen.")]
+SortQ = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_]{1,40}$", description="Kolom om op te sorteren.")]
+
+
+@dataclass(frozen=True)
+class Paging:
+    sorteer: str | None = None
+    richting: Richting = Richting.op
+    pagina: int = 1
+    per_pagina: int | None = None
+
+
+def paging(sorteer: SortQ = None, richting: Richting = Richting.op, pagina: PaginaQ = 1,
+           per_pagina: PerPaginaQ = None) -> Paging:
+    return Paging(sorteer, richting, pagina, per_pagina)
+
+
+@dataclass(frozen=True)
+class TableFilter:
+    moment: str | None = None
+    thema: tuple[Thema, ...] = ()
+    van: int | None = None
+    tot: int | None = None
+    niveau: str = "regel"
+    hoofdstuk: str | None = None
+    artikel: str | None = None
+    instrument: str | None = None
+    uitvoerder: str | None = None
+    vuo: VUO | None = None
+
+
+def table_filter(moment: MomentQ = None,
+                 thema: Annotated[list[Thema] | None, Query(description="Thema('s); herhaal de parameter.")] = None,
+                 van: JaarQ = None, tot: JaarQ = None, niveau: Niveau = Niveau.regel,
+                 hoofdstuk: HoofdstukQ = None, artikel: ArtikelQ = None,
+                 instrument: TextQ = None, uitvoerder: TextQ = None, vuo: VUO | None = None) -> TableFilter:
+    return TableFilter(moment or None, tuple(thema or ()), van, tot, niveau.value,
+                       hoofdstuk or None, artikel or None, instrument or None, uitvoerder or None, vuo)
+
+
+class MutatieSoort(StrEnum):  # analyze.mutations.SOORTEN (a test keeps them equal)
+    kasschuif = "kasschuif"
+    overboeking = "overboeking"
+    herschikking = "herschikking"
+    taakstelling = "taakstelling"
+    nieuwe_middelen = "nieuwe middelen"
+    loon_en_prijsbijstelling = "loon- en prijsbijstelling"
+    onverklaard = "onverklaard"

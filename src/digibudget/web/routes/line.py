@@ -1,0 +1,67 @@
+"""Begrotingsregel: one line's history across budget moments, its mutations, its themes with evidence and rejected
+false friends, its executor, its source rows and the parliamentary questions and figures linked to it."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...classify.explain import Explanation, explain
+from ...queries import Result
+from .. import charts, data
+from ..deps import CSV_TABLE, JSON_OBJECT, NOT_FOUND, Con, csv_response, json_response, payload, plain, render
+
+router = APIRouter()
+LineId = Annotated[int, Path(ge=1, le=2**62, description="Regelnummer (line_id), zie de integrale tabel.")]
+
+
+def line_mutations(con: Con, line_key: str) -> Result | None:
+    """The typed mutations of the line (analyze.mutations); None when that module is not installed."""
+    if importlib.util.find_spec("digibudget.analyze.mutations") is None:  # pragma: no cover
+        return None  # TODO(mutations): analyze/mutations.py missing; the page says so
+    from ...analyze.mutations import mutations
+
+    return mutations(con, line_key=line_key)
+
+
+def line_view(con: Con, line_id: int) -> tuple[Explanation, Result, Result | None, Result]:
+    ex = explain(con, str(line_id))  # NotFoundError (404) for an unknown line
+    return ex, data.line_history(con, line_id), line_mutations(con, str(ex.line["line_key"])), \
+        data.line_links(con, line_id)
+
+
+def _themes(ex: Explanation) -> list[dict[str, Any]]:
+    return [{"thema": v.theme, "label": v.label, "gewicht": v.weight, "zekerheid": v.confidence,
+             "telt_mee": v.counted, "basis": v.basis, "bewijs": v.evidence, "afgewezen": v.vetoed}
+            for v in ex.verdicts]
+
+
+@router.get("/regel/{line_id}", response_class=HTMLResponse, include_in_schema=False)
+def line_page(request: Request, con: Con, line_id: LineId) -> HTMLResponse:
+    ex, history, muts, links = line_view(con, line_id)
+    return render("line.html", request, ex=ex, line=ex.line, history=history, mutations=muts, links=links,
+                  themes=_themes(ex), figure=charts.line_history(history))
+
+
+# the .csv route first: /api/x/{id} would otherwise take '{id}.csv' as an (invalid) id
+@router.get("/api/regel/{line_id}.csv", responses={**CSV_TABLE, **NOT_FOUND},
+            summary="De geschiedenis van een regel (alle bedragen per moment en jaar) als CSV")
+def line_csv(con: Con, line_id: LineId) -> Response:
+    history = data.line_history(con, line_id)
+    if not history.rows:
+        explain(con, str(line_id))  # raises NotFoundError for an unknown line
+    return csv_response(history, f"regel_{line_id}")
+
+
+@router.get("/api/regel/{line_id}", responses={**JSON_OBJECT, **NOT_FOUND},
+            summary="Eén begrotingsregel: geschiedenis, mutaties, thema's met bewijs, uitvoerder, bronnen, Kamervragen")
+def line_json(con: Con, line_id: LineId) -> Response:
+    ex, history, muts, links = line_view(con, line_id)
+    return json_response({"regel": {k: plain(v) for k, v in ex.line.items()}, "teksten": ex.texts,
+                          "regels_versie": ex.rules_version, "themas": _themes(ex),
+                          "uitvoerders": [{"naam": n, "veld": f, "match": m} for n, f, m in ex.executors],
+                          "geschiedenis": payload(history), "mutaties": payload(muts) if muts else None,
+                          "koppelingen": payload(links)})

@@ -1,0 +1,70 @@
+"""Overzicht: the four themes x ministries x years for one budget moment, beside the coverage of the data."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...analyze.integral import integral_table
+from ...analyze.moments import moments
+from ...queries import Result
+from .. import charts
+from ..deps import (
+    CSV_TABLE,
+    JSON_TABLE,
+    Con,
+    chapters,
+    csv_response,
+    json_response,
+    moment_options,
+    payload,
+    render,
+    request_params,
+    stable,
+)
+from ..params import VUO, MomentQ
+
+router = APIRouter()
+
+
+def overview_result(con: Con, moment: str | None, vuo: VUO) -> Result:
+    """Weighted digital amounts per theme and ministry for the years of the moment (niveau hoofdstuk)."""
+    return stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo=vuo.value))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def overview_page(request: Request, con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> HTMLResponse:
+    result = overview_result(con, moment, vuo)
+    names = chapters(con, request.app.state.db)
+    years = charts.year_columns(result)
+    figures = [charts.themes_sunburst(result, years[0], names)] if years else []
+    figures.append(charts.themes_stacked(result))
+    return render("overview.html", request, result=result, figures=figures, coverage=_compact(moments(con)),
+                  moments=moment_options(con, request.app.state.db), moment=moment or "", vuo=vuo.value,
+                  names=names, params=request_params(request))
+
+
+def _compact(res: Result) -> Result:
+    """The coverage without the list of files (that is in /api/momenten and on /bronnen), to fit beside the charts."""
+    keep = [i for i, c in enumerate(res.columns) if c != "bronnen"]
+    return Result([res.columns[i] for i in keep], [tuple(r[i] for i in keep) for r in res.rows], res.title, res.unit)
+
+
+@router.get("/api/overzicht", responses=JSON_TABLE, summary="Thema's x ministeries x jaren (niveau hoofdstuk)")
+def overview_json(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Response:
+    return json_response(payload(overview_result(con, moment, vuo)))
+
+
+@router.get("/api/overzicht.csv", responses=CSV_TABLE, summary="Thema's x ministeries x jaren als CSV")
+def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Response:
+    return csv_response(overview_result(con, moment, vuo), "overzicht")
+
+
+@router.get("/api/momenten", responses=JSON_TABLE, summary="Begrotingsmomenten en hun dekking")
+def moments_json(con: Con) -> Response:
+    return json_response(payload(stable(moments(con))))
+
+
+@router.get("/api/momenten.csv", responses=CSV_TABLE, summary="Begrotingsmomenten en hun dekking als CSV")
+def moments_csv(con: Con) -> Response:
+    return csv_response(stable(moments(con)), "momenten")

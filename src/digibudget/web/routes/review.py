@@ -1,0 +1,52 @@
+"""POST /api/review: record a reviewed classification decision, only when a write token is configured.
+
+The database stays read-only: the decision is appended to decisions.toml (validated exactly as
+``digibudget review`` does, by classify.overrides.add_decision) and takes effect at the next
+``digibudget reclassify``. The token travels in the X-Digibudget-Token header and is compared in constant time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from ... import pipeline
+from ...classify import overrides
+from ...classify.explain import resolve_line
+from ...classify.rules import load_rules
+from ..deps import JSON_OBJECT, Con, json_response
+from ..params import TEXT, Thema
+
+router = APIRouter()
+
+
+class Review(BaseModel):
+    regel: str = Field(pattern=r"^[^\x00-\x1f\x7f]{1,200}$", description="Regelnummer of line key.")
+    thema: Thema
+    gewicht: float = Field(ge=0, le=1, description="Aandeel van het geld van de regel; 0 = niet dit thema.")
+    reden: str = Field(min_length=1, max_length=1000, pattern=TEXT)
+    beoordelaar: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    datum: dt.date | None = None
+
+
+@router.post("/api/review", status_code=201, responses={201: JSON_OBJECT[200], 401: {"description": "Geen token"}},
+             summary="Leg een beoordeeld classificatiebesluit vast (vereist X-Digibudget-Token)")
+def review(request: Request, con: Con, body: Review,
+           x_digibudget_token: Annotated[str | None, Header()] = None) -> Response:
+    expected: str = request.app.state.write_token
+    if not x_digibudget_token or not hmac.compare_digest(x_digibudget_token.encode(), expected.encode()):
+        raise HTTPException(401, "write token missing or wrong (header X-Digibudget-Token)")
+    line_id = resolve_line(con, body.regel)
+    row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
+    assert row is not None
+    path = pipeline.decisions_path(request.app.state.db.path)
+    decision = overrides.Decision(str(row[0]), body.thema.value, body.gewicht, body.reden, body.beoordelaar,
+                                  (body.datum or dt.date.today()).isoformat())
+    overrides.add_decision(path, decision, load_rules().theme_ids())
+    return json_response({"vastgelegd": decision.__dict__, "bestand": path.name,
+                          "let_op": "wordt van kracht na 'digibudget reclassify' / takes effect after reclassify"},
+                         201)

@@ -1,0 +1,98 @@
+"""Integrale tabel (seed question 8): filters, sorting and paging on the server; downloads of the whole filtered
+result as CSV, Excel or Parquet (no row caps)."""
+
+from __future__ import annotations
+
+import importlib.util
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...analyze.integral import integral_table
+from ...errors import DigibudgetError
+from ...queries import Result, findings, sources
+from ..deps import (
+    CSV_TABLE,
+    JSON_TABLE,
+    Con,
+    chapters,
+    csv_response,
+    json_response,
+    moment_options,
+    payload,
+    render,
+    request_params,
+    sort_and_page,
+    stable,
+)
+from ..params import VUO, Niveau, Paging, TableFilter, Thema, paging, table_filter
+
+router = APIRouter()
+Filter = Annotated[TableFilter, Depends(table_filter)]
+Page = Annotated[Paging, Depends(paging)]
+PAGE_SIZE = 50
+MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "parquet": "application/vnd.apache.parquet"}
+
+
+def table_result(con: Con, f: TableFilter) -> Result:
+    return stable(integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None, jaar_van=f.van,
+                          jaar_tot=f.tot, niveau=f.niveau, hoofdstuk=f.hoofdstuk, artikel=f.artikel,
+                          instrument=f.instrument, uitvoerder=f.uitvoerder, vuo=f.vuo.value if f.vuo else None))
+
+
+@router.get("/tabel", response_class=HTMLResponse, include_in_schema=False)
+def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
+    p = Paging(p.sorteer, p.richting, p.pagina, p.per_pagina or PAGE_SIZE)
+    full = table_result(con, f)
+    page, total = sort_and_page(full, p)
+    per = p.per_pagina or PAGE_SIZE
+    return render("table.html", request, result=page, total=total, paging=p, pages=max(1, -(-total // per)),
+                  f=f, moment=f.moment or "", themes=list(Thema), levels=list(Niveau), vuos=list(VUO),
+                  moments=moment_options(con, request.app.state.db), names=chapters(con, request.app.state.db),
+                  params=request_params(request))
+
+
+@router.get("/api/tabel", responses=JSON_TABLE, summary="De integrale tabel (vraag 8), gefilterd, gesorteerd, "
+            "optioneel gepagineerd")
+def table_json(con: Con, f: Filter, p: Page) -> Response:
+    page, total = sort_and_page(table_result(con, f), p)
+    return json_response(payload(page, totaal_rijen=total, pagina=p.pagina, per_pagina=p.per_pagina))
+
+
+@router.get("/api/tabel.csv", responses=CSV_TABLE, summary="De integrale tabel als CSV (dezelfde rijen als JSON)")
+def table_csv(con: Con, f: Filter, p: Page) -> Response:
+    return csv_response(sort_and_page(table_result(con, f), p)[0], "integrale_tabel")
+
+
+def _export(con: Con, result: Result, fmt: str) -> Response:
+    """Write the whole result with export.py into a private temporary folder and send the file."""
+    if importlib.util.find_spec("digibudget.export") is None:  # pragma: no cover - export.py ships with digibudget
+        raise DigibudgetError(f"export to {fmt} is not available in this installation")
+    from ... import export
+
+    with tempfile.TemporaryDirectory(prefix="digibudget-web-") as tmp:
+        target = Path(tmp) / f"integrale_tabel.{fmt}"
+        xlsx = fmt == "xlsx"  # the workbook carries Bronnen and Bevindingen sheets; parquet only the table
+        export.export([result], target, fmt, title=result.title, sources=sources(con) if xlsx else None,
+                      findings=findings(con) if xlsx else None)
+        data = target.read_bytes()
+    return Response(data, media_type=MEDIA[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="integrale_tabel.{fmt}"'})
+
+
+BINARY: dict[int | str, dict[str, Any]] = {200: {"description": "Het hele gefilterde resultaat als bestand",
+                "content": {m: {"schema": {"type": "string", "format": "binary"}} for m in MEDIA.values()}}}
+
+
+@router.get("/api/tabel.xlsx", responses=BINARY, summary="De integrale tabel als Excel (met Bronnen, Bevindingen)")
+def table_xlsx(con: Con, f: Filter, p: Page) -> Response:
+    return _export(con, sort_and_page(table_result(con, f), p)[0], "xlsx")
+
+
+@router.get("/api/tabel.parquet", responses=BINARY, summary="De integrale tabel als Parquet")
+def table_parquet(con: Con, f: Filter, p: Page) -> Response:
+    return _export(con, sort_and_page(table_result(con, f), p)[0], "parquet")

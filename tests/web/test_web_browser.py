@@ -1,0 +1,144 @@
+"""End to end in Debian's headless Chromium (driven by Playwright, never 'playwright install'): uvicorn on a free
+loopback port, every page opened, a filter applied on the integrated table, a download checked, charts rendered,
+hostile text shown as text. Screenshots go to tests/artifacts/ for review."""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import HOSTILE, HOSTILE_YEAR
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (./dev test installs it)")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(web_db: Path) -> Iterator[str]:
+    import uvicorn
+
+    from digibudget.web.app import create_app
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(str(web_db)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("dialog", lambda d: (pg.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    yield pg
+    context.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _charts_rendered(page: Any, minimum: int = 1) -> None:
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
+    assert page.locator(".js-plotly-plot").count() >= minimum
+
+
+PAGES = [("overzicht", "/?moment=2017-OWB", 2), ("mutaties", "/mutaties", 2),
+         ("overlap", "/overlap?moment=2017-OWB", 1),
+         ("kamervragen", "/kamervragen", 0), ("kamervraag_8", "/kamervragen/8", 0), ("datakwaliteit", "/kwaliteit", 0),
+         ("bronnen", "/bronnen", 0), ("bron", "/bron/1?rij=2", 0)]
+
+
+@pytest.mark.parametrize(("name", "path", "charts"), PAGES)
+def test_page_shows_data_and_charts(server: str, page: Any, name: str, path: str, charts: int) -> None:
+    page.goto(server + path)
+    assert page.locator("table.data tbody tr").count() > 0
+    assert "Geen rijen." not in page.locator("table.data").first.inner_text()
+    if charts:
+        _charts_rendered(page, charts)
+    _shot(page, name)
+    assert page.errors == []
+
+
+def test_integral_table_filter_sort_page_and_download(server: str, page: Any) -> None:
+    page.goto(server + "/tabel?moment=2017-OWB")
+    before = page.locator("#integrale-tabel tbody tr").count()
+    page.select_option("#hoofdstuk", "VII")
+    page.click("#toepassen")
+    page.wait_for_url("**hoofdstuk=VII**")
+    rows = page.locator("#integrale-tabel tbody tr")
+    assert 0 < rows.count() <= before
+    assert set(page.locator("#integrale-tabel tbody tr td:nth-child(4)").all_inner_texts()) == {"VII"}
+    page.click("#integrale-tabel thead >> text=regels")
+    page.wait_for_url("**sorteer=regels**")
+    _shot(page, "integrale_tabel")
+    with page.expect_download() as info:
+        page.click("#download-csv")
+    path = info.value.path()
+    data = list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"))))
+    assert data and {r["hoofdstuk"] for r in data} == {"VII"} and "regel_ids" in data[0]
+    with page.expect_download() as info:
+        page.click("#download-xlsx")
+    assert Path(info.value.path()).read_bytes()[:2] == b"PK"
+    assert page.errors == []
+
+
+def test_line_page_history_chart_and_source_link(server: str, page: Any) -> None:
+    page.goto(server + "/tabel?moment=2017-OWB&hoofdstuk=VII")
+    page.locator("#integrale-tabel tbody a[href^='/regel/']").first.click()
+    page.wait_for_url("**/regel/**")
+    _charts_rendered(page)
+    assert page.locator("#bronrijen tbody tr").count() > 0
+    _shot(page, "begrotingsregel")
+    page.locator("#bronrijen tbody a[href^='/bron/']").first.click()
+    page.wait_for_url("**/bron/**")
+    assert len(page.inner_text("#sha256").strip()) == 64
+    assert page.errors == []
+
+
+def test_hostile_description_is_shown_as_text(server: str, page: Any) -> None:
+    page.goto(server + f"/tabel?moment={HOSTILE_YEAR}-OWB")
+    assert HOSTILE in page.inner_text("#integrale-tabel")
+    assert page.locator("#integrale-tabel script").count() == 0
+    _shot(page, "vijandige_tekst")
+    assert page.errors == []  # no alert dialog, no script error
