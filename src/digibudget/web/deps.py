@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +34,33 @@ class Database:
     _con: duckdb.DuckDBPyConnection | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     cache: dict[str, Any] = field(default_factory=dict)
+    results: OrderedDict[str, Result] = field(default_factory=OrderedDict)
+    max_results: int = 256
+    _stamp: tuple[int, int] | None = None
+
+    def memo(self, key: str, compute: Callable[[], Result]) -> Result:
+        """A query result by its parameters. The database is read-only while serving, so a result stays valid
+        until the file changes (checked by size and modification time); at most `max_results` are kept."""
+        try:
+            st = os.stat(self.path)
+            stamp = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        with self._lock:
+            if stamp != self._stamp:
+                self.results.clear()
+                self.cache.clear()
+                self._stamp = stamp
+            hit = self.results.get(key)
+            if hit is not None:
+                self.results.move_to_end(key)
+                return hit
+        result = compute()
+        with self._lock:
+            self.results[key] = result
+            while len(self.results) > self.max_results:
+                self.results.popitem(last=False)
+        return result
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:

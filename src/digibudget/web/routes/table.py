@@ -18,6 +18,7 @@ from ..deps import (
     CSV_TABLE,
     JSON_TABLE,
     Con,
+    Database,
     chapters,
     csv_response,
     json_response,
@@ -38,16 +39,20 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
          "parquet": "application/vnd.apache.parquet"}
 
 
-def table_result(con: Con, f: TableFilter) -> Result:
-    return stable(integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None, jaar_van=f.van,
-                          jaar_tot=f.tot, niveau=f.niveau, hoofdstuk=f.hoofdstuk, artikel=f.artikel,
-                          instrument=f.instrument, uitvoerder=f.uitvoerder, vuo=f.vuo.value if f.vuo else None))
+def table_result(con: Con, f: TableFilter, db: Database | None = None) -> Result:
+    def compute() -> Result:
+        return stable(integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None,
+                                     jaar_van=f.van, jaar_tot=f.tot, niveau=f.niveau, hoofdstuk=f.hoofdstuk,
+                                     artikel=f.artikel, instrument=f.instrument, uitvoerder=f.uitvoerder,
+                                     vuo=f.vuo.value if f.vuo else None))
+
+    return db.memo("tabel " + repr(f), compute) if db is not None else compute()
 
 
 @router.get("/tabel", response_class=HTMLResponse, include_in_schema=False)
 def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
     p = Paging(p.sorteer, p.richting, p.pagina, p.per_pagina or PAGE_SIZE)
-    full = table_result(con, f)
+    full = table_result(con, f, request.app.state.db)
     page, total = sort_and_page(full, p)
     per = p.per_pagina or PAGE_SIZE
     return render("table.html", request, result=page, total=total, paging=p, pages=max(1, -(-total // per)),
@@ -58,14 +63,14 @@ def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
 
 @router.get("/api/tabel", responses=JSON_TABLE, summary="De integrale tabel (vraag 8), gefilterd, gesorteerd, "
             "optioneel gepagineerd")
-def table_json(con: Con, f: Filter, p: Page) -> Response:
-    page, total = sort_and_page(table_result(con, f), p)
+def table_json(request: Request, con: Con, f: Filter, p: Page) -> Response:
+    page, total = sort_and_page(table_result(con, f, request.app.state.db), p)
     return json_response(payload(page, totaal_rijen=total, pagina=p.pagina, per_pagina=p.per_pagina))
 
 
 @router.get("/api/tabel.csv", responses=CSV_TABLE, summary="De integrale tabel als CSV (dezelfde rijen als JSON)")
-def table_csv(con: Con, f: Filter, p: Page) -> Response:
-    return csv_response(sort_and_page(table_result(con, f), p)[0], "integrale_tabel")
+def table_csv(request: Request, con: Con, f: Filter, p: Page) -> Response:
+    return csv_response(sort_and_page(table_result(con, f, request.app.state.db), p)[0], "integrale_tabel")
 
 
 def _export(con: Con, result: Result, fmt: str) -> Response:
