@@ -7,6 +7,10 @@ Serving opens the file read-only.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -359,3 +363,55 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
     else:
         con.execute("COMMIT")
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for a job that writes, without disturbing readers.
+
+    The job works on a copy; when it ends normally the copy replaces the file in one atomic rename. Readers that
+    have the file open (the dashboard) keep seeing the state before, new connections see the state after, and an
+    interrupted job leaves the file as it was. One writer at a time: a second gets a clear error.
+    """
+    target = str(path)
+    if target == ":memory:":
+        con = connect(target)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    p = Path(target)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = p.with_name(p.name + ".lock")
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(f"another job is writing {target}; try again when it is done") from exc
+        for stale in p.parent.glob(f".{p.name}.*.tmp*"):  # left by an interrupted job: never the live file
+            stale.unlink(missing_ok=True)
+        if Path(target + ".wal").exists():
+            connect(target).close()  # replay a write-ahead log left by a crash into the file first
+        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+        if p.exists():
+            shutil.copyfile(p, tmp)
+        con = connect(tmp)
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            raise
+        con.close()
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+        with contextlib.suppress(OSError):
+            dirfd = os.open(p.parent, os.O_RDONLY)
+            try:
+                os.fsync(dirfd)
+            finally:
+                os.close(dirfd)

@@ -82,8 +82,7 @@ def review_cmd(line: Annotated[str, typer.Argument(help="A line id or line key."
     import datetime as dt
 
     database = db_path(db)
-    con = store.connect(database)
-    try:
+    with store.writing(database) as con:
         line_id = explaining.resolve_line(con, line)
         row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
         assert row is not None
@@ -92,8 +91,6 @@ def review_cmd(line: Annotated[str, typer.Argument(help="A line id or line key."
                                                         date or dt.date.today().isoformat()),
                                load_rules().theme_ids())
         pipeline.reclassify(con, decisions=path)
-    finally:
-        con.close()
     err.print(f"Besluit vastgelegd in {path} voor {row[0]}", highlight=False)
 
 
@@ -101,11 +98,8 @@ def review_cmd(line: Annotated[str, typer.Argument(help="A line id or line key."
 @edge
 def reclassify_cmd(db: DbOption = None) -> None:
     """Run the classification rules and reviewed decisions again over every line."""
-    con = store.connect(db_path(db))
-    try:
+    with store.writing(db_path(db)) as con:
         counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(db_path(db)))
-    finally:
-        con.close()
     output.render(queries.Result(["thema", "regels"], sorted(counts.items()), "Classificatie"), "table")
 
 

@@ -19,11 +19,8 @@ from .common import DbOption, FormatOption, app, db_path, edge, err
 def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders to load.")],
                db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
-    con = store.connect(db_path(db))
-    try:
+    with store.writing(db_path(db)) as con:
         report = _build_with_progress(con, paths, db_path(db))
-    finally:
-        con.close()
     _print_ingest(report, fmt)
 
 
@@ -114,15 +111,16 @@ def settings_cmd(fmt: FormatOption = "table") -> None:
 @edge
 def demo_cmd(db: DbOption = None) -> None:
     """Build the database from the data bundled in the repository and print what it holds."""
-    con = store.connect(db_path(db))
-    try:
-        report = _build_with_progress(con, bundled_budget_paths(), db_path(db))
-        _print_ingest(report)
-        from ..parliament.persist import ingest_documents
+    from ..parliament.persist import ingest_documents
 
+    with store.writing(db_path(db)) as con:
+        report = _build_with_progress(con, bundled_budget_paths(), db_path(db))
         docs = ingest_documents(con, bundled_documents())
-        err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({d.status}, {d.questions} vragen, "
-                                            f"{d.links} koppelingen)" for d in docs), highlight=False)
+    _print_ingest(report)
+    err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({d.status}, {d.questions} vragen, "
+                                        f"{d.links} koppelingen)" for d in docs), highlight=False)
+    con = store.connect(db_path(db), read_only=True)
+    try:
         output.render(queries.coverage(con), "table")
         output.render(queries.findings_summary(con), "table")
         output.render(queries.themes(con, fase="OWB", same_year=True), "table")

@@ -57,11 +57,8 @@ def ingest_command(
     from .persist import ingest_documents
 
     try:
-        con = store.connect(db or str(load_settings()["database"]))
-        try:
+        with store.writing(db or str(load_settings()["database"])) as con:
             reports = ingest_documents(con, files)
-        finally:
-            con.close()
     except DigibudgetError as err:
         typer.echo(f"Fout: {err.describe()}", err=True)
         raise typer.Exit(err.exit_code) from err

@@ -32,20 +32,25 @@ class Database:
 
     path: str
     _con: duckdb.DuckDBPyConnection | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.Condition = field(default_factory=threading.Condition)
+    _active: int = 0
     cache: dict[str, Any] = field(default_factory=dict)
     results: OrderedDict[str, Result] = field(default_factory=OrderedDict)
     max_results: int = 256
-    _stamp: tuple[int, int] | None = None
+    _stamp: tuple[int, int, int] | None = None
+    _con_stamp: tuple[int, int, int] | None = None
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def memo(self, key: str, compute: Callable[[], Result]) -> Result:
         """A query result by its parameters. The database is read-only while serving, so a result stays valid
-        until the file changes (checked by size and modification time); at most `max_results` are kept."""
-        try:
-            st = os.stat(self.path)
-            stamp = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        until the file changes (a job that writes swaps in a new file: store.writing); at most `max_results`."""
+        stamp = self._file_stamp()
         with self._lock:
             if stamp != self._stamp:
                 self.results.clear()
@@ -63,10 +68,28 @@ class Database:
         return result
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current file; give it back with `release`. When a writing job has swapped in a new
+        file (store.writing), the requests under way finish on the old one, then the connection is reopened on
+        the new file: a reader sees the state before or after a job, never half of it. (DuckDB shares one open
+        instance per path within a process, so the old connection must be closed before the new one opens.)"""
+        stamp = self._file_stamp()
         with self._lock:
+            if self._con is not None and stamp != self._con_stamp:
+                if not self._lock.wait_for(lambda: self._active == 0, timeout=60):
+                    raise UsageError("the database is being replaced; try again")
+                self._con.close()
+                self._con = None
             if self._con is None:
                 self._con = store.connect(self.path, read_only=True)
+                self._con_stamp = stamp
+            self._active += 1
             return self._con.cursor()
+
+    def release(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.close()
+        with self._lock:
+            self._active -= 1
+            self._lock.notify_all()
 
     def close(self) -> None:
         with self._lock:
@@ -81,7 +104,7 @@ def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         yield cur
     finally:
-        cur.close()
+        db.release(cur)
 
 
 # ---------------------------------------------------------------- values
