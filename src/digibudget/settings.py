@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("http_retries", int, 4, "How many times a failed download is retried."),
     Setting("host", str, "127.0.0.1", "Address the web server binds to."),
     Setting("port", int, 8000, "Port the web server listens on."),
+    Setting("serve_memory_limit", str, "512MB",
+            "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
     Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),
     Setting("overrides_file", str, "",
             "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import DigibudgetError, NotFoundError, StoreError, UsageError
+from ..settings import load_settings
 from .deps import Database, json_response, plotly_js_path, render
 from .routes import line, mutations, overlap, overview, parliament, quality, review, sources, table
 
@@ -37,14 +38,14 @@ def _error(request: Request, status: int, dutch: str, english: str) -> Response:
     return render("error.html", request, status_code=status, status=status, dutch=dutch, english=english)
 
 
-def create_app(database: str, *, write_token: str | None = None) -> FastAPI:
+def create_app(database: str, *, write_token: str | None = None, memory_limit: str | None = None) -> FastAPI:
     """The app over the database file ``database``, opened read-only. Writing endpoints exist only when
     ``write_token`` is set, and then require it."""
     app = FastAPI(title="digibudget", version=__version__,
                   description="Digitale uitgaven van het Rijk: integrale tabel, mutaties, overlap, Kamervragen, "
                               "datakwaliteit en bronnen. Bedragen in JSON als exacte tekst (x € 1.000 tenzij "
                               "'eenheid' anders zegt); CSV met formule-escaping.", docs_url=None, redoc_url=None)
-    app.state.db = Database(database)
+    app.state.db = Database(database, memory_limit=memory_limit or str(load_settings()["serve_memory_limit"]))
     app.state.write_token = write_token or None
 
     @app.exception_handler(DigibudgetError)

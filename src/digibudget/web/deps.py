@@ -37,6 +37,8 @@ class Database:
     cache: dict[str, Any] = field(default_factory=dict)
     results: OrderedDict[str, Result] = field(default_factory=OrderedDict)
     max_results: int = 256
+    max_cached_rows: int = 200_000
+    memory_limit: str = "512MB"
     _stamp: tuple[int, int, int] | None = None
     _con_stamp: tuple[int, int, int] | None = None
 
@@ -63,7 +65,8 @@ class Database:
         result = compute()
         with self._lock:
             self.results[key] = result
-            while len(self.results) > self.max_results:
+            while len(self.results) > self.max_results or (
+                    len(self.results) > 1 and sum(len(r.rows) for r in self.results.values()) > self.max_cached_rows):
                 self.results.popitem(last=False)
         return result
 
@@ -81,6 +84,7 @@ class Database:
                 self._con = None
             if self._con is None:
                 self._con = store.connect(self.path, read_only=True)
+                self._con.execute("SET memory_limit = ?", [self.memory_limit])
                 self._con_stamp = stamp
             self._active += 1
             return self._con.cursor()

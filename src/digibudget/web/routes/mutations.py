@@ -7,19 +7,31 @@ import importlib.util
 from collections import defaultdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...queries import Result
 from .. import charts, data
-from ..deps import CSV_TABLE, JSON_TABLE, Con, chapters, chart_number, csv_response, json_response, payload, render
-from ..params import VUO, ArtikelQ, JaarQ, MutatieSoort
+from ..deps import (
+    CSV_TABLE,
+    JSON_TABLE,
+    Con,
+    chapters,
+    chart_number,
+    csv_response,
+    json_response,
+    payload,
+    render,
+    sort_and_page,
+)
+from ..params import VUO, ArtikelQ, JaarQ, MutatieSoort, Paging, paging
 
 router = APIRouter()
 AVAILABLE = importlib.util.find_spec("digibudget.analyze.mutations") is not None
 HoofdstukW = Annotated[str, Query(pattern=r"^[A-Za-z0-9]{1,8}$", description="Begrotingshoofdstuk, bv. VII.")]
 Soort = Annotated[MutatieSoort | None, Query(description="Soort mutatie.")]
 MAX_LINKS = 40
+PAGE = 500  # rows of a JSON page when the client asks for none
 
 
 def waterfall_result(con: Con, hoofdstuk: str, artikel: str | None, vuo: VUO, begrotingsjaar: int | None,
@@ -86,10 +98,17 @@ def mutations_page(request: Request, con: Con, hoofdstuk: HoofdstukW = "VII", ar
 
 if AVAILABLE:
     @router.get("/api/mutaties", responses=JSON_TABLE, summary="Getypeerde mutaties met onderbouwing en bron")
-    def mutations_json(con: Con, hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
+    def mutations_json(request: Request, con: Con, p: Annotated[Paging, Depends(paging)],
+                       hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
                        artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
                        jaar: JaarQ = None) -> Response:
-        return json_response(payload(mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar, jaar)))
+        # paged like the integrated table (default PAGE rows; the CSV gives the whole result)
+        full = request.app.state.db.memo(f"mutaties {hoofdstuk} {artikel} {soort} {begrotingsjaar} {jaar}",
+                                         lambda: mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar,
+                                                                  jaar))
+        p = Paging(p.sorteer, p.richting, p.pagina, p.per_pagina or PAGE)
+        page, total = sort_and_page(full, p)
+        return json_response(payload(page, totaal_rijen=total, pagina=p.pagina, per_pagina=p.per_pagina))
 
     @router.get("/api/mutaties.csv", responses=CSV_TABLE, summary="Getypeerde mutaties als CSV")
     def mutations_csv(con: Con, hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
