@@ -107,4 +107,16 @@ def test_profiles_find_cliffs_in_real_series(con: duckdb.DuckDBPyConnection) -> 
     cliffs = _rows(profiles.cliffs(con, moment="2015-OWB", digital_only=False, min_amount=1))
     for c in cliffs:
         assert Decimal(str(c["bedrag_na"])) <= Decimal(str(c["bedrag_voor"])) / 2
-    assert _rows(profiles.opaque(con, min_amount=1)) is not None
+    # B-tabel 2015, VII art. 6 'Implementatie NUP (VNG)': 9,045 in 2014 (t-1), nothing from 2015 on: a cliff
+    nup = [c for c in cliffs if c["omschrijving"] == "Implementatie NUP (VNG)"]
+    assert [(c["jaar_voor"], c["bedrag_voor"], c["jaar_na"]) for c in nup] == [(2014, Decimal(9045), 2015)]
+
+
+def test_opaque_reserves_are_found_in_the_begrotingsstaten(con: duckdb.DuckDBPyConnection) -> None:
+    rows = _rows(profiles.opaque(con, min_amount=1))
+    # begrotingsstaten 2019-2020: VI art. 92 'Nog onverdeeld' (O2 2019: 171,168) is a reserve without specification
+    top = rows[0]
+    assert (top["hoofdstuk"], top["artikel"], top["omschrijving"], top["kenmerk"]) == (
+        "VI", "92", "Nog onverdeeld", "onverdeeld")
+    assert top["hoogste_bedrag"] == Decimal(171168)
+    assert all(r["kenmerk"] for r in rows)
