@@ -16,6 +16,7 @@ from .errors import UsageError
 from .queries import Result
 
 FORMATS = ("table", "csv", "json")
+TERMINAL_HIDDEN = frozenset({"regel_ids"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -71,9 +72,15 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         console.file.write(to_json(result) + "\n")
         return
     title = result.title + (f" ({result.unit})" if result.unit else "")
-    table = Table(title=title, show_lines=False)
-    for c in result.columns:
-        table.add_column(c, overflow="fold")
+    # long provenance lists are for machines: the terminal shows their count, CSV and JSON carry them whole
+    shown = [i for i, c in enumerate(result.columns) if c not in TERMINAL_HIDDEN]
+    caption = None
+    if len(shown) < len(result.columns):
+        caption = "kolommen " + ", ".join(c for c in result.columns if c in TERMINAL_HIDDEN) + \
+            ": zie --format csv of json"
+    table = Table(title=title, show_lines=False, caption=caption)
+    for i in shown:
+        table.add_column(result.columns[i], overflow="fold")
     for row in result.rows:
-        table.add_row(*("" if v is None else str(_plain(v)) for v in row))
+        table.add_row(*("" if row[i] is None else str(_plain(row[i])) for i in shown))
     console.print(table)
