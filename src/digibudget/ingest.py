@@ -21,6 +21,7 @@ import duckdb
 from . import reconcile
 from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
+from .sources import bulk_sql
 from .sources import read as read_source
 from .sources.model import FASES, UNITS, ReadResult
 from .sources.normalise import line_key
@@ -102,31 +103,61 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     files = expand(paths)
     report = IngestReport()
     known = {r[0] for r in con.execute("SELECT sha256 FROM source").fetchall()}
-    pending: list[tuple[Path, str, ReadResult]] = []
+    # the digests first (an unreadable file stops here; its error is raised in file order below), then the clean
+    # bulk files among the new ones staged together in SQL; the rest is read in Python, file by file
+    digests: list[str | SourceError] = []
+    for path in files:
+        try:
+            digests.append(sha256_of(path))
+        except SourceError as exc:
+            digests.append(exc)
+            break
+    new: list[Path] = []
     seen: set[str] = set()
-    for i, path in enumerate(files):
+    for path, digest in zip(files, digests, strict=False):
+        if isinstance(digest, str) and digest not in known and digest not in seen:
+            seen.add(digest)
+            new.append(path)
+    pending: list[tuple[Path, str, ReadResult | bulk_sql.Staged]] = []
+    staged: dict[Path, bulk_sql.Staged] = {}
+    seen = set()
+    try:
+        staged = bulk_sql.stage_many(con, new)
+        for i, (path, digest) in enumerate(zip(files, digests, strict=False)):
+            if progress:
+                progress(f"lezen {path.name}", i, len(files))
+            if isinstance(digest, SourceError):
+                raise digest
+            if digest in known or digest in seen:
+                report.files.append(FileReport(str(path), digest, status="unchanged"))
+                continue
+            seen.add(digest)
+            st = staged.get(path)
+            if st is not None and st.refuse():  # raises the Python reader's error, if the file has one
+                pending.append((path, digest, st))
+                report.files.append(FileReport(str(path), digest, st.kind, "loaded", st.rows_read, st.lines,
+                                               st.amounts, 0, st.findings))
+                continue
+            if st is not None:
+                bulk_sql.forget(con, st)
+            result = read_source(path)
+            check(path, result)
+            pending.append((path, digest, result))
+            report.files.append(FileReport(
+                str(path), digest, result.kind, "loaded", result.rows_read, len(result.lines),
+                sum(len(line.amounts) for line in result.lines), len(result.commitments), len(result.findings)))
+        if not pending:
+            return report
         if progress:
-            progress(f"lezen {path.name}", i, len(files))
-        digest = sha256_of(path)
-        if digest in known or digest in seen:
-            report.files.append(FileReport(str(path), digest, status="unchanged"))
-            continue
-        seen.add(digest)
-        result = read_source(path)
-        check(path, result)
-        pending.append((path, digest, result))
-        report.files.append(FileReport(
-            str(path), digest, result.kind, "loaded", result.rows_read, len(result.lines),
-            sum(len(line.amounts) for line in result.lines), len(result.commitments), len(result.findings)))
-    if not pending:
-        return report
-    if progress:
-        progress("schrijven", len(files), len(files))
-    with transaction(con):
-        new_ids = [_write(con, path, digest, result) for path, digest, result in pending]
-        report.reconciliation = reconcile.run(con, new_ids)
-        if then is not None:
-            then(con)
+            progress("schrijven", len(files), len(files))
+        with transaction(con):
+            new_ids = _write_all(con, pending)
+            report.reconciliation = reconcile.run(con, new_ids)
+            if then is not None:
+                then(con)
+    finally:
+        for batch in {st.batch.n: st.batch for st in staged.values()}.values():
+            batch.drop(con)
     return report
 
 
@@ -179,11 +210,42 @@ def check(path: Path, result: ReadResult) -> None:
         result.findings.append(Finding("file-may-be-truncated", Location(where, last)))
 
 
-def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: ReadResult) -> int:
+def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str, ReadResult | bulk_sql.Staged]]
+               ) -> list[int]:
+    """Write every file (source ids and line ids in file order; staged bulk files in one statement per batch),
+    then mark duplicates and store the findings, file by file."""
     row = con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM source").fetchone()
     source_id = int(row[0]) if row else 1
     row = con.execute("SELECT coalesce(max(line_id), 0) FROM budget_line").fetchone()
     next_line = int(row[0]) + 1 if row else 1
+    ids: list[int] = []
+    bulk_writes: list[tuple[bulk_sql.Staged, int, int]] = []
+    for path, digest, result in pending:
+        if isinstance(result, bulk_sql.Staged):
+            con.execute(
+                "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)",
+                [source_id, digest, result.kind, path.name, str(path), path.stat().st_size,
+                 _provenance(path).get("url"), None, result.licence, result.rows_read, result.lines, result.amounts])
+            bulk_writes.append((result, source_id, next_line))
+            next_line += result.lines
+        else:
+            _write(con, path, digest, result, source_id, next_line)
+            next_line += len(result.lines)
+        ids.append(source_id)
+        source_id += 1
+    bulk_sql.write(con, bulk_writes)
+    duplicates = _mark_duplicates(con, ids)
+    for (path, _, result), sid in zip(pending, ids, strict=True):
+        store_findings(con, sid, str(path), duplicates.get(sid, []))
+        if isinstance(result, bulk_sql.Staged):
+            store_finding_groups(con, sid, str(path), bulk_sql.finding_groups(result))
+        else:
+            store_findings(con, sid, str(path), result.findings)
+    return ids
+
+
+def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: ReadResult, source_id: int,
+           next_line: int) -> None:
     prov = _provenance(path)
     n_amounts = sum(len(line.amounts) for line in result.lines)
     con.execute(
@@ -218,9 +280,6 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
             "INSERT INTO legal_commitment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[source_id, c.source_row, c.begrotingsjaar, c.moment_jaar, c.fase, c.hoofdstuk, c.artikel, c.jaar,
               c.category, c.pct, c.source_column] for c in result.commitments])
-    _mark_duplicates(con, source_id)
-    store_findings(con, source_id, str(path), result.findings)
-    return source_id
 
 
 _LINE_COLUMNS = ("line_id", "source_id", "source_row", "source_ref", "begrotingsjaar", "document_fase", "hoofdstuk",
@@ -248,33 +307,41 @@ def _sql_path(p: Path) -> str:
     return str(p).replace("'", "''")
 
 
-def _mark_duplicates(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
-    """A line repeated with the same key and the same amounts in one source is a copy: count it once."""
+def _mark_duplicates(con: duckdb.DuckDBPyConnection, source_ids: Sequence[int]) -> dict[int, list[Finding]]:
+    """A line repeated with the same key and the same amounts in one source is a copy: count it once. Only lines
+    whose key recurs in their source and year are compared (set-based, all new sources at once)."""
+    ids = list(source_ids)
     con.execute("""
-        WITH sig AS (
-            SELECT l.line_id, l.begrotingsjaar, l.line_key,
+        WITH cand AS (
+            SELECT line_id, source_id, begrotingsjaar, line_key FROM budget_line
+            WHERE source_id IN (SELECT unnest(?::INTEGER[]))
+            QUALIFY count(*) OVER (PARTITION BY source_id, begrotingsjaar, line_key) > 1
+        ), sig AS (
+            SELECT l.line_id, l.source_id, l.begrotingsjaar, l.line_key,
                    string_agg(a.moment_jaar || a.fase || a.measure || coalesce(a.mutatie_soort, '') || a.jaar
                               || '=' || a.value::VARCHAR, ';' ORDER BY a.moment_jaar, a.fase, a.measure,
                               a.mutatie_soort, a.jaar) AS amounts
-            FROM budget_line l LEFT JOIN amount a USING (line_id)
-            WHERE l.source_id = ?
-            GROUP BY l.line_id, l.begrotingsjaar, l.line_key
+            FROM cand l LEFT JOIN amount a USING (line_id)
+            GROUP BY l.line_id, l.source_id, l.begrotingsjaar, l.line_key
         ), firsts AS (
-            SELECT line_id, min(line_id) OVER (PARTITION BY begrotingsjaar, line_key, amounts) AS first_id
+            SELECT line_id, min(line_id) OVER (PARTITION BY source_id, begrotingsjaar, line_key, amounts) AS first_id
             FROM sig
         )
         UPDATE budget_line SET duplicate_of = firsts.first_id
         FROM firsts WHERE budget_line.line_id = firsts.line_id AND firsts.first_id <> firsts.line_id
-    """, [source_id])
+    """, [ids])
     rows = con.execute("""
-        SELECT d.line_key, count(*) + 1, min(f.source_row), min(d.source_row)
-        FROM budget_line d JOIN budget_line f ON f.line_id = d.duplicate_of
-        WHERE d.source_id = ? GROUP BY d.line_key ORDER BY 3
-    """, [source_id]).fetchall()
-    path = con.execute("SELECT path FROM source WHERE source_id = ?", [source_id]).fetchone()
-    findings = [Finding("duplicate-line", Location(path[0] if path else None, int(r[3])), key=r[0], count=int(r[1]),
-                        first_row=int(r[2])) for r in rows]
-    store_findings(con, source_id, path[0] if path else None, findings)
+        SELECT d.source_id, d.line_key, count(*) + 1, min(f.source_row), min(d.source_row), any_value(s.path)
+        FROM (SELECT * FROM budget_line WHERE source_id IN (SELECT unnest(?::INTEGER[]))
+              AND duplicate_of IS NOT NULL) d
+        JOIN budget_line f ON f.line_id = d.duplicate_of JOIN source s ON s.source_id = d.source_id
+        GROUP BY d.source_id, d.line_key ORDER BY 1, 4
+    """, [ids]).fetchall()
+    out: dict[int, list[Finding]] = {}
+    for sid, key, count, first_row, row, path in rows:
+        out.setdefault(int(sid), []).append(Finding("duplicate-line", Location(path, int(row)), key=key,
+                                                    count=int(count), first_row=int(first_row)))
+    return out
 
 
 def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
@@ -290,20 +357,34 @@ def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: 
     for f in sorted(findings, key=lambda f: (f.location.path or "", -1 if f.location.row is None else f.location.row,
                                              f.location.column or "", f.code, f.message)):
         groups.setdefault((f.code, f.message), []).append(f)
+    store_finding_groups(con, source_id, path, [
+        (group[0], len(group), sorted({g.location.row for g in group if g.location.row is not None})[:50])
+        for group in groups.values()])
+
+
+def store_finding_groups(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
+                         groups: Sequence[tuple[Finding, int, list[int]]]) -> None:
+    """Store findings already grouped by code and message, in their order: (first finding, occurrences, the first
+    50 rows). ``store_findings`` groups a list; the set-based bulk path groups in SQL."""
+    if not groups:
+        return
     row = con.execute("SELECT coalesce(max(finding_id), 0) FROM finding").fetchone()
     start = int(row[0]) + 1 if row else 1
     records = []
-    for i, ((code, message), group) in enumerate(groups.items()):
-        first = group[0]
+    for i, (first, count, rows) in enumerate(groups):
         figures = dict(first.figures)
-        if len(group) > 1:
-            figures["occurrences"] = len(group)
-            figures["rows"] = sorted({g.location.row for g in group if g.location.row is not None})[:50]
-            message = f"{message} ({len(group)}x)"
-        records.append([start + i, source_id, code, first.severity, message, first.location.path or path,
+        message = first.message
+        if count > 1:
+            figures["occurrences"] = count
+            figures["rows"] = rows
+            message = f"{message} ({count}x)"
+        records.append([start + i, source_id, first.code, first.severity, message, first.location.path or path,
                         first.location.row, first.location.column,
                         json.dumps(figures, default=_json_default, ensure_ascii=False)])
-    con.executemany("INSERT INTO finding VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+    for i in range(0, len(records), 500):  # one statement per 500 rows: executemany costs a round trip per row
+        chunk = records[i:i + 500]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        con.execute(f"INSERT INTO finding VALUES {values}", [v for r in chunk for v in r])  # noqa: S608
 
 
 def _json_default(value: object) -> str:

@@ -107,7 +107,9 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
             SELECT * FROM line_theme WHERE (counted OR ?) AND (?::VARCHAR[] IS NULL OR list_contains(?, theme))
         ), ex AS (
             SELECT le.line_id, string_agg(DISTINCT e.name, '; ' ORDER BY e.name) AS uitvoerder
-            FROM line_executor le JOIN executor e USING (executor_id) GROUP BY le.line_id
+            FROM line_executor le JOIN executor e USING (executor_id)
+            WHERE le.line_id IN (SELECT line_id FROM w)  -- only the lines of this moment and window
+            GROUP BY le.line_id
         ), art AS (
             SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
             WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND measure = 'stand' AND NOT is_part GROUP BY ALL

@@ -16,13 +16,24 @@ from __future__ import annotations
 
 import duckdb
 
-BUILD_SQL = r"""
+# the 'waarvan' lines (a part of a sibling row): the pattern runs once per distinct text, not once per amount
+WAARVAN_SQL = r"""
+CREATE OR REPLACE TEMP TABLE waarvan_line AS
+WITH t AS (
+    SELECT x FROM (SELECT DISTINCT regeling AS x FROM budget_line UNION SELECT DISTINCT detail FROM budget_line
+                   UNION SELECT DISTINCT instrument_raw FROM budget_line)
+    WHERE regexp_matches(strip_accents(lower(x)), '^\s*[-–]?\s*waarvan')
+)
+SELECT line_id FROM budget_line
+WHERE regeling IN (SELECT x FROM t) OR detail IN (SELECT x FROM t) OR instrument_raw IN (SELECT x FROM t);
+"""
+
+BUILD_SQL = "".join((WAARVAN_SQL, r"""
 DELETE FROM fact;
 CREATE OR REPLACE TEMP TABLE sel_amount AS
 SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total, l.niveau, a.moment_jaar, a.fase,
        a.measure, a.mutatie_soort, a.jaar, a.value_k, a.unit,
-       list_bool_or([regexp_matches(strip_accents(lower(coalesce(x, ''))), '^\s*[-–]?\s*waarvan')
-                     FOR x IN [l.regeling, l.detail, l.instrument_raw]]) AS is_waarvan,
+       l.line_id IN (SELECT line_id FROM waarvan_line) AS is_waarvan,
        l.is_total AND l.niveau = 'artikel' AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
            AS is_article_total
 FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
@@ -73,7 +84,7 @@ FROM sel_amount a JOIN sel_choice c
  AND coalesce(a.mutatie_soort, '') = c.soort AND a.jaar = c.jaar
 WHERE (c.granularity = 'detail' AND NOT a.is_total)
    OR (c.granularity = 'artikel' AND a.is_article_total);
-"""
+"""))
 
 
 def build(con: duckdb.DuckDBPyConnection) -> int:

@@ -1,4 +1,5 @@
-"""Run the rules inside DuckDB: set-based SQL over all lines, one statement per rule, no Python loop per row."""
+"""Run the rules inside DuckDB: set-based SQL, no Python loop per row. Each rule runs once over the distinct texts
+(field, scope, text) of all lines, the matches join back to the lines in one statement."""
 
 from __future__ import annotations
 
@@ -11,36 +12,44 @@ from .rules import RuleSet, load_rules
 
 THRESHOLD = 0.5  # a theme counts for a line when its decision has at least this confidence
 
-LINE_TEXT_SQL = """
-CREATE OR REPLACE TEMP TABLE line_text AS
-WITH raw AS (
-    SELECT line_id, 'regeling' AS field, 'own' AS scope, regeling AS raw FROM budget_line WHERE regeling IS NOT NULL
-    UNION ALL
-    SELECT line_id, 'detail', 'own', detail FROM budget_line WHERE detail IS NOT NULL
-    UNION ALL
-    SELECT line_id, 'instrument_raw', 'own', instrument_raw FROM budget_line WHERE instrument_raw IS NOT NULL
-    UNION ALL
-    SELECT line_id, 'artikelonderdeel_naam', CASE WHEN niveau = 'artikelonderdeel' THEN 'own' ELSE 'context' END,
-           artikelonderdeel_naam FROM budget_line WHERE artikelonderdeel_naam IS NOT NULL
-    UNION ALL
-    SELECT line_id, 'artikel_naam', CASE WHEN niveau IN ('artikel', 'hoofdstuk', 'totaal') THEN 'own'
-           ELSE 'context' END, artikel_naam FROM budget_line WHERE artikel_naam IS NOT NULL
+# every text of a line that rules read: (field, scope, raw), where scope says whether it is the line's own text or
+# the text of a row above it (the article's name on a detail line)
+_FIELD_SQL = (
+    ("regeling", "'own'"),
+    ("detail", "'own'"),
+    ("instrument_raw", "'own'"),
+    ("artikelonderdeel_naam", "CASE WHEN niveau = 'artikelonderdeel' THEN 'own' ELSE 'context' END"),
+    ("artikel_naam", "CASE WHEN niveau IN ('artikel', 'hoofdstuk', 'totaal') THEN 'own' ELSE 'context' END"),
 )
-SELECT line_id, field, scope, raw, strip_accents(lower(raw)) AS norm FROM raw
-"""
 
-LINE_ALL_SQL = """
-CREATE OR REPLACE TEMP TABLE line_all AS
-SELECT line_id, string_agg(norm, ' | ') AS alltext FROM line_text GROUP BY line_id
-"""
+# rules run on the distinct texts (a few thousand, however many lines), then join back to the lines
+_DISTINCT = "SELECT DISTINCT '{f}' AS field, {scope} AS scope, {f} AS raw FROM budget_line WHERE {f} IS NOT NULL"
+TEXT_DIM_SQL = " ".join((
+    "CREATE OR REPLACE TEMP TABLE text_dim AS SELECT field, scope, raw, strip_accents(lower(raw)) AS norm FROM (",
+    " UNION ".join(_DISTINCT.format(f=f, scope=scope) for f, scope in _FIELD_SQL), ")"))
 
 RULE_SQL = """
-INSERT INTO tag
-SELECT t.line_id, ?, ?, ?, ?, ?, t.field, regexp_extract(t.norm, ?), t.raw, ?
-FROM line_text t JOIN line_all a USING (line_id)
-WHERE t.scope = ? AND list_contains(?, t.field) AND regexp_matches(t.norm, ?)
-  AND NOT regexp_matches(t.norm, ?) AND NOT regexp_matches(a.alltext, ?)
+INSERT INTO text_match
+SELECT ?, field, scope, raw, regexp_extract(norm, ?) FROM text_dim
+WHERE scope = ? AND list_contains(?, field) AND regexp_matches(norm, ?) AND NOT regexp_matches(norm, ?)
 """
+
+# the lines whose texts matched; a rule's unless_line is tested on all texts of the line (only these lines)
+_NORM = "strip_accents(lower({f}))"
+_ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"l.{f}") for f, _ in _FIELD_SQL) + ")"
+_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {alltext} AS alltext FROM budget_line l "
+             "JOIN text_match m ON m.field = '{f}' AND m.raw = l.{f} AND m.scope = {scope}")
+TAG_SQL = " ".join((
+    "INSERT INTO tag SELECT x.line_id, r.theme, r.weight, r.confidence, r.kind, r.rule_id, x.field, x.matched_text,",
+    "x.raw, r.version FROM (",
+    " UNION ALL ".join(_TAG_PART.format(alltext=_ALLTEXT, f=f, scope=scope.replace("niveau", "l.niveau"))
+                       for f, scope in _FIELD_SQL),
+    ") x JOIN rule_tmp r USING (rule_no) WHERE r.unless_line IS NULL OR NOT regexp_matches(x.alltext, r.unless_line)"))
+_EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.rank FROM budget_line l "
+                  "JOIN executor_match m ON m.field = '{f}' AND m.raw = l.{f} "
+                  "AND ({scope} = 'own' OR m.field = 'artikelonderdeel_naam')")
+EXECUTOR_SQL = " ".join(("INSERT INTO line_executor", " UNION ALL ".join(
+    _EXECUTOR_PART.format(f=f, scope=scope.replace("niveau", "l.niveau")) for f, scope in _FIELD_SQL)))
 
 DECIDE_SQL = """
 INSERT INTO line_theme
@@ -61,13 +70,17 @@ def run(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None, decisions_
     decisions = load_decisions(decisions_file, rules.theme_ids())
     for table in ("tag", "line_theme", "line_executor", "executor"):
         con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-    con.execute(LINE_TEXT_SQL)
-    con.execute(LINE_ALL_SQL)
-    for r in rules.rules:
-        con.execute(RULE_SQL, [
-            r.theme, r.weight, r.confidence, r.kind, r.id, r.pattern, rules.version,
-            "own" if r.kind == "rule" else "context", list(r.fields), r.pattern,
-            r.unless or NEVER_RE2, r.unless_line or NEVER_RE2])
+    con.execute(TEXT_DIM_SQL)
+    con.execute("CREATE OR REPLACE TEMP TABLE text_match (rule_no INTEGER, field VARCHAR, scope VARCHAR, "
+                "raw VARCHAR, matched_text VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE rule_tmp (rule_no INTEGER, theme VARCHAR, weight DECIMAL(4,3), "
+                "confidence DECIMAL(4,3), kind VARCHAR, rule_id VARCHAR, version VARCHAR, unless_line VARCHAR)")
+    for no, r in enumerate(rules.rules):
+        con.execute("INSERT INTO rule_tmp VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [no, r.theme, r.weight, r.confidence, r.kind, r.id, rules.version, r.unless_line])
+        con.execute(RULE_SQL, [no, r.pattern, "own" if r.kind == "rule" else "context", list(r.fields), r.pattern,
+                               r.unless or NEVER_RE2])
+    con.execute(TAG_SQL)
     _apply_decisions(con, decisions, rules.version)
     con.execute(DECIDE_SQL, [THRESHOLD])
     con.execute("""INSERT INTO line_theme SELECT line_id, theme, weight, 1, 'override', rule_id, weight > 0
@@ -98,10 +111,12 @@ def _apply_decisions(con: duckdb.DuckDBPyConnection, decisions: list[Decision], 
 
 def _executors(con: duckdb.DuckDBPyConnection, rules: RuleSet) -> None:
     con.executemany("INSERT INTO executor VALUES (?, ?, ?)", [[e.id, e.name, e.type] for e in rules.executors])
+    con.execute("CREATE OR REPLACE TEMP TABLE executor_match (executor_id VARCHAR, field VARCHAR, raw VARCHAR, "
+                "matched_text VARCHAR, rank INTEGER)")
     for rank, e in enumerate(rules.executors):
         con.execute("""
-            INSERT INTO line_executor
-            SELECT line_id, ?, field, regexp_extract(norm, ?), ?
-            FROM line_text
+            INSERT INTO executor_match
+            SELECT DISTINCT ?, field, raw, regexp_extract(norm, ?), ? FROM text_dim
             WHERE (scope = 'own' OR field = 'artikelonderdeel_naam') AND regexp_matches(norm, ?)
         """, [e.id, e.aliases, rank, e.aliases])
+    con.execute(EXECUTOR_SQL)

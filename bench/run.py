@@ -1,0 +1,360 @@
+"""National-scale benchmarks, each figure against a baseline measured in the same invocation (on demand, never CI).
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python bench/run.py --rows 1000000 5000000 [--skip-10m] [--out /tmp/digibudget-bench]
+
+Per size: generate the bulk files if missing (bench/generate.py); in fresh subprocesses (peak memory = the child's
+ru_maxrss) the baseline (DuckDB read_csv of the same files into a bare table) and digibudget's full ingest
+(validation, findings, provenance, reconciliation, classification, selection, mutations; phases timed); then on the
+built database: classification (classify.run, warm), the integrated table (analyze.integral.integral_table, all
+themes, warm, median of runs), a budget-line page (explain + lines of one line), the pandas route (the same CSVs
+and the tags from the database as CSV, weighted sums per theme x hoofdstuk x year) and, when bench/api_latency.py
+exists, the API under 16 concurrent clients. Writes BENCHMARKS.md at the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+# DuckDB's buffer limit in both children (its default is 80 % of the machine's memory); --memory-limit changes it
+MEMORY_LIMIT = os.environ.get("DIGIBUDGET_BENCH_MEMORY_LIMIT", "1200MB")
+RUNS = 9
+TARGETS = {"ingest_ratio": 3.0, "ingest_peak_mb": 1500, "integral_ms": 100, "classify_s": 5.0, "api_p95_ms": 100,
+           "pandas_ratio": 10.0}
+
+
+# --- children: one measured job each ---------------------------------------------------------------------------
+
+def child_baseline(files: list[Path], db: Path) -> dict[str, Any]:
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
+    names = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+    start = time.perf_counter()
+    con.execute(f"CREATE TABLE bare AS SELECT * FROM read_csv([{names}], delim=';', header=true, "  # noqa: S608
+                "decimal_separator=',', union_by_name=true)")
+    con.execute("CHECKPOINT")
+    seconds = time.perf_counter() - start
+    rows = con.execute("SELECT count(*) FROM bare").fetchone()
+    return {"seconds": seconds, "rows": rows[0] if rows else 0}
+
+
+def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
+    from digibudget import ingest, pipeline, store
+
+    con = store.connect(db)
+    con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
+    phases: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+        return run
+
+    ingest.bulk_sql.stage_many = timed("read+validate (SQL)", ingest.bulk_sql.stage_many)  # type: ignore[method-assign]
+    ingest._write_all = timed("write", ingest._write_all)  # type: ignore[method-assign]
+    ingest.reconcile.run = timed("reconcile", ingest.reconcile.run)  # type: ignore[method-assign]
+    pipeline.classify.run = timed("classify", pipeline.classify.run)  # type: ignore[method-assign]
+    pipeline.selection.build = timed("selection", pipeline.selection.build)  # type: ignore[method-assign]
+    pipeline.mutations.build = timed("mutations", pipeline.mutations.build)  # type: ignore[method-assign]
+    start = time.perf_counter()
+    report, counts = pipeline.build(con, files, decisions=db.with_name("no-decisions.toml"))
+    con.execute("CHECKPOINT")
+    seconds = time.perf_counter() - start
+    counted = con.execute("SELECT (SELECT count(*) FROM budget_line), (SELECT count(*) FROM amount), "
+                          "(SELECT count(*) FROM finding), (SELECT count(*) FROM fact), "
+                          "(SELECT count(*) FROM mutation), (SELECT count(*) FROM tag)").fetchone()
+    assert counted is not None
+    return {"seconds": seconds, "phases": phases, "lines": counted[0], "amounts": counted[1], "findings": counted[2],
+            "facts": counted[3], "mutations": counted[4], "tags": counted[5], "themes": counts,
+            "files": len(report.loaded)}
+
+
+def run_child(kind: str, folder: Path, db: Path) -> dict[str, Any]:
+    for suffix in ("", ".wal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    out = subprocess.run([sys.executable, __file__, "--child", kind, "--files", str(folder), "--db", str(db)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} child failed:\n{out.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- measurements on the built database ------------------------------------------------------------------------
+
+def median_ms(fn: Callable[[], object], runs: int = RUNS) -> float:
+    fn()  # warm
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure_db(db: Path, folder: Path) -> dict[str, Any]:
+    import duckdb
+
+    from digibudget import classify
+    from digibudget.analyze import integral, moments
+    from digibudget.classify import explain
+    from digibudget.queries import lines
+
+    con = duckdb.connect(str(db))
+    con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
+    out: dict[str, Any] = {}
+    n_lines = con.execute("SELECT count(*) FROM budget_line").fetchone()
+    out["lines"] = int(n_lines[0]) if n_lines else 0
+    con.execute("BEGIN")
+    start = time.perf_counter()
+    classify.run(con, decisions_file=db.with_name("no-decisions.toml"))
+    out["classify_s"] = time.perf_counter() - start
+    con.execute("ROLLBACK")
+    latest = moments.latest_moment(con)
+    assert latest is not None
+    moment = f"{latest[0]}-{latest[1]}"
+    out["moment"] = moment
+    out["integral_ms"] = median_ms(lambda: integral.integral_table(con, moment=moment, jaar_van=2013, jaar_tot=2031))
+    out["integral_hoofdstuk_ms"] = median_ms(lambda: integral.integral_table(
+        con, moment=moment, jaar_van=2013, jaar_tot=2031, niveau="hoofdstuk"))
+    rows = integral.integral_table(con, moment=moment, jaar_van=2013, jaar_tot=2031).rows
+    out["integral_rows"] = len(rows)
+    by_chapter = integral.integral_table(con, moment=moment, jaar_van=2013, jaar_tot=2031, niveau="hoofdstuk")
+    years = [i for i, c in enumerate(by_chapter.columns) if c.isdigit()]
+    out["integral_sum"] = float(sum(r[i] or 0 for r in by_chapter.rows for i in years))
+    line = con.execute("SELECT line_id FROM line_theme WHERE counted ORDER BY line_id LIMIT 1").fetchone()
+    assert line is not None
+    info = con.execute("SELECT hoofdstuk, artikel FROM budget_line WHERE line_id = ?", [line[0]]).fetchone()
+    assert info is not None
+
+    def page() -> None:
+        explain.explain(con, str(line[0]))
+        lines(con, hoofdstuk=info[0], artikel=info[1], limit=200)
+
+    out["page_ms"] = median_ms(page)
+    out["pandas"] = pandas_route(con, folder, latest)
+    con.close()
+    return out
+
+
+def pandas_route(con: Any, folder: Path, moment: tuple[int, str]) -> dict[str, Any]:
+    """pandas reads the same CSVs and computes the weighted sums per theme x hoofdstuk x year of the moment. It is
+    given, as a CSV, what the database decided: the counted tags of the lines chosen for that moment (file, row,
+    theme, weight), so that it does the same work as integral_table's hoofdstuk level."""
+    import pandas as pd
+
+    mj, fase = moment
+    tags_csv = folder.parent / f"tags_{folder.name}.csv"
+    con.execute(f"""COPY (SELECT DISTINCT s.file_name, l.source_row, t.theme, t.weight FROM line_theme t
+                          JOIN fact f USING (line_id) JOIN budget_line l USING (line_id)
+                          JOIN source s ON s.source_id = l.source_id
+                          WHERE t.counted AND f.moment_jaar = {int(mj)} AND f.fase = '{fase}'
+                            AND f.measure IN ('stand', 'realisatie'))
+                    TO '{tags_csv}' (HEADER, DELIMITER ',')""")  # noqa: S608 - integers, a known fase, our path
+    column = {"OWB": "StandOWB", "VB": "StandVB", "O1": "StandO1", "SBS": "StandSBS", "O2": "StandO2",
+              "JV": "Realisatie"}[fase]
+    start = time.perf_counter()
+    frames = []
+    for p in sorted(folder.glob("Budgettaire_Tabellen_*.csv")):
+        df = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig", dtype={"Hoofdstuknummer": str},
+                         keep_default_na=False, na_values=[""])
+        df["file_name"] = p.name
+        df["source_row"] = range(2, len(df) + 2)
+        frames.append(df)
+    data = pd.concat(frames, ignore_index=True)
+    read_s = time.perf_counter() - start
+    tags = pd.read_csv(tags_csv)
+    start = time.perf_counter()
+    merged = data[data[column].notna()].merge(tags, on=["file_name", "source_row"])
+    merged["weighted"] = merged[column] * merged["weight"].astype(float)
+    table = merged.groupby(["theme", "Hoofdstuknummer", "Begrotingsjaar"])["weighted"].sum()
+    compute_s = time.perf_counter() - start
+    return {"read_s": read_s, "compute_s": compute_s, "total_s": read_s + compute_s, "groups": len(table),
+            "sum": float(table.sum())}
+
+
+def api_latency(db: Path) -> dict[str, Any] | None:
+    script = REPO / "bench" / "api_latency.py"
+    if not script.exists():
+        return None
+    out = subprocess.run([sys.executable, str(script), "--db", str(db), "--requests", "2000", "--concurrency", "16"],
+                         capture_output=True, text=True, check=False, timeout=900)
+    text = out.stdout + out.stderr
+    m = re.search(r"median ([\d.]+) ms, p95 ([\d.]+) ms, max ([\d.]+) ms, errors (\d+)", text)
+    if out.returncode != 0 or not m:
+        return {"failed": True, "output": text[-1500:]}
+    return {"median_ms": float(m.group(1)), "p95_ms": float(m.group(2)), "max_ms": float(m.group(3)),
+            "errors": int(m.group(4)), "output": text.strip()[-600:]}
+
+
+# --- report ----------------------------------------------------------------------------------------------------
+
+def machine() -> dict[str, str]:
+    import duckdb
+
+    try:
+        import pandas as pd
+        pandas_version = pd.__version__
+    except ImportError:  # pragma: no cover
+        pandas_version = "not installed"
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return {"CPU": cpu, "cores": str(os.cpu_count()), "RAM": f"{mem / 1024 / 1024:.1f} GiB",
+            "OS": platform.platform(), "Python": platform.python_version(), "DuckDB": duckdb.__version__,
+            "pandas": pandas_version}
+
+
+def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
+    m = machine()
+    lines = ["# Benchmarks", "",
+             f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `.venv/bin/python bench/run.py` "
+             "(bench/README.md). Each figure comes with its baseline from the same invocation.", "",
+             "## Machine", "", *[f"- {k}: {v}" for k, v in m.items()],
+             "- DuckDB memory_limit in the measured children: given per size below (shared machine: other "
+             "engineers' jobs may run at the same time)", ""]
+    for rows, r in results.items():
+        base, ing, db = r["baseline"], r["ingest"], r["db"]
+        ratio = ing["seconds"] / base["seconds"]
+        ing_only = ing["seconds"] - sum(ing["phases"].get(k, 0) for k in ("classify", "selection", "mutations"))
+        pandas = db["pandas"]
+        lines += [f"## {rows:,} rows ({r['mb']:.0f} MB in {r['files']} files; DuckDB memory_limit "
+                  f"{r.get('memory_limit', MEMORY_LIMIT)})", "",
+                  "| measurement | digibudget | baseline | ratio | target | met |", "|---|---|---|---|---|---|"]
+
+        def row(name: str, value: str, baseline: str, rat: str, target: str, met: bool | None,
+                lines: list[str] = lines) -> None:
+            lines.append(f"| {name} | {value} | {baseline} | {rat} | {target} | "
+                         f"{'n/a' if met is None else 'yes' if met else '**no**'} |")
+
+        row("full ingest (validation, findings, provenance, reconciliation, classification, selection, mutations)",
+            f"{ing['seconds']:.1f} s", f"DuckDB read_csv into a bare table {base['seconds']:.1f} s",
+            f"{ratio:.1f}x", "<= 3x", ratio <= TARGETS["ingest_ratio"])
+        row("ingest only (read, validate, write, duplicates, reconciliation)", f"{ing_only:.1f} s",
+            f"{base['seconds']:.1f} s", f"{ing_only / base['seconds']:.1f}x", "(3x, see above)",
+            None)
+        row("peak memory of the ingest process (ru_maxrss)", f"{ing['maxrss_mb']:.0f} MB",
+            f"{base['maxrss_mb']:.0f} MB", f"{ing['maxrss_mb'] / base['maxrss_mb']:.1f}x", "< 1500 MB",
+            ing["maxrss_mb"] < TARGETS["ingest_peak_mb"])
+        row(f"classification of {db['lines']:,} lines (classify.run)", f"{db['classify_s']:.2f} s", "-", "-",
+            "< 5 s", db["classify_s"] < TARGETS["classify_s"])
+        pandas_ratio = pandas["total_s"] * 1000 / db["integral_hoofdstuk_ms"]
+        row(f"integrated table, all themes, {db['moment']}, years 2013-2031, niveau regel (median of {RUNS}, warm)",
+            f"{db['integral_ms']:.1f} ms", "-", "-", "< 100 ms", db["integral_ms"] < TARGETS["integral_ms"])
+        row("integrated table, niveau hoofdstuk (theme x hoofdstuk x year)", f"{db['integral_hoofdstuk_ms']:.1f} ms",
+            f"pandas: read CSVs {pandas['read_s']:.1f} s + compute {pandas['compute_s'] * 1000:.0f} ms",
+            f"{pandas_ratio:.0f}x faster (compute only: "
+            f"{pandas['compute_s'] * 1000 / db['integral_hoofdstuk_ms']:.1f}x)", ">= 10x faster",
+            pandas_ratio >= TARGETS["pandas_ratio"])
+        row("budget-line page (explain + lines of its article)", f"{db['page_ms']:.1f} ms", "-", "-", "-", None)
+        api = r.get("api")
+        if api is None:
+            row("API p95, 16 concurrent clients", "not measured: bench/api_latency.py does not exist", "-", "-",
+                "< 100 ms, 0 errors", None)
+        elif api.get("failed"):
+            row("API p95, 16 concurrent clients", "failed to run (output below)", "-", "-", "< 100 ms, 0 errors",
+                None)
+        else:
+            row("API p95, 16 concurrent clients", f"p95 {api['p95_ms']:.1f} ms, median {api['median_ms']:.1f} ms, "
+                f"errors {api['errors']}", "-", "-", "< 100 ms, 0 errors",
+                api["p95_ms"] < TARGETS["api_p95_ms"] and api["errors"] == 0)
+        lines += ["", "Ingest phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in ing["phases"].items()) + ".",
+                  f"Loaded {ing['lines']:,} lines, {ing['amounts']:,} amounts, {ing['findings']:,} findings, "
+                  f"{ing['tags']:,} tags, {ing['facts']:,} facts, {ing['mutations']:,} mutations. "
+                  f"Baseline table: {base['rows']:,} rows.",
+                  f"pandas route: {pandas['groups']} groups (theme x hoofdstuk x year), sum {pandas['sum']:,.1f}; "
+                  f"integral_table (hoofdstuk level) sum {db['integral_sum']:,.1f}"
+                  f"{' (equal)' if abs(pandas['sum'] - db['integral_sum']) < 0.01 else ' (DIFFERENT)'}.", ""]
+        if api and api.get("failed"):
+            lines += ["API output:", "", "```", api["output"], "```", ""]
+    lines += ["## Profiled and changed", "", notes.strip(), ""]
+    path = REPO / "BENCHMARKS.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    ap.add_argument("--skip-10m", action="store_true", help="leave out 10,000,000 rows even if listed")
+    ap.add_argument("--out", type=Path, default=Path("/tmp/digibudget-bench"))
+    ap.add_argument("--notes", type=Path, default=REPO / "bench" / "NOTES.md",
+                    help="what was profiled and changed, copied into BENCHMARKS.md")
+    ap.add_argument("--no-api", action="store_true")
+    ap.add_argument("--memory-limit", help="DuckDB memory_limit in the children (default 1200MB)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the baseline and ingest figures of an earlier run (results_N.json) and its database")
+    ap.add_argument("--child", choices=["baseline", "ingest"])
+    ap.add_argument("--files", type=Path)
+    ap.add_argument("--db", type=Path)
+    args = ap.parse_args()
+    if args.memory_limit:
+        os.environ["DIGIBUDGET_BENCH_MEMORY_LIMIT"] = args.memory_limit
+        globals()["MEMORY_LIMIT"] = args.memory_limit
+    if args.child:
+        files = sorted(args.files.glob("Budgettaire_Tabellen_*.csv"))
+        result = child_baseline(files, args.db) if args.child == "baseline" else child_ingest(files, args.db)
+        result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result, default=str))
+        return
+    import generate
+
+    results: dict[int, dict[str, Any]] = {}
+    for rows in args.rows:
+        if rows >= 10_000_000 and args.skip_10m:
+            continue
+        folder = args.out / str(rows)
+        if not (folder / "rows.txt").exists():
+            generate.generate(rows, args.out)
+        files = sorted(folder.glob("Budgettaire_Tabellen_*.csv"))
+        r: dict[str, Any] = {"files": len(files), "mb": sum(p.stat().st_size for p in files) / 1e6,
+                             "memory_limit": MEMORY_LIMIT}
+        db = args.out / f"digibudget_{rows}.duckdb"
+        earlier = args.out / f"results_{rows}.json"
+        if args.reuse and earlier.exists() and db.exists():
+            old = json.loads(earlier.read_text(encoding="utf-8"))
+            r["baseline"], r["ingest"] = old["baseline"], old["ingest"]
+            r["memory_limit"] = old.get("memory_limit", "1200MB")
+        else:
+            print(f"{rows:,} rows: baseline ...", flush=True)
+            r["baseline"] = run_child("baseline", folder, args.out / f"baseline_{rows}.duckdb")
+            print(f"  {r['baseline']['seconds']:.1f} s; ingest ...", flush=True)
+            r["ingest"] = run_child("ingest", folder, db)
+        print(f"  {r['ingest']['seconds']:.1f} s {r['ingest']['phases']}; queries ...", flush=True)
+        r["db"] = measure_db(db, folder)
+        print(f"  {json.dumps(r['db'], default=str)}", flush=True)
+        if not args.no_api:
+            r["api"] = api_latency(db)
+            print(f"  api: {r['api']}", flush=True)
+        results[rows] = r
+        (args.out / f"results_{rows}.json").write_text(json.dumps(r, default=str, indent=1), encoding="utf-8")
+    notes = args.notes.read_text(encoding="utf-8") if args.notes.exists() else "(no notes)"
+    print(f"wrote {write_report(results, notes)}")
+
+
+if __name__ == "__main__":
+    main()

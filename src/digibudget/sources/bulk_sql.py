@@ -1,0 +1,549 @@
+"""The set-based path for the rijksfinancien.nl bulk layout: the same lines, amounts and findings as ``bulk.read``,
+computed inside DuckDB instead of one Python object per row.
+
+1. ``stage``: DuckDB ``read_csv`` (every option stated, all VARCHAR, strict) into a temporary table; one Python pass
+   over the bytes counts the physical lines, so that record i is physical line i + 2 exactly (the file is staged
+   only when no cell holds a line break, no line is blank and no CR stands alone; otherwise, and on any DuckDB
+   error, the caller falls back to ``bulk.read``, which reads anything and names any error precisely).
+2. Validation in SQL. Every cell that decides a value (year, fase, V/U/O, total flag, hoofdstuk, instrument, the
+   slug of a description, an amount that is not a plain number) is interpreted by the very Python functions
+   ``bulk.read`` uses, once per distinct value, and joined back. The first row with a cell that cannot be read is
+   handed to ``bulk.parse_row``, which raises the same error (file, physical row, column, expected).
+   Findings are the same codes and messages, grouped in SQL exactly as ``ingest.store_findings`` groups them.
+3. ``write``: INSERT ... SELECT into budget_line and amount inside the caller's transaction (exact DECIMALs,
+   ``line_key`` as ``normalise.line_key``).
+
+All SQL here is assembled from constants, generated table and column names (``bulk_line_3``, ``c7``) and values quoted
+by ``_sql_str``; no cell of a file reaches it unquoted (hence the per-file S608 exemption in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ..errors import Location, SourceError, ValueFormatError
+from ..findings import Finding
+from . import bulk, textfile
+from .normalise import (
+    amount_or_finding,
+    normalise_hoofdstuk,
+    normalise_instrument,
+    normalise_vuo,
+    parse_year,
+    slug,
+)
+
+# what str.strip() removes, for DuckDB's trim(x, characters)
+_WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+_WS_CLASS = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in _WS) + "]"  # the same set for RE2
+# an amount DuckDB can cast exactly as Python's Decimal reads it: no spaces, no exotic minus, at most 18 digits
+# before and 10 after the decimal comma (every other non-empty cell goes through normalise.amount_or_finding)
+_PLAIN = r"^-?(\d{1,3}(\.\d{3}){1,5}|\d{1,18})(,\d{1,10})?$"
+_HEAD_BYTES = 1 << 20
+_MAX_VALUE = Decimal(10) ** 28
+
+
+@dataclass
+class Batch:
+    """Bulk files with the same header, separator and line ending, staged together in temporary tables."""
+
+    n: int  # suffix of the temporary tables
+    lay: bulk.Layout
+    sep: str
+
+    def drop(self, con: duckdb.DuckDBPyConnection) -> None:
+        for t in ("raw", "line", "files", "ids", "map_year", "map_fase", "map_vuo", "map_tot", "map_hfd",
+                  "map_instr", "map_slug", "map_amount"):
+            con.execute(f"DROP TABLE IF EXISTS bulk_{t}_{self.n}")
+
+
+@dataclass
+class Staged:
+    """One bulk file validated in its batch's temporary tables, ready to be written."""
+
+    path: Path
+    batch: Batch
+    fid: int
+    rows_read: int = 0
+    lines: int = 0
+    amounts: int = 0
+    findings: int = 0  # occurrences, as len(ReadResult.findings) would count them
+    groups: list[tuple[tuple[int, str, str, str], Finding, int, list[int]]] = field(default_factory=list)
+    error_row: int | None = None  # the first row the Python reader refuses: raised in file order by ``refusal``
+    big_row: int | None = None  # the first row with an amount the store cannot hold (ingest.check)
+    kind: str = bulk.KIND
+    licence: str = bulk.LICENCE
+
+    def refuse(self) -> bool:
+        """Raise the Python reader's error for this file, if it has one. False: the SQL path cannot decide this
+        file (a short row of blank cells), read it in Python."""
+        lay, sep = self.batch.lay, self.batch.sep
+        if self.error_row is not None:
+            _raise_for_row(self.path, lay, sep, self.error_row)
+            return False
+        if self.big_row is not None:
+            _refuse_amount(self.path, lay, sep, self.big_row)
+        return True
+
+
+def header_of(path: Path) -> tuple[list[str], str, str] | None:
+    """(header, separator, the first line's ending) of a file that looks like a clean bulk file, else None."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    if b"\x00" in head[:4096] or head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\n" not in head:
+        return None
+    first = head.split(b"\n", 1)[0]
+    if b'"' in first:
+        return None
+    try:
+        text = first.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    ending = "\r\n" if text.endswith("\r") else "\n"
+    text = text.removesuffix("\r")
+    if "\r" in text or not text.strip():
+        return None
+    sep = textfile.sniff_separator(text)
+    header = [h.strip() for h in next(csv.reader([text], delimiter=sep))]
+    return (header, sep, ending) if bulk.matches(header) else None
+
+
+def _scan(path: Path) -> tuple[int, bool, list[tuple[int, bytes]]] | None:
+    """(physical lines as Python's csv module counts them, ends with a line break, the lines holding a quote), or
+    None when a CR stands alone (csv counts it as a line break, DuckDB does not)."""
+    lf = cr = crlf = 0
+    last = b""
+    quoted: list[tuple[int, bytes]] = []
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 24):
+            if not chunk.endswith(b"\n"):
+                chunk += fh.readline()  # whole lines only
+            cr += chunk.count(b"\r")
+            crlf += chunk.count(b"\r\n")
+            pos, seen, counted = chunk.find(b'"'), 0, 0
+            while pos != -1:
+                start = chunk.rfind(b"\n", 0, pos) + 1
+                end = chunk.find(b"\n", pos)
+                end = len(chunk) if end == -1 else end
+                counted += chunk.count(b"\n", seen, start)
+                seen = start
+                quoted.append((lf + counted + 1, chunk[start:end].removesuffix(b"\r")))
+                pos = chunk.find(b'"', end)
+            lf += chunk.count(b"\n")
+            last = chunk[-1:]
+    if cr != crlf:
+        return None
+    ends = last == b"\n"
+    return lf + (0 if ends else 1), ends, quoted
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_counter = [0]
+
+
+def stage_many(con: duckdb.DuckDBPyConnection, paths: Sequence[Path]) -> dict[Path, Staged]:
+    """Stage every clean bulk file of ``paths`` (see the module doc); files missing from the result need the Python
+    reader. Errors are not raised here but kept per file (``Staged.refuse``), so that the caller raises them in file
+    order, as the Python reader would."""
+    groups: dict[tuple[tuple[str, ...], str, str], list[tuple[Path, tuple[int, bool, list[tuple[int, bytes]]]]]] = {}
+    for path in paths:
+        found = header_of(path)
+        if found is None:
+            continue
+        header, sep, ending = found
+        try:
+            bulk.layout(path, header)
+        except SourceError:
+            continue  # a missing column: the Python reader names it
+        scanned = _scan(path)
+        if scanned is not None:
+            groups.setdefault((tuple(header), sep, ending), []).append((path, scanned))
+    out: dict[Path, Staged] = {}
+    for (names, sep, ending), members in groups.items():
+        out.update(_stage_group(con, list(names), sep, ending, members))
+    return out
+
+
+def stage(con: duckdb.DuckDBPyConnection, path: Path) -> Staged | None:
+    """One file: ``stage_many`` for a single path."""
+    return stage_many(con, [path]).get(path)
+
+
+def _stage_group(con: duckdb.DuckDBPyConnection, header: list[str], sep: str, ending: str,
+                 members: list[tuple[Path, tuple[int, bool, list[tuple[int, bytes]]]]]) -> dict[Path, Staged]:
+    _counter[0] += 1
+    batch = Batch(_counter[0], bulk.layout(members[0][0], header), sep)
+    try:
+        return _stage(con, batch, ending, members)
+    except duckdb.Error:
+        batch.drop(con)
+        if len(members) == 1:
+            return {}
+        out: dict[Path, Staged] = {}
+        for m in members:  # find the file DuckDB cannot read; stage the others
+            out.update(_stage_group(con, header, sep, ending, [m]))
+        return out
+    except BaseException:
+        batch.drop(con)
+        raise
+
+
+def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
+           members: list[tuple[Path, tuple[int, bool, list[tuple[int, bytes]]]]]) -> dict[Path, Staged]:
+    lay, sep, n = batch.lay, batch.sep, batch.n
+    width = len(lay.header)
+    raw, line, files = f"bulk_raw_{n}", f"bulk_line_{n}", f"bulk_files_{n}"
+    cols = [f"c{i}" for i in range(width)]
+    # one spare column: a row with more cells fills it, a row with fewer leaves its last cells NULL (padding; an
+    # empty cell stays '' because nullstr is a string no cell holds)
+    types = ", ".join(f"'{c}': 'VARCHAR'" for c in [*cols, f"c{width}"])
+    newline = "\\r\\n" if ending == "\r\n" else "\\n"
+    names = [str(p) for p, _ in members]
+    con.execute(f"CREATE TEMP TABLE {files} (fid INTEGER, filename VARCHAR, physical BIGINT)")
+    con.executemany(f"INSERT INTO {files} VALUES (?, ?, ?)",
+                    [[i, name, m[1][0]] for i, (name, m) in enumerate(zip(names, members, strict=True))])
+    con.execute(f"""
+        CREATE TEMP TABLE {raw} AS SELECT * FROM read_csv([{", ".join(_sql_str(x) for x in names)}],
+            columns={{{types}}}, header=false, skip=1, delim={_sql_str(sep)}, quote='"', escape='"',
+            new_line='{newline}', auto_detect=false, strict_mode=false, null_padding=true, nullstr='\x01\x02\x03',
+            encoding='utf-8', max_line_size=100000000, parallel=true, filename=true)
+    """)
+    any_break = " OR ".join(f"contains({c}, chr(10)) OR contains({c}, chr(13))" for c in cols)
+    per_file = con.execute(f"""
+        SELECT f.fid, count(r.filename), min(r.rowid), max(r.rowid), coalesce(bool_or({any_break}), false), f.physical
+        FROM {files} f LEFT JOIN {raw} r ON r.filename = f.filename GROUP BY f.fid, f.physical
+    """).fetchall()
+    good: dict[int, int] = {}  # fid -> first rowid
+    for fid, count, lo, hi, breaks, physical in per_file:
+        # a blank line (DuckDB skips it), a line break inside a cell or no data rows: the Python reader decides
+        if count and count == physical - 1 and not breaks and hi - lo + 1 == count:
+            good[fid] = int(lo)
+    for fid in _differently_split(con, raw, width, sep, {fid: (lo, members[fid][1][2]) for fid, lo in good.items()}):
+        del good[fid]
+    if not good:
+        batch.drop(con)
+        return {}
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {files} AS SELECT * FROM (VALUES "
+                + ", ".join(f"({fid}, {_sql_str(names[fid])}, {lo})" for fid, lo in good.items())
+                + ") t(fid, filename, first_rowid)")
+    staged = {fid: Staged(members[fid][0], batch, fid) for fid in good}
+
+    # trim(x, characters) is slow: only cells that start or end with whitespace go through it
+    con.execute(f"""CREATE OR REPLACE TEMP MACRO bulk_strip(x) AS
+        CASE WHEN regexp_matches(coalesce(x, ''), '^{_WS_CLASS}|{_WS_CLASS}$') THEN trim(x, {_sql_str(_WS)})
+             ELSE coalesce(x, '') END""")
+
+    def c(i: int | None) -> str:
+        return f"bulk_strip(c{i})" if i is not None else "''"
+
+    col, opt = lay.col, lay.opt
+    # rows to skip: empty (every cell blank) and repeated headers (half of the named columns hold their name)
+    empty = " AND ".join(f"bulk_strip({x}) = ''" for x in cols)
+    hnames = [(i, h.lower()) for i, h in enumerate(lay.header) if h]
+    probe = hnames[: len(hnames) // 2 + 1]  # a header row matches at least one of any more-than-half of the names
+    hits = " + ".join(f"(lower(bulk_strip(c{i})) = {_sql_str(h)})::INTEGER" for i, h in hnames) or "0"
+    maybe = " OR ".join(f"contains(lower(c{i}), {_sql_str(h)})" for i, h in probe) or "false"  # a cheap superset
+    year, fase, vuo, tot, hfd = (c(col[k]) for k in ("Begrotingsjaar", "Fase", "VUO", "Totaal", "Hoofdstuknummer"))
+    instr, detail = c(opt["Instrumentnaam"]), c(opt["Detailnaam"])
+    con.execute(f"""
+        CREATE TEMP TABLE {line} AS
+        SELECT f.fid, r.rowid - f.first_rowid + 2 AS lineno, {year} AS s_year, {fase} AS s_fase, {vuo} AS s_vuo,
+               {tot} AS s_tot, {hfd} AS s_hfd, {instr} AS s_instr, {detail} AS s_detail,
+               CASE WHEN {year} = '' THEN CASE WHEN {empty} THEN 'empty' END END AS skip_empty,
+               CASE WHEN {maybe} THEN CASE WHEN ({hits}) * 2 >= {len(hnames)} THEN 'header' END END AS skip_header,
+               nullif({c(opt["IBOSnummer"])}, '') AS source_ref, nullif({c(opt["Hoofdstuknaam"])}, '') AS hnaam,
+               nullif({c(col["Artikelnummer"])}, '') AS artikel, nullif({c(opt["Artikelnaam"])}, '') AS anaam,
+               nullif({c(opt["Artikelonderdeelnummer"])}, '') AS ond,
+               c{width - 1} IS NULL OR c{width} IS NOT NULL AS width_bad,
+               {", ".join(f"coalesce(c{i}, '') AS a{k}" for k, (_, _, _, i) in enumerate(lay.amount_cols))}
+        FROM {raw} r JOIN {files} f ON f.filename = r.filename
+    """)
+    con.execute(f"ALTER TABLE {line} ADD COLUMN skip VARCHAR")
+    con.execute(f"UPDATE {line} SET skip = coalesce(skip_empty, skip_header) "
+                "WHERE skip_empty IS NOT NULL OR skip_header IS NOT NULL")
+    con.execute(f"DROP TABLE {raw}")
+
+    loc = Location(None)
+    proto: dict[tuple[str, str], Finding] = {}
+
+    def note(findings: list[Finding]) -> tuple[str, str]:
+        if not findings:
+            return "", ""
+        f = findings[0]
+        proto.setdefault((f.code, f.message), f)
+        return f.code, f.message
+
+    def distinct(expr: str) -> list[str]:
+        rows = con.execute(f"SELECT DISTINCT {expr} FROM {line} WHERE skip IS NULL").fetchall()
+        return [str(r[0]) for r in rows]
+
+    # one Python interpretation per distinct value: (key, value, ok or slug, finding code, finding message)
+    maps: dict[str, list[tuple[str, str, str, str, str]]] = {k: [] for k in ("year", "fase", "vuo", "tot", "hfd")}
+    for v in distinct("s_year"):
+        try:
+            maps["year"].append((v, str(parse_year(v, location=loc)), "1", "", ""))
+        except ValueFormatError:
+            maps["year"].append((v, "", "0", "", ""))
+    for v in distinct("s_fase"):
+        known = bulk._FASES.get(v.upper())
+        maps["fase"].append((v, known or "", "1" if known else "0", "", ""))
+    for v in distinct("s_vuo"):
+        found: list[Finding] = []
+        try:
+            maps["vuo"].append((v, normalise_vuo(v, location=loc, findings=found), "1", *note(found)))
+        except ValueFormatError:
+            maps["vuo"].append((v, "", "0", "", ""))
+    for v in distinct("s_tot"):
+        t = v.upper()[:1]
+        maps["tot"].append((v, t, "1" if t in {"J", "N"} else "0", "", ""))
+    for v in distinct("s_hfd"):
+        found = []
+        try:
+            maps["hfd"].append((v, normalise_hoofdstuk(v, location=loc, findings=found), "1", *note(found)))
+        except ValueFormatError:
+            maps["hfd"].append((v, "", "0", "", ""))
+    for key, rows in maps.items():
+        _load(con, f"bulk_map_{key}_{n}", rows)
+
+    # the first row per file that the Python reader refuses (a cell it cannot read, too few or too many cells)
+    for fid, row in con.execute(f"""
+        SELECT l.fid, min(l.lineno) FROM {line} l
+        LEFT JOIN bulk_map_year_{n} y ON y.k = l.s_year LEFT JOIN bulk_map_fase_{n} f ON f.k = l.s_fase
+        LEFT JOIN bulk_map_vuo_{n} v ON v.k = l.s_vuo LEFT JOIN bulk_map_tot_{n} t ON t.k = l.s_tot
+        LEFT JOIN bulk_map_hfd_{n} h ON h.k = l.s_hfd
+        WHERE l.width_bad OR (l.skip IS NULL AND (y.ok = '0' OR f.ok = '0' OR v.ok = '0' OR t.ok = '0' OR h.ok = '0'))
+        GROUP BY l.fid
+    """).fetchall():
+        staged[int(fid)].error_row = int(row)
+
+    instr_rows = []
+    for v in distinct("s_instr"):
+        found = []
+        value = normalise_instrument(v or None, location=loc, findings=found)
+        instr_rows.append((v, value or "", slug(value), *note(found)))
+    _load(con, f"bulk_map_instr_{n}", instr_rows)
+    _load(con, f"bulk_map_slug_{n}", ((v, "", slug(v), "", "") for v in distinct("s_detail")))
+
+    # amounts: plain numbers are cast in SQL; any other non-empty cell is read by amount_or_finding, once
+    k_all = range(len(lay.amount_cols))
+    others = con.execute(" UNION ".join(
+        f"SELECT a{k} FROM {line} WHERE skip IS NULL AND a{k} <> '' AND NOT regexp_matches(a{k}, '{_PLAIN}')"
+        for k in k_all)).fetchall()
+    amount_rows = []
+    for (v,) in others:
+        found = []
+        amount = amount_or_finding(v, style="nl", location=loc, findings=found)
+        too_big = amount is not None and (not amount.is_finite() or abs(amount) >= _MAX_VALUE)
+        amount_rows.append((v, "" if amount is None else format(amount, "f"), "0" if too_big else "1", *note(found)))
+    _load(con, f"bulk_map_amount_{n}", amount_rows)
+
+    # the staged lines, in file order, with every value decided
+    value_cols = [f"""CASE WHEN a{k} = '' THEN NULL
+                 WHEN regexp_matches(a{k}, '{_PLAIN}') THEN replace(replace(a{k}, '.', ''), ',', '.')::DECIMAL(38,10)
+                 ELSE nullif(m{k}.v, '')::DECIMAL(38,10) END AS v{k},
+               m{k}.ok AS ok{k}, nullif(m{k}.code, '') AS code{k}, m{k}.message AS msg{k}""" for k in k_all]
+    amount_joins = " ".join(f"LEFT JOIN bulk_map_amount_{n} m{k} ON m{k}.k = l.a{k}" for k in k_all)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {line} AS
+        SELECT l.fid, l.lineno, l.skip,
+               l.lineno - 1 AS lrn,  -- renumbered below in files with skipped rows
+               y.v::SMALLINT AS jaar, f.v AS fase, v.v AS vuo, t.v = 'J' AS is_total, h.v AS hoofdstuk,
+               l.hnaam, l.artikel, l.anaam, l.ond, nullif(i.v, '') AS instrument,
+               nullif(l.s_instr, '') AS instrument_raw,
+               nullif(l.s_detail, '') AS regeling,
+               CASE WHEN l.s_detail <> '' THEN 'regeling' WHEN i.v <> '' THEN 'instrument'
+                    WHEN l.ond IS NOT NULL THEN 'artikelonderdeel' ELSE 'artikel' END AS niveau,
+               concat_ws('|', h.v, coalesce(l.artikel, ''), coalesce(l.ond, ''), coalesce(i.slug, ''),
+                         coalesce(s.slug, ''), '', v.v) || CASE WHEN t.v = 'J' THEN '|T' ELSE '' END AS line_key,
+               l.source_ref,
+               nullif(v.code, '') AS vuo_code, v.message AS vuo_msg, nullif(h.code, '') AS hfd_code,
+               h.message AS hfd_msg, nullif(i.code, '') AS instr_code, i.message AS instr_msg,
+               {", ".join(value_cols)}
+        FROM {line} l
+        LEFT JOIN bulk_map_year_{n} y ON y.k = l.s_year LEFT JOIN bulk_map_fase_{n} f ON f.k = l.s_fase
+        LEFT JOIN bulk_map_vuo_{n} v ON v.k = l.s_vuo LEFT JOIN bulk_map_tot_{n} t ON t.k = l.s_tot
+        LEFT JOIN bulk_map_hfd_{n} h ON h.k = l.s_hfd LEFT JOIN bulk_map_instr_{n} i ON i.k = l.s_instr
+        LEFT JOIN bulk_map_slug_{n} s ON s.k = l.s_detail {amount_joins}
+    """)
+    con.execute(f"""
+        UPDATE {line} SET lrn = x.rn
+        FROM (SELECT fid, lineno, row_number() OVER (PARTITION BY fid ORDER BY lineno) AS rn FROM {line}
+              WHERE skip IS NULL AND fid IN (SELECT fid FROM {line} WHERE skip IS NOT NULL)) x
+        WHERE {line}.fid = x.fid AND {line}.lineno = x.lineno AND {line}.lrn <> x.rn
+    """)
+    for t in ("year", "fase", "vuo", "tot", "hfd", "instr", "slug", "amount"):
+        con.execute(f"DROP TABLE bulk_map_{t}_{n}")
+
+    # ingest.check: an amount that rounds to 10^28 or more cannot be stored
+    for fid, row in con.execute(f"""SELECT fid, min(lineno) FROM {line}
+                                    WHERE skip IS NULL AND ({" OR ".join(f"ok{k} = '0'" for k in k_all)})
+                                    GROUP BY fid""").fetchall():
+        staged[int(fid)].big_row = int(row)
+
+    for fid, lines, last_line, amounts, missing in con.execute(f"""
+        SELECT fid, count(*) FILTER (WHERE skip IS NULL), max(lineno) FILTER (WHERE skip IS NULL),
+               {" + ".join(f"count(v{k}) FILTER (WHERE skip IS NULL)" for k in k_all)},
+               {" + ".join(f"count(*) FILTER (WHERE skip IS NULL AND v{k} IS NULL)" for k in k_all)},
+        FROM {line} GROUP BY fid
+    """).fetchall():
+        st = staged[int(fid)]
+        st.lines, st.amounts = int(lines), int(amounts)
+        where = str(st.path)
+        if missing:
+            f = Finding("amount-missing", Location(where), count=int(missing))
+            st.groups.append(((-1, "", f.code, f.message), f, 1, []))
+            st.findings += 1
+        if not members[fid][1][1]:  # no line break at the end
+            f = Finding("file-may-be-truncated", Location(where, None if last_line is None else int(last_line)))
+            st.groups.append(((-1 if last_line is None else int(last_line), "", f.code, f.message), f, 1,
+                              [] if last_line is None else [int(last_line)]))
+            st.findings += 1
+    for fid, count in con.execute(f"SELECT fid, count(*) FROM {line} GROUP BY fid").fetchall():
+        staged[int(fid)].rows_read = int(count)
+
+    # findings: every occurrence (file, row, column, code, message), grouped like ingest.store_findings
+    occ = [f"SELECT fid, lineno AS r, NULL AS col, 'empty-row' AS code, {_sql_str(_msg('empty-row', count=1))} AS msg"
+           f" FROM {line} WHERE skip = 'empty'",
+           f"SELECT fid, lineno, NULL, 'header-row-in-data', {_sql_str(_msg('header-row-in-data'))} FROM {line} "
+           "WHERE skip = 'header'",
+           f"SELECT fid, lineno, 'VUO', vuo_code, vuo_msg FROM {line} WHERE vuo_code IS NOT NULL",
+           f"SELECT fid, lineno, 'Hoofdstuknummer', hfd_code, hfd_msg FROM {line} WHERE hfd_code IS NOT NULL",
+           f"SELECT fid, lineno, 'Instrumentnaam', instr_code, instr_msg FROM {line} WHERE instr_code IS NOT NULL"]
+    occ += [f"SELECT fid, lineno, {_sql_str(name)}, code{k}, msg{k} FROM {line} WHERE code{k} IS NOT NULL"
+            for k, (name, _, _, _) in enumerate(lay.amount_cols)]
+    proto[("empty-row", _msg("empty-row", count=1))] = Finding("empty-row", count=1)
+    proto[("header-row-in-data", _msg("header-row-in-data"))] = Finding("header-row-in-data")
+    for fid, code, msg, count, row, column, rows in con.execute(f"""
+        SELECT fid, code, msg, count(*) AS n, min(r) AS r, arg_min(coalesce(col, ''), (r, coalesce(col, ''))),
+               list_slice(list(DISTINCT r ORDER BY r), 1, 50) AS rows
+        FROM ({" UNION ALL ".join(occ)}) GROUP BY fid, code, msg
+    """).fetchall():
+        st = staged[int(fid)]
+        p = proto[(code, msg)]
+        f = Finding(code, Location(str(st.path), int(row), column or None), **p.figures)
+        st.groups.append(((int(row), column or "", code, msg), f, int(count), sorted(int(x) for x in rows)))
+        st.findings += int(count)
+    for st in staged.values():
+        st.groups.sort(key=lambda g: g[0])
+    return {st.path: st for st in staged.values()}
+
+
+def forget(con: duckdb.DuckDBPyConnection, st: Staged) -> None:
+    """Leave this file to the Python reader: remove its staged rows."""
+    con.execute(f"DELETE FROM bulk_line_{st.batch.n} WHERE fid = ?", [st.fid])
+
+
+def _msg(code: str, **figures: Any) -> str:
+    return Finding(code, **figures).message
+
+
+def _load(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[str, str, str, str, str]]) -> None:
+    """A small mapping table (k, v, ok/slug, code, message), all VARCHAR, empty strings kept as ''."""
+    names = ("k", "v", "ok", "code", "message")
+    with tempfile.TemporaryDirectory(prefix="digibudget-") as tmp:
+        p = Path(tmp) / "map.csv"
+        with p.open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+        types = ", ".join(f"'{c}': 'VARCHAR'" for c in names)
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {table} AS
+            SELECT k, v, ok AS ok, ok AS slug, code, message FROM read_csv({_sql_str(str(p))}, columns={{{types}}},
+                header=false, delim=',', quote='"', escape='"', new_line='\\r\\n', auto_detect=false,
+                null_padding=false, force_not_null=['k', 'v', 'ok', 'code', 'message'], max_line_size=100000000)
+        """)
+
+
+def _differently_split(con: duckdb.DuckDBPyConnection, raw: str, width: int, sep: str,
+                       files: dict[int, tuple[int, list[tuple[int, bytes]]]]) -> set[int]:
+    """The files in which DuckDB split a line holding a quote differently from Python's csv module (strict)."""
+    where = {lo + lineno - 2: (fid, data) for fid, (lo, quoted) in files.items() for lineno, data in quoted}
+    if not where:
+        return set()
+    rows = dict(con.execute(f"SELECT rowid, [{', '.join(f'c{i}' for i in range(width + 1))}] FROM {raw} "
+                            "WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [list(where)]).fetchall())
+    bad: set[int] = set()
+    for rowid, (fid, data) in where.items():
+        try:
+            cells = next(csv.reader([data.decode("utf-8")], delimiter=sep, strict=True))
+        except (UnicodeDecodeError, csv.Error, StopIteration):
+            bad.add(fid)
+            continue
+        got = rows.get(rowid)
+        if got is None or len(cells) != width or got[width] is not None or list(got[:width]) != cells:
+            bad.add(fid)
+    return bad
+
+
+def _cells(path: Path, sep: str, lineno: int) -> list[str]:
+    """The cells of one physical row (a staged file has no blank lines and no line breaks in cells), read again
+    exactly as Python's csv module reads them."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for i, cells in enumerate(csv.reader(fh, delimiter=sep, strict=True), start=1):
+            if i == lineno:
+                return cells
+    raise ValueFormatError("row not found", location=Location(str(path), lineno))  # pragma: no cover
+
+
+def _raise_for_row(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
+    """Raise the Python reader's error for this row; return when it has none."""
+    cells = _cells(path, sep, lineno)
+    textfile._check_width(cells, lay.header, path, lineno, sep)
+    bulk.parse_row(path, lay, lineno, cells, [])
+
+
+def _refuse_amount(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
+    line, _ = bulk.parse_row(path, lay, lineno, _cells(path, sep, lineno), [])
+    for a in line.amounts if line else []:
+        if not a.value.is_finite() or abs(a.value) >= _MAX_VALUE:
+            raise ValueFormatError(f"amount {a.value} is out of range",
+                                   location=Location(str(path), lineno, a.source_column))
+    raise ValueFormatError("an amount is out of range", location=Location(str(path), lineno))  # pragma: no cover
+
+
+_LINE_COLUMNS = ("line_id", "source_id", "source_row", "source_ref", "begrotingsjaar", "document_fase", "hoofdstuk",
+                 "hoofdstuk_naam", "artikel", "artikel_naam", "artikelonderdeel", "instrument", "instrument_raw",
+                 "regeling", "niveau", "vuo", "is_total", "line_key")
+
+
+def write(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[Staged, int, int]]) -> None:
+    """Insert the staged lines and amounts of (file, source_id, first line_id), one statement per batch, inside the
+    caller's transaction."""
+    batches: dict[int, tuple[Batch, list[tuple[int, int, int]]]] = {}
+    for st, source_id, next_line in files:
+        batches.setdefault(st.batch.n, (st.batch, []))[1].append((st.fid, source_id, next_line))
+    for n, (batch, ids) in batches.items():
+        line, idt = f"bulk_line_{n}", f"bulk_ids_{n}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {idt} AS SELECT * FROM (VALUES "
+                    + ", ".join(f"({a}, {b}, {c})" for a, b, c in ids)
+                    + ") t(fid, source_id, next_line)")
+        con.execute(f"""
+            INSERT INTO budget_line ({", ".join(_LINE_COLUMNS)})
+            SELECT i.next_line + l.lrn - 1, i.source_id, l.lineno, l.source_ref, l.jaar, l.fase, l.hoofdstuk, l.hnaam,
+                   l.artikel, l.anaam, l.ond, l.instrument, l.instrument_raw, l.regeling, l.niveau, l.vuo, l.is_total,
+                   l.line_key
+            FROM {line} l JOIN {idt} i USING (fid) WHERE l.skip IS NULL
+        """)
+        parts = [f"SELECT i.next_line + l.lrn - 1, l.jaar, {_sql_str(afase)}, {_sql_str(measure)}, NULL, l.jaar, "
+                 f"l.v{k}, 'EUR1000', {_sql_str(name)}, l.lineno FROM {line} l JOIN {idt} i USING (fid) "
+                 f"WHERE l.skip IS NULL AND l.v{k} IS NOT NULL"
+                 for k, (name, afase, measure, _) in enumerate(batch.lay.amount_cols)]
+        if parts:
+            con.execute("INSERT INTO amount " + " UNION ALL ".join(parts))
+
+
+def finding_groups(st: Staged) -> Sequence[tuple[Finding, int, list[int]]]:
+    return [(f, count, rows) for _, f, count, rows in st.groups]
