@@ -31,7 +31,7 @@ import duckdb
 
 from ..errors import Location, SourceError, ValueFormatError
 from ..findings import Finding
-from . import bulk, textfile
+from . import bulk, bulk_files
 from .normalise import (
     amount_or_finding,
     normalise_hoofdstuk,
@@ -47,7 +47,6 @@ _WS_CLASS = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in _WS) + "]"  # the same
 # an amount DuckDB can cast exactly as Python's Decimal reads it: no spaces, no exotic minus, at most 18 digits
 # before and 10 after the decimal comma (every other non-empty cell goes through normalise.amount_or_finding)
 _PLAIN = r"^-?(\d{1,3}(\.\d{3}){1,5}|\d{1,18})(,\d{1,10})?$"
-_HEAD_BYTES = 1 << 20
 _MAX_VALUE = Decimal(10) ** 28
 
 
@@ -87,65 +86,11 @@ class Staged:
         file (a short row of blank cells), read it in Python."""
         lay, sep = self.batch.lay, self.batch.sep
         if self.error_row is not None:
-            _raise_for_row(self.path, lay, sep, self.error_row)
+            bulk_files.raise_for_row(self.path, lay, sep, self.error_row)
             return False
         if self.big_row is not None:
-            _refuse_amount(self.path, lay, sep, self.big_row)
+            bulk_files.refuse_amount(self.path, lay, sep, self.big_row)
         return True
-
-
-def header_of(path: Path) -> tuple[list[str], str, str] | None:
-    """(header, separator, the first line's ending) of a file that looks like a clean bulk file, else None."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(_HEAD_BYTES)
-    except OSError:
-        return None
-    if b"\x00" in head[:4096] or head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\n" not in head:
-        return None
-    first = head.split(b"\n", 1)[0]
-    if b'"' in first:
-        return None
-    try:
-        text = first.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        return None
-    ending = "\r\n" if text.endswith("\r") else "\n"
-    text = text.removesuffix("\r")
-    if "\r" in text or not text.strip():
-        return None
-    sep = textfile.sniff_separator(text)
-    header = [h.strip() for h in next(csv.reader([text], delimiter=sep))]
-    return (header, sep, ending) if bulk.matches(header) else None
-
-
-def _scan(path: Path) -> tuple[int, bool, list[tuple[int, bytes]]] | None:
-    """(physical lines as Python's csv module counts them, ends with a line break, the lines holding a quote), or
-    None when a CR stands alone (csv counts it as a line break, DuckDB does not)."""
-    lf = cr = crlf = 0
-    last = b""
-    quoted: list[tuple[int, bytes]] = []
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 24):
-            if not chunk.endswith(b"\n"):
-                chunk += fh.readline()  # whole lines only
-            cr += chunk.count(b"\r")
-            crlf += chunk.count(b"\r\n")
-            pos, seen, counted = chunk.find(b'"'), 0, 0
-            while pos != -1:
-                start = chunk.rfind(b"\n", 0, pos) + 1
-                end = chunk.find(b"\n", pos)
-                end = len(chunk) if end == -1 else end
-                counted += chunk.count(b"\n", seen, start)
-                seen = start
-                quoted.append((lf + counted + 1, chunk[start:end].removesuffix(b"\r")))
-                pos = chunk.find(b'"', end)
-            lf += chunk.count(b"\n")
-            last = chunk[-1:]
-    if cr != crlf:
-        return None
-    ends = last == b"\n"
-    return lf + (0 if ends else 1), ends, quoted
 
 
 def _sql_str(text: str) -> str:
@@ -161,7 +106,7 @@ def stage_many(con: duckdb.DuckDBPyConnection, paths: Sequence[Path]) -> dict[Pa
     order, as the Python reader would."""
     groups: dict[tuple[tuple[str, ...], str, str], list[tuple[Path, tuple[int, bool, list[tuple[int, bytes]]]]]] = {}
     for path in paths:
-        found = header_of(path)
+        found = bulk_files.header_of(path)
         if found is None:
             continue
         header, sep, ending = found
@@ -169,7 +114,7 @@ def stage_many(con: duckdb.DuckDBPyConnection, paths: Sequence[Path]) -> dict[Pa
             bulk.layout(path, header)
         except SourceError:
             continue  # a missing column: the Python reader names it
-        scanned = _scan(path)
+        scanned = bulk_files.scan(path)
         if scanned is not None:
             groups.setdefault((tuple(header), sep, ending), []).append((path, scanned))
     out: dict[Path, Staged] = {}
@@ -232,7 +177,8 @@ def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
         # a blank line (DuckDB skips it), a line break inside a cell or no data rows: the Python reader decides
         if count and count == physical - 1 and not breaks and hi - lo + 1 == count:
             good[fid] = int(lo)
-    for fid in _differently_split(con, raw, width, sep, {fid: (lo, members[fid][1][2]) for fid, lo in good.items()}):
+    quoted = {fid: (lo, members[fid][1][2]) for fid, lo in good.items()}
+    for fid in bulk_files.differently_split(con, raw, width, sep, quoted):
         del good[fid]
     if not good:
         batch.drop(con)
@@ -465,53 +411,6 @@ def _load(con: duckdb.DuckDBPyConnection, table: str, rows: Iterable[tuple[str, 
                 header=false, delim=',', quote='"', escape='"', new_line='\\r\\n', auto_detect=false,
                 null_padding=false, force_not_null=['k', 'v', 'ok', 'code', 'message'], max_line_size=100000000)
         """)
-
-
-def _differently_split(con: duckdb.DuckDBPyConnection, raw: str, width: int, sep: str,
-                       files: dict[int, tuple[int, list[tuple[int, bytes]]]]) -> set[int]:
-    """The files in which DuckDB split a line holding a quote differently from Python's csv module (strict)."""
-    where = {lo + lineno - 2: (fid, data) for fid, (lo, quoted) in files.items() for lineno, data in quoted}
-    if not where:
-        return set()
-    rows = dict(con.execute(f"SELECT rowid, [{', '.join(f'c{i}' for i in range(width + 1))}] FROM {raw} "
-                            "WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [list(where)]).fetchall())
-    bad: set[int] = set()
-    for rowid, (fid, data) in where.items():
-        try:
-            cells = next(csv.reader([data.decode("utf-8")], delimiter=sep, strict=True))
-        except (UnicodeDecodeError, csv.Error, StopIteration):
-            bad.add(fid)
-            continue
-        got = rows.get(rowid)
-        if got is None or len(cells) != width or got[width] is not None or list(got[:width]) != cells:
-            bad.add(fid)
-    return bad
-
-
-def _cells(path: Path, sep: str, lineno: int) -> list[str]:
-    """The cells of one physical row (a staged file has no blank lines and no line breaks in cells), read again
-    exactly as Python's csv module reads them."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        for i, cells in enumerate(csv.reader(fh, delimiter=sep, strict=True), start=1):
-            if i == lineno:
-                return cells
-    raise ValueFormatError("row not found", location=Location(str(path), lineno))  # pragma: no cover
-
-
-def _raise_for_row(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
-    """Raise the Python reader's error for this row; return when it has none."""
-    cells = _cells(path, sep, lineno)
-    textfile._check_width(cells, lay.header, path, lineno, sep)
-    bulk.parse_row(path, lay, lineno, cells, [])
-
-
-def _refuse_amount(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
-    line, _ = bulk.parse_row(path, lay, lineno, _cells(path, sep, lineno), [])
-    for a in line.amounts if line else []:
-        if not a.value.is_finite() or abs(a.value) >= _MAX_VALUE:
-            raise ValueFormatError(f"amount {a.value} is out of range",
-                                   location=Location(str(path), lineno, a.source_column))
-    raise ValueFormatError("an amount is out of range", location=Location(str(path), lineno))  # pragma: no cover
 
 
 _LINE_COLUMNS = ("line_id", "source_id", "source_row", "source_ref", "begrotingsjaar", "document_fase", "hoofdstuk",
