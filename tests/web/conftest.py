@@ -4,7 +4,6 @@ HTML/JS, one that is a spreadsheet formula), built once per session."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,12 +47,6 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         pipeline.build(con, [*bundled_budget_paths(), write_hostile(folder)], decisions=folder / "decisions.toml")
         ingest_documents(con, bundled_documents())
-        if importlib.util.find_spec("digibudget.analyze.mutations") is not None:
-            from digibudget.analyze import mutations
-
-            row = con.execute("SELECT count(*) FROM mutation").fetchone()
-            if not row or not row[0]:  # until the pipeline builds mutations itself
-                mutations.build(con)
     finally:
         con.close()
     return path

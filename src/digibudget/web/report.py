@@ -4,7 +4,6 @@ installed package) and all data are inline, so the file works offline. The same 
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from .. import __version__
 from ..analyze import overlap
 from ..analyze.integral import integral_table, window
 from ..analyze.moments import moments
+from ..analyze.mutations import mutations
 from ..parliament.model import STATUS_LABELS, Status
 from ..queries import Result, questions
 from . import charts, data
@@ -39,11 +39,7 @@ def _sources(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[tuple[Any
 
 
 def main_mutations(con: duckdb.DuckDBPyConnection, table: Result, year: int) -> Result | None:
-    """The largest typed changes in the budget year on the articles of the integrated table (None without the
-    mutations module)."""
-    if importlib.util.find_spec("digibudget.analyze.mutations") is None:  # pragma: no cover
-        return None  # TODO(mutations): analyze/mutations.py missing; the report says so
-    from ..analyze.mutations import mutations
+    """The largest typed changes in the budget year on the articles of the integrated table."""
 
     articles = {(r[table.columns.index("hoofdstuk")], r[table.columns.index("artikel")]) for r in table.rows}
     res = mutations(con, begrotingsjaar=year)

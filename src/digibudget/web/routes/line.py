@@ -3,12 +3,12 @@ false friends, its executor, its source rows and the parliamentary questions and
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...analyze.mutations import mutations
 from ...classify.explain import Explanation, explain
 from ...queries import Result
 from .. import charts, data
@@ -19,11 +19,7 @@ LineId = Annotated[int, Path(ge=1, le=2**62, description="Regelnummer (line_id),
 
 
 def line_mutations(con: Con, line_key: str) -> Result | None:
-    """The typed mutations of the line (analyze.mutations); None when that module is not installed."""
-    if importlib.util.find_spec("digibudget.analyze.mutations") is None:  # pragma: no cover
-        return None  # TODO(mutations): analyze/mutations.py missing; the page says so
-    from ...analyze.mutations import mutations
-
+    """The typed mutations of the line (analyze.mutations)."""
     return mutations(con, line_key=line_key)
 
 

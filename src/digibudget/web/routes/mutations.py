@@ -3,7 +3,6 @@ chapters and on to executors (Sankey of the typed 'overboeking' pairs)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import defaultdict
 from typing import Annotated, Any
 
@@ -27,7 +26,6 @@ from ..deps import (
 from ..params import VUO, ArtikelQ, JaarQ, MutatieSoort, Paging, paging
 
 router = APIRouter()
-AVAILABLE = importlib.util.find_spec("digibudget.analyze.mutations") is not None
 HoofdstukW = Annotated[str, Query(pattern=r"^[A-Za-z0-9]{1,8}$", description="Begrotingshoofdstuk, bv. VII.")]
 Soort = Annotated[MutatieSoort | None, Query(description="Soort mutatie.")]
 MAX_LINKS = 40
@@ -76,10 +74,6 @@ def transfer_links(con: Con, begrotingsjaar: int | None) -> list[tuple[str, str,
 @router.get("/mutaties", response_class=HTMLResponse, include_in_schema=False)
 def mutations_page(request: Request, con: Con, hoofdstuk: HoofdstukW = "VII", artikel: ArtikelQ = "6",
                    vuo: VUO = VUO.U, begrotingsjaar: JaarQ = None, jaar: JaarQ = None) -> HTMLResponse:
-    if not AVAILABLE:  # pragma: no cover - TODO(mutations): shown until analyze/mutations.py is installed
-        return render("mutations.html", request, available=False, figures=[], result=None, sankey=None,
-                      hoofdstuk=hoofdstuk, artikel=artikel, vuo=vuo.value, begrotingsjaar=begrotingsjaar, jaar=jaar,
-                      names={}, mutation_year=None)
     wf = waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar)
     groups: list[tuple[Any, int]] = []
     for r in wf.rows:
@@ -89,39 +83,38 @@ def mutations_page(request: Request, con: Con, hoofdstuk: HoofdstukW = "VII", ar
     groups = sorted(groups, key=lambda g: -g[1])[:4]
     year = begrotingsjaar or data.latest_mutation_year(con)
     links = transfer_links(con, year)
-    return render("mutations.html", request, available=True, result=wf,
+    return render("mutations.html", request, result=wf,
                   figures=[charts.waterfall(wf, str(b), y) for b, y in groups],
                   sankey=charts.sankey(links) if links else None, hoofdstuk=hoofdstuk, artikel=artikel or "",
                   vuo=vuo.value, begrotingsjaar=begrotingsjaar, jaar=jaar, mutation_year=year,
                   names=chapters(con, request.app.state.db))
 
 
-if AVAILABLE:
-    @router.get("/api/mutaties", responses=JSON_TABLE, summary="Getypeerde mutaties met onderbouwing en bron")
-    def mutations_json(request: Request, con: Con, p: Annotated[Paging, Depends(paging)],
-                       hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
-                       artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
-                       jaar: JaarQ = None) -> Response:
-        # paged like the integrated table (default PAGE rows; the CSV gives the whole result)
-        full = request.app.state.db.memo(f"mutaties {hoofdstuk} {artikel} {soort} {begrotingsjaar} {jaar}",
-                                         lambda: mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar,
-                                                                  jaar))
-        p = Paging(p.sorteer, p.richting, p.pagina, p.per_pagina or PAGE)
-        page, total = sort_and_page(full, p)
-        return json_response(payload(page, totaal_rijen=total, pagina=p.pagina, per_pagina=p.per_pagina))
+@router.get("/api/mutaties", responses=JSON_TABLE, summary="Getypeerde mutaties met onderbouwing en bron")
+def mutations_json(request: Request, con: Con, p: Annotated[Paging, Depends(paging)],
+                   hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
+                   artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
+                   jaar: JaarQ = None) -> Response:
+    # paged like the integrated table (default PAGE rows; the CSV gives the whole result)
+    full = request.app.state.db.memo(f"mutaties {hoofdstuk} {artikel} {soort} {begrotingsjaar} {jaar}",
+                                     lambda: mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar,
+                                                              jaar))
+    p = Paging(p.sorteer, p.richting, p.pagina, p.per_pagina or PAGE)
+    page, total = sort_and_page(full, p)
+    return json_response(payload(page, totaal_rijen=total, pagina=p.pagina, per_pagina=p.per_pagina))
 
-    @router.get("/api/mutaties.csv", responses=CSV_TABLE, summary="Getypeerde mutaties als CSV")
-    def mutations_csv(con: Con, hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
-                      artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
-                      jaar: JaarQ = None) -> Response:
-        return csv_response(mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar, jaar), "mutaties")
+@router.get("/api/mutaties.csv", responses=CSV_TABLE, summary="Getypeerde mutaties als CSV")
+def mutations_csv(con: Con, hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
+                  artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
+                  jaar: JaarQ = None) -> Response:
+    return csv_response(mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar, jaar), "mutaties")
 
-    @router.get("/api/waterval", responses=JSON_TABLE, summary="Van ontwerpbegroting naar eindstand per artikel")
-    def waterfall_json(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vuo: VUO = VUO.U,
-                       begrotingsjaar: JaarQ = None, jaar: JaarQ = None) -> Response:
-        return json_response(payload(waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar)))
+@router.get("/api/waterval", responses=JSON_TABLE, summary="Van ontwerpbegroting naar eindstand per artikel")
+def waterfall_json(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vuo: VUO = VUO.U,
+                   begrotingsjaar: JaarQ = None, jaar: JaarQ = None) -> Response:
+    return json_response(payload(waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar)))
 
-    @router.get("/api/waterval.csv", responses=CSV_TABLE, summary="Waterval per artikel als CSV")
-    def waterfall_csv(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vuo: VUO = VUO.U,
-                      begrotingsjaar: JaarQ = None, jaar: JaarQ = None) -> Response:
-        return csv_response(waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar), "waterval")
+@router.get("/api/waterval.csv", responses=CSV_TABLE, summary="Waterval per artikel als CSV")
+def waterfall_csv(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vuo: VUO = VUO.U,
+                  begrotingsjaar: JaarQ = None, jaar: JaarQ = None) -> Response:
+    return csv_response(waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar), "waterval")

@@ -3,7 +3,6 @@ result as CSV, Excel or Parquet (no row caps)."""
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +11,6 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...analyze.integral import integral_table
-from ...errors import DigibudgetError
 from ...queries import Result, findings, sources
 from ..deps import (
     CSV_TABLE,
@@ -75,8 +73,6 @@ def table_csv(request: Request, con: Con, f: Filter, p: Page) -> Response:
 
 def _export(con: Con, result: Result, fmt: str) -> Response:
     """Write the whole result with export.py into a private temporary folder and send the file."""
-    if importlib.util.find_spec("digibudget.export") is None:  # pragma: no cover - export.py ships with digibudget
-        raise DigibudgetError(f"export to {fmt} is not available in this installation")
     from ... import export
 
     with tempfile.TemporaryDirectory(prefix="digibudget-web-") as tmp:
