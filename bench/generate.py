@@ -99,17 +99,21 @@ def _chain(rng: random.Random) -> dict[str, int]:
 
 def year_plan(real: Real, year: int, lines_per_file: int, seed: int) -> list[tuple[tuple[str, str, str],
                                                                                   list[Line]]]:
-    """The lines of one budget year: article blocks of detail lines (each file adds two total rows per block)."""
+    """The lines of one budget year: one block of detail lines per article (each file adds two total rows per
+    block, V and U). As in a published file an article occurs once per file, so its total rows are the sum of all
+    its detail rows; article sizes are log-normal, every article gets at least one line."""
     rng = random.Random(seed * 10_000 + year)
-    plan: list[tuple[tuple[str, str, str], list[Line]]] = []
-    n = 0
     order = list(real.articles)
     rng.shuffle(order)
-    i = 0
-    while n < lines_per_file:
-        art = order[i % len(order)]
-        i += 1
-        size = min(max(1, int(rng.lognormvariate(3.5, 1.0))), max(1, lines_per_file - n - 2))
+    n_art = max(1, min(len(order), lines_per_file // 40))
+    details = max(n_art, lines_per_file - 2 * n_art)
+    weights = [rng.lognormvariate(0.0, 1.0) for _ in range(n_art)]
+    scale = (details - n_art) / sum(weights)
+    sizes = [1 + int(w * scale) for w in weights]
+    for k in range(details - sum(sizes)):  # what rounding left over, one line each
+        sizes[k % n_art] += 1
+    plan: list[tuple[tuple[str, str, str], list[Line]]] = []
+    for art, size in zip(order[:n_art], sizes, strict=True):
         used: set[str] = set()
         block: list[Line] = []
         for d in range(size):
@@ -119,7 +123,6 @@ def year_plan(real: Real, year: int, lines_per_file: int, seed: int) -> list[tup
             used.add(text)
             block.append(Line(1 + rng.randrange(6), rng.randrange(len(real.instruments)), d + 1, text, _chain(rng)))
         plan.append((art, block))
-        n += size + 2
     return plan
 
 

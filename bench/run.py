@@ -71,6 +71,8 @@ def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
                 return fn(*args, **kwargs)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                print(f"  {name}: {phases[name]:.1f} s (peak so far {peak:.0f} MB)", file=sys.stderr, flush=True)
         return run
 
     ingest.bulk_sql.stage_many = timed("read+validate (SQL)", ingest.bulk_sql.stage_many)  # type: ignore[method-assign]

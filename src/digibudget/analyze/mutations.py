@@ -33,7 +33,7 @@ import duckdb
 
 from ..errors import UsageError
 from ..queries import Result
-from .selection import KIND_RANK_SQL, WAARVAN_SQL, base_source_sql
+from .selection import KIND_RANK_SQL, WAARVAN_SQL, YEARS_PER_STEP_ROWS, base_source_sql, year_groups, years_sql
 
 SOORTEN = ("kasschuif", "overboeking", "herschikking", "taakstelling", "nieuwe middelen", "loon- en prijsbijstelling",
            "onverklaard")
@@ -60,7 +60,31 @@ _LABEL_CASE = "CASE " + " ".join(
     f"WHEN regexp_matches(strip_accents(lower(label)), '{pattern}') THEN '{soort}'" for pattern, soort in LABELS
 ) + " END"
 
-BUILD_SQL = WAARVAN_SQL + rf"""
+# The build runs in three steps so that its memory stays bounded at national scale (millions of amount rows): what
+# needs every line (the waarvan lines, the category subtotals, the base source per kind, chapter and moment), then
+# the chain of every line per group of years the money is for (choosing figures, stands, steps and changes only
+# ever compare figures of one year), then the typing of all changes (a kasschuif spans years; a counterpart can sit
+# in any chapter). Small databases are one group of years.
+_AMOUNT_SQL = rf"""
+SELECT l.line_id, l.source_id, s.kind, {KIND_RANK_SQL.format(kind="s.kind")} AS kind_rank, l.begrotingsjaar,
+       l.document_fase, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total,
+       l.vuo, {_NAMED} AS named, {_ARTICLE_TOTAL} AS is_article_total, {_WAARVAN} AS is_part,
+       CASE WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
+            THEN concat_ws('|', l.hoofdstuk, coalesce(l.artikel, ''), '', '', '', '', l.vuo, 'T')
+            ELSE l.line_key END AS ckey,
+       CASE WHEN {_NAMED} THEN l.line_key ELSE '' END AS part_key,
+       CASE WHEN {_NAMED} THEN l.regeling END AS label,
+       a.moment_jaar, a.fase, a.moment_jaar * 10 + {_FASE_RANK_SQL} AS moment, a.measure,
+       coalesce(a.mutatie_soort, '') AS soort, a.mutatie_soort, a.jaar, a.value_k,
+       CASE a.unit WHEN 'EURMLN' THEN 1000 ELSE 1 END AS tol, a.source_row, a.source_column
+FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+WHERE l.duplicate_of IS NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
+  AND l.line_id NOT IN (SELECT line_id FROM mut_category_total)
+"""  # noqa: S608 - constants of this module only
+_YEAR_FILTER = "\n  AND a.jaar IN (__YEARS__)"  # replaced by integers (build, selection.years_sql)
+
+PREP_SQL = WAARVAN_SQL + rf"""
+DROP TABLE IF EXISTS mut_raw;
 DELETE FROM mutation;
 DELETE FROM mutation_stand;
 CREATE OR REPLACE TEMP MACRO mut_num(x) AS
@@ -78,23 +102,13 @@ SELECT line_id FROM (
     FROM budget_line l WHERE l.niveau IN ('stand', 'mutatie', 'mutatiecategorie') AND l.duplicate_of IS NULL)
 WHERE niveau = 'mutatiecategorie' AND next_niveau = 'mutatie';
 
-CREATE OR REPLACE TEMP TABLE mut_amount AS
-SELECT l.line_id, l.source_id, s.kind, {KIND_RANK_SQL.format(kind="s.kind")} AS kind_rank, l.begrotingsjaar,
-       l.document_fase, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total,
-       l.vuo, {_NAMED} AS named, {_ARTICLE_TOTAL} AS is_article_total, {_WAARVAN} AS is_part,
-       CASE WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
-            THEN concat_ws('|', l.hoofdstuk, coalesce(l.artikel, ''), '', '', '', '', l.vuo, 'T')
-            ELSE l.line_key END AS ckey,
-       CASE WHEN {_NAMED} THEN l.line_key ELSE '' END AS part_key,
-       CASE WHEN {_NAMED} THEN l.regeling END AS label,
-       a.moment_jaar, a.fase, a.moment_jaar * 10 + {_FASE_RANK_SQL} AS moment, a.measure,
-       coalesce(a.mutatie_soort, '') AS soort, a.mutatie_soort, a.jaar, a.value_k,
-       CASE a.unit WHEN 'EURMLN' THEN 1000 ELSE 1 END AS tol, a.source_row, a.source_column
-FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
-WHERE l.duplicate_of IS NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
-  AND l.line_id NOT IN (SELECT line_id FROM mut_category_total);
+CREATE OR REPLACE TEMP TABLE mut_base AS {base_source_sql(
+    "(SELECT kind, source_id, hoofdstuk, moment, measure, ckey FROM (" + _AMOUNT_SQL + "))",
+    "kind, hoofdstuk, moment, measure", "ckey")};
+"""  # noqa: S608 - constants of this module only
 
-CREATE OR REPLACE TEMP TABLE mut_base AS {base_source_sql("mut_amount", "kind, hoofdstuk, moment, measure", "ckey")};
+YEARS_SQL = rf"""
+CREATE OR REPLACE TEMP TABLE mut_amount AS {_AMOUNT_SQL + _YEAR_FILTER};
 
 -- one figure per kind, line, moment, year and column: the base source, the document of that moment, the newest
 -- (an aggregate over narrow rows, then the winners: much cheaper than sorting every wide row in a window)
@@ -109,12 +123,14 @@ INSERT INTO mutation_stand
 SELECT kind, ckey, line_id, source_id, hoofdstuk, artikel, vuo, is_article_total, moment_jaar, fase, moment,
        measure, jaar, value_k, tol
 FROM mut_fig WHERE measure IN ('stand', 'realisatie')
-QUALIFY row_number() OVER (PARTITION BY kind, ckey, moment, jaar ORDER BY measure = 'stand' DESC) = 1;
+QUALIFY row_number() OVER (PARTITION BY kind, ckey, moment, jaar
+                          ORDER BY measure = 'stand' DESC, line_id, soort, source_row, source_column) = 1;
 
 CREATE OR REPLACE TEMP TABLE mut_step AS
 SELECT s.*, lag(moment) OVER w AS van_moment, lag(moment_jaar) OVER w AS van_moment_jaar,
        lag(fase) OVER w AS van_fase, lag(value_k) OVER w AS van_value, lag(line_id) OVER w AS van_line_id
-FROM mutation_stand s WINDOW w AS (PARTITION BY kind, line_key, jaar ORDER BY moment);
+FROM mutation_stand s WHERE s.jaar IN (__YEARS__)
+WINDOW w AS (PARTITION BY kind, line_key, jaar ORDER BY moment);
 
 -- published mutations, each in the step (between two stands of its line) it falls in, if any
 CREATE OR REPLACE TEMP TABLE mut_explicit AS
@@ -128,7 +144,7 @@ CREATE OR REPLACE TEMP TABLE mut_step_sum AS
 SELECT kind, ckey, jaar, step_moment, sum(value_k) AS explicit_sum, count(*) AS n_explicit
 FROM mut_explicit WHERE step_moment IS NOT NULL GROUP BY ALL;
 
-CREATE OR REPLACE TEMP TABLE mut_change AS
+CREATE OR REPLACE TEMP TABLE mut_raw_part AS
 WITH lines AS (
     SELECT line_id, any_value(artikelonderdeel) AS artikelonderdeel, any_value(instrument) AS instrument,
            any_value(regeling) AS regeling, any_value(niveau) AS niveau, any_value(is_total) AS is_total,
@@ -155,12 +171,24 @@ WITH lines AS (
       AND CASE WHEN e.n_explicit IS NULL THEN s.value_k <> s.van_value
                ELSE abs(s.value_k - s.van_value - e.explicit_sum) >= s.tolerance END
 )
+SELECT r.*, li.artikelonderdeel, li.instrument, li.regeling, li.niveau, li.is_total, li.is_part, li.named,
+       li.label
+FROM raw r JOIN lines li USING (line_id);
+CREATE TEMP TABLE IF NOT EXISTS mut_raw AS SELECT * FROM mut_raw_part LIMIT 0;
+INSERT INTO mut_raw SELECT * FROM mut_raw_part;
+DROP TABLE mut_amount; DROP TABLE mut_fig; DROP TABLE mut_step; DROP TABLE mut_explicit; DROP TABLE mut_step_sum;
+DROP TABLE mut_raw_part;
+"""  # noqa: S608 - constants of this module only
+
+TYPE_SQL = rf"""
+CREATE OR REPLACE TEMP TABLE mut_change AS
 SELECT row_number() OVER (ORDER BY r.kind, r.ckey, r.part_key, r.moment, r.jaar, r.basis, r.mutatie_soort,
                                    r.line_id) AS mutation_id,
-       r.*, li.artikelonderdeel, li.instrument, li.regeling, li.niveau, li.is_total, li.is_part, li.named, li.label,
+       r.*,
        concat_ws(' ', r.hoofdstuk, CASE WHEN r.artikel IS NOT NULL THEN 'art. ' || r.artikel END,
-                 li.artikelonderdeel, coalesce(li.regeling, li.instrument), '(' || r.vuo || ')') AS descr
-FROM raw r JOIN lines li USING (line_id);
+                 r.artikelonderdeel, coalesce(r.regeling, r.instrument), '(' || r.vuo || ')') AS descr
+FROM mut_raw r;
+DROP TABLE mut_raw;
 
 -- rule 1-3: residuals, realisations, new years, and labels
 CREATE OR REPLACE TEMP TABLE mut_typed AS
@@ -204,32 +232,41 @@ FROM mut_change c JOIN g ON g.kind = c.kind AND g.ckey = c.ckey AND g.part_key =
 
 -- rule 5: a counterpart of the same size and opposite sign on another line of the same level, moment and year
 CREATE OR REPLACE TEMP TABLE mut_pool AS
-SELECT c.*, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket FROM mut_change c
+SELECT mutation_id, kind, moment, jaar, vuo, is_total, niveau, ckey, hoofdstuk, coalesce(artikel, '') AS artikel,
+       value_k, tol, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket, descr || ' ' || mut_num(value_k) AS cand
+FROM mut_change
 WHERE basis IN ('mutatie', 'standverschil') AND NOT is_part
   AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed WHERE soort IS NOT NULL)
   AND mutation_id NOT IN (SELECT mutation_id FROM mut_kas);
+CREATE OR REPLACE TEMP TABLE mut_best (mutation_id BIGINT, n BIGINT, other_id BIGINT, same_article BOOLEAN,
+                                       candidates VARCHAR[]);
+"""  # noqa: S608 - constants of this module only
 
-CREATE OR REPLACE TEMP TABLE mut_pair AS
-SELECT a.mutation_id, b.mutation_id AS other_id, b.descr AS other_descr, b.value_k AS other_value,
-       coalesce(a.artikel, '') = coalesce(b.artikel, '') AND a.hoofdstuk = b.hoofdstuk AS same_article,
-       abs(a.value_k + b.value_k) AS gap
-FROM (SELECT p.*, p.bucket + d AS probe FROM mut_pool p, unnest([-1, 0, 1]) AS t(d)) a
-JOIN mut_pool b ON b.kind = a.kind AND b.moment = a.moment AND b.jaar = a.jaar AND b.vuo = a.vuo
- AND b.is_total = a.is_total AND b.bucket = a.probe
-WHERE a.mutation_id <> b.mutation_id AND a.ckey <> b.ckey AND sign(a.value_k) <> sign(b.value_k)
-  AND abs(a.value_k + b.value_k) < greatest(a.tol, b.tol) AND (NOT a.is_total OR a.niveau = b.niveau);
-
-CREATE OR REPLACE TEMP TABLE mut_match AS
-WITH n AS (SELECT mutation_id, count(*) AS n FROM mut_pair GROUP BY ALL),
-best AS (
-    SELECT mutation_id,
-           arg_min(other_id, (gap, NOT same_article, other_id)) AS other_id,
-           arg_min(same_article, (gap, NOT same_article, other_id)) AS same_article,
-           count(*) AS n,
-           list_slice(list(other_descr || ' ' || mut_num(other_value) ORDER BY gap, NOT same_article, other_id),
-                      1, 5) AS candidates
-    FROM mut_pair GROUP BY ALL
+# per group of years (a counterpart is in the same year): every candidate pair streams into one aggregate per
+# mutation (the best, how many, the first five), so a crowded amount (many changes of the same size) never
+# materialises its pairs
+PAIR_SQL = """
+INSERT INTO mut_best
+WITH pair AS (
+    SELECT a.mutation_id, b.mutation_id AS other_id, b.cand, a.artikel = b.artikel AND a.hoofdstuk = b.hoofdstuk
+               AS same_article, abs(a.value_k + b.value_k) AS gap
+    FROM (SELECT p.*, p.bucket + d AS probe FROM mut_pool p, unnest([-1, 0, 1]) AS t(d)
+          WHERE p.jaar IN (__YEARS__)) a
+    JOIN mut_pool b ON b.kind = a.kind AND b.moment = a.moment AND b.jaar = a.jaar AND b.vuo = a.vuo
+     AND b.is_total = a.is_total AND b.bucket = a.probe
+    WHERE b.jaar IN (__YEARS__) AND a.mutation_id <> b.mutation_id AND a.ckey <> b.ckey
+      AND sign(a.value_k) <> sign(b.value_k) AND abs(a.value_k + b.value_k) < greatest(a.tol, b.tol)
+      AND (NOT a.is_total OR a.niveau = b.niveau)
 )
+SELECT mutation_id, count(*),
+       arg_min(other_id, (gap, NOT same_article, other_id)),
+       arg_min(same_article, (gap, NOT same_article, other_id)),
+       min_by(cand, (gap, NOT same_article, other_id), 5)
+FROM pair GROUP BY mutation_id
+"""
+
+FINISH_SQL = r"""
+CREATE OR REPLACE TEMP TABLE mut_match AS
 SELECT b.mutation_id, b.other_id, b.n,
        CASE WHEN b.same_article THEN 'herschikking' ELSE 'overboeking' END AS soort,
        CASE WHEN b.n = 1 AND o.n = 1 THEN 0.8 WHEN b.n = 1 THEN 0.6 ELSE 0.4 END AS confidence,
@@ -239,7 +276,7 @@ SELECT b.mutation_id, b.other_id, b.n,
             ELSE b.n || ' mogelijke tegenboekingen bij ' || mut_moment(c.fase, c.moment_jaar) || ', jaar ' || c.jaar
                 || ': ' || array_to_string(b.candidates, '; ') || CASE WHEN b.n > 5 THEN '; ...' ELSE '' END
        END AS evidence
-FROM best b JOIN n o ON o.mutation_id = b.other_id JOIN mut_change c ON c.mutation_id = b.mutation_id;
+FROM mut_best b JOIN mut_best o ON o.mutation_id = b.other_id JOIN mut_change c ON c.mutation_id = b.mutation_id;
 
 -- the richest source kind per article, moment and year counts; other kinds keep their own chain
 CREATE OR REPLACE TEMP TABLE mut_counted AS
@@ -266,15 +303,20 @@ LEFT JOIN mut_match m ON m.mutation_id = c.mutation_id
 JOIN mut_counted x ON x.hoofdstuk = c.hoofdstuk AND x.artikel = coalesce(c.artikel, '') AND x.vuo = c.vuo
  AND x.moment = c.moment AND x.jaar = c.jaar;
 
-DROP TABLE mut_category_total; DROP TABLE mut_amount; DROP TABLE mut_base; DROP TABLE mut_fig; DROP TABLE mut_step;
-DROP TABLE mut_explicit; DROP TABLE mut_step_sum; DROP TABLE mut_change; DROP TABLE mut_typed; DROP TABLE mut_kas;
-DROP TABLE mut_pool; DROP TABLE mut_pair; DROP TABLE mut_match; DROP TABLE mut_counted;
-"""  # noqa: S608 - built from constants of this module only
+DROP TABLE mut_category_total; DROP TABLE mut_base; DROP TABLE mut_change; DROP TABLE mut_typed;
+DROP TABLE mut_kas; DROP TABLE mut_pool; DROP TABLE mut_best; DROP TABLE mut_match; DROP TABLE mut_counted;
+"""
 
-
-def build(con: duckdb.DuckDBPyConnection) -> int:
+def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS) -> int:
     """Rebuild the mutation and mutation_stand tables (set-based, after selection.build); return the changes."""
-    con.execute(BUILD_SQL)
+    con.execute(PREP_SQL)
+    groups = year_groups(con, max_rows) or [[]]  # with no amounts at all: one empty step (the table shapes)
+    for years in groups:
+        con.execute(YEARS_SQL.replace("__YEARS__", years_sql(years)))
+    con.execute(TYPE_SQL)
+    for years in groups:
+        con.execute(PAIR_SQL.replace("__YEARS__", years_sql(years)))
+    con.execute(FINISH_SQL)
     rows = con.execute("SELECT count(*) FROM mutation").fetchall()
     return int(rows[0][0])
 

@@ -28,8 +28,8 @@ SELECT line_id FROM budget_line
 WHERE regeling IN (SELECT x FROM t) OR detail IN (SELECT x FROM t) OR instrument_raw IN (SELECT x FROM t);
 """
 
-BUILD_SQL = "".join((WAARVAN_SQL, r"""
-DELETE FROM fact;
+# per group of years the money is for (every choice below compares figures of one year only): bounded memory
+YEARS_SQL = r"""
 CREATE OR REPLACE TEMP TABLE sel_amount AS
 SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total, l.niveau, a.moment_jaar, a.fase,
        a.measure, a.mutatie_soort, a.jaar, a.value_k, a.unit,
@@ -37,7 +37,8 @@ SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total
        l.is_total AND l.niveau = 'artikel' AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
            AS is_article_total
 FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
-WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'mutatie', 'realisatie');
+WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
+  AND a.jaar IN (__YEARS__);
 
 CREATE OR REPLACE TEMP TABLE sel_group AS
 SELECT source_id, any_value(kind) AS kind, hoofdstuk, artikel, vuo, moment_jaar, fase, measure,
@@ -84,12 +85,38 @@ FROM sel_amount a JOIN sel_choice c
  AND coalesce(a.mutatie_soort, '') = c.soort AND a.jaar = c.jaar
 WHERE (c.granularity = 'detail' AND NOT a.is_total)
    OR (c.granularity = 'artikel' AND a.is_article_total);
-"""))
+DROP TABLE sel_amount; DROP TABLE sel_group; DROP TABLE sel_article; DROP TABLE sel_base; DROP TABLE sel_choice;
+"""
+
+# amount rows per group of years in a step of selection.build and mutations.build: bounds their temporary tables
+YEARS_PER_STEP_ROWS = 2_500_000
 
 
-def build(con: duckdb.DuckDBPyConnection) -> int:
+def year_groups(con: duckdb.DuckDBPyConnection, max_rows: int = YEARS_PER_STEP_ROWS) -> list[list[int]]:
+    """The years the money is for, in order, packed into groups of at most ``max_rows`` amount rows (a year with
+    more rows is a group of its own)."""
+    groups: list[list[int]] = []
+    size = 0
+    for jaar, n in con.execute("SELECT jaar, count(*) FROM amount GROUP BY jaar ORDER BY jaar").fetchall():
+        if not groups or size + n > max_rows:
+            groups.append([])
+            size = 0
+        groups[-1].append(int(jaar))
+        size += int(n)
+    return groups
+
+
+def years_sql(years: list[int]) -> str:
+    """A literal list of years for SQL (integers only: nothing else can enter the statement); a literal list lets
+    DuckDB prune the amount scan, where a subquery would not."""
+    return ", ".join(str(int(y)) for y in years) or "NULL"
+
+
+def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS) -> int:
     """Rebuild the fact table; return its row count."""
-    con.execute(BUILD_SQL)
+    con.execute(WAARVAN_SQL + "DELETE FROM fact;")  # noqa: S608 - constants
+    for years in year_groups(con, max_rows):
+        con.execute(YEARS_SQL.replace("__YEARS__", years_sql(years)))
     rows = con.execute("SELECT count(*) FROM fact").fetchall()
     return int(rows[0][0]) if rows else 0
 

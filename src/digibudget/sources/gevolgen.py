@@ -107,7 +107,7 @@ def read(path: Path) -> ReadResult:
         if m:
             stands.setdefault(r["tabel_id"], []).append((_regel(r, lineno, path), int(m.group(2)),
                                                          _NOTA_FASE[m.group(1).lower()]))
-    lines: dict[tuple[str, str], LineRecord] = {}
+    lines: dict[tuple[str, str, str], LineRecord] = {}
     for lineno, r in raw_rows:
         begrotingsjaar = parse_year(r["begrotingsjaar"], location=loc(lineno, "begrotingsjaar"))
         jaar = parse_year(r["jaar"], location=loc(lineno, "jaar"))
@@ -138,7 +138,9 @@ def read(path: Path) -> ReadResult:
         if col.note:
             result.findings.append(Finding("ambiguous-fase", loc(lineno, "kolom"), raw=r["kolom"],
                                            normalised=col.fase, reason=f"({col.note})"))
-        key = (r["tabel_id"], r["regel"])
+        # one line per row number and V/U/O: some tables give the V, U and O of an article as three rows with the
+        # same number (the SBS tables of XIII, 2025)
+        key = (r["tabel_id"], r["regel"], r["vuo"])
         line = lines.get(key)
         if line is None:
             line = _line(r, lineno, path, begrotingsjaar, document, hoofdstuk, artikel, result)
