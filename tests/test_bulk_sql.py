@@ -157,11 +157,12 @@ def _outcome(paths: list[Path], *, fast: bool, monkeypatch: pytest.MonkeyPatch) 
 def test_irregular_files_fall_back_to_the_python_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blank = _file(tmp_path, "blank.csv", [GOOD, "", GOOD.replace(".1;2024", ".2;2024")])
     multiline = _file(tmp_path, "multi.csv", [GOOD.replace(";Digid;", ';"Digid\nzin";')])
+    multiline_crlf = _file(tmp_path, "multi2.csv", [GOOD, GOOD.replace(";Digid;", ';"Digid\r\nzin";')])
     lone_cr = _file(tmp_path, "cr.csv", [GOOD.replace(";Digid;", ";Digid\rzin;")])
     after_quote = _file(tmp_path, "q.csv", [GOOD.replace(";Digid;", ';"Digid"x;')])
     short_blank = _file(tmp_path, "s.csv", [GOOD, ";;", GOOD.replace(".1;2024", ".2;2024")])
     con = store.connect(":memory:")
-    for p in (blank, multiline, lone_cr, after_quote, short_blank):
+    for p in (blank, multiline, multiline_crlf, lone_cr, after_quote, short_blank):
         st = bulk_sql.stage(con, p)
         assert st is None or not st.refuse(), p.name  # not staged, or handed back to the Python reader
         assert _outcome([p], fast=True, monkeypatch=monkeypatch) == _outcome([p], fast=False, monkeypatch=monkeypatch)

@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("http_retries", int, 4, "How many times a failed download is retried."),
     Setting("host", str, "127.0.0.1", "Address the web server binds to."),
     Setting("port", int, 8000, "Port the web server listens on."),
+    Setting("job_memory_limit", str, "1GB",
+            "DuckDB memory limit of a job that writes (ingest, build, reclassify); beyond it DuckDB spills to disk, "
+            "so national-scale data (millions of rows) loads within about 1.5 GB of memory."),
     Setting("serve_memory_limit", str, "512MB",
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
     Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),

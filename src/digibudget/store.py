@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from .errors import StoreError
+from .settings import load_settings
 
 MONEY = "DECIMAL(38,10)"
 
@@ -365,6 +366,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("COMMIT")
 
 
+def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's memory limit for a writing job (setting job_memory_limit); its default is 80 % of the machine."""
+    limit = str(load_settings()["job_memory_limit"])
+    try:
+        con.execute("SET memory_limit = ?", [limit])
+    except duckdb.Error as exc:
+        raise StoreError(f"setting job_memory_limit {limit!r} is not a memory size: {exc}") from exc
+
+
 @contextmanager
 def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for a job that writes, without disturbing readers.
@@ -377,6 +387,7 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if target == ":memory:":
         con = connect(target)
         try:
+            _limit_memory(con)
             yield con
         finally:
             con.close()
@@ -398,6 +409,7 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             shutil.copyfile(p, tmp)
         con = connect(tmp)
         try:
+            _limit_memory(con)
             yield con
             con.execute("CHECKPOINT")
         except BaseException:

@@ -86,3 +86,16 @@ def test_the_reader_sees_no_leftover_of_a_killed_job(tmp_path: Path) -> None:
     assert report.loaded
     assert not (tmp_path / ".k.duckdb.999999.tmp").exists()
     assert json.dumps(sorted(p.name for p in tmp_path.iterdir())) == json.dumps(["k.duckdb", "k.duckdb.lock"])
+
+
+def test_a_writing_job_is_bounded_by_the_job_memory_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """National-scale loads spill to disk beyond setting job_memory_limit instead of taking the machine's memory."""
+    db = tmp_path / "m.duckdb"
+    monkeypatch.setenv("DIGIBUDGET_JOB_MEMORY_LIMIT", "300MB")
+    with store.writing(db) as con:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert limit is not None and limit[0] in {"286.1 MiB", "300.0 MB"}
+    monkeypatch.setenv("DIGIBUDGET_JOB_MEMORY_LIMIT", "plenty")
+    with pytest.raises(StoreError, match="job_memory_limit 'plenty'"), store.writing(db):
+        pass
+    assert not list(tmp_path.glob(".m.duckdb.*.tmp*"))

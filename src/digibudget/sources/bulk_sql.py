@@ -167,15 +167,16 @@ def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
             new_line='{newline}', auto_detect=false, strict_mode=false, null_padding=true, nullstr='\x01\x02\x03',
             encoding='utf-8', max_line_size=100000000, parallel=true, filename=true)
     """)
-    any_break = " OR ".join(f"contains({c}, chr(10)) OR contains({c}, chr(13))" for c in cols)
     per_file = con.execute(f"""
-        SELECT f.fid, count(r.filename), min(r.rowid), max(r.rowid), coalesce(bool_or({any_break}), false), f.physical
+        SELECT f.fid, count(r.filename), min(r.rowid), max(r.rowid), f.physical
         FROM {files} f LEFT JOIN {raw} r ON r.filename = f.filename GROUP BY f.fid, f.physical
     """).fetchall()
     good: dict[int, int] = {}  # fid -> first rowid
-    for fid, count, lo, hi, breaks, physical in per_file:
-        # a blank line (DuckDB skips it), a line break inside a cell or no data rows: the Python reader decides
-        if count and count == physical - 1 and not breaks and hi - lo + 1 == count:
+    for fid, count, lo, hi, physical in per_file:
+        # a blank line (DuckDB skips it), a line break inside a cell (DuckDB joins two physical lines into one
+        # record; a lone CR never gets here, see bulk_files.scan) or no data rows: each makes DuckDB's records fewer
+        # than the physical lines, and the Python reader decides. Equal counts mean one record per line.
+        if count and count == physical - 1 and hi - lo + 1 == count:
             good[fid] = int(lo)
     quoted = {fid: (lo, members[fid][1][2]) for fid, lo in good.items()}
     for fid in bulk_files.differently_split(con, raw, width, sep, quoted):
