@@ -210,8 +210,8 @@ def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
         CREATE TEMP TABLE {line} AS
         SELECT f.fid, r.rowid - f.first_rowid + 2 AS lineno, {year} AS s_year, {fase} AS s_fase, {vuo} AS s_vuo,
                {tot} AS s_tot, {hfd} AS s_hfd, {instr} AS s_instr, {detail} AS s_detail,
-               CASE WHEN {year} = '' THEN CASE WHEN {empty} THEN 'empty' END END AS skip_empty,
-               CASE WHEN {maybe} THEN CASE WHEN ({hits}) * 2 >= {len(hnames)} THEN 'header' END END AS skip_header,
+               coalesce(CASE WHEN {year} = '' THEN CASE WHEN {empty} THEN 'empty' END END,
+                        CASE WHEN {maybe} THEN CASE WHEN ({hits}) * 2 >= {len(hnames)} THEN 'header' END END) AS skip,
                nullif({c(opt["IBOSnummer"])}, '') AS source_ref, nullif({c(opt["Hoofdstuknaam"])}, '') AS hnaam,
                nullif({c(col["Artikelnummer"])}, '') AS artikel, nullif({c(opt["Artikelnaam"])}, '') AS anaam,
                nullif({c(opt["Artikelonderdeelnummer"])}, '') AS ond,
@@ -219,9 +219,6 @@ def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
                {", ".join(f"coalesce(c{i}, '') AS a{k}" for k, (_, _, _, i) in enumerate(lay.amount_cols))}
         FROM {raw} r JOIN {files} f ON f.filename = r.filename
     """)
-    con.execute(f"ALTER TABLE {line} ADD COLUMN skip VARCHAR")
-    con.execute(f"UPDATE {line} SET skip = coalesce(skip_empty, skip_header) "
-                "WHERE skip_empty IS NOT NULL OR skip_header IS NOT NULL")
     con.execute(f"DROP TABLE {raw}")
 
     loc = Location(None)
@@ -299,11 +296,18 @@ def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
     _load(con, f"bulk_map_amount_{n}", amount_rows)
 
     # the staged lines, in file order, with every value decided
+    # (when every amount of the rows read is a plain number, as in most files, the mapping is empty and not joined
+    # at all: seven joins over millions of rows for nothing)
     value_cols = [f"""CASE WHEN a{k} = '' THEN NULL
                  WHEN regexp_matches(a{k}, '{_PLAIN}') THEN replace(replace(a{k}, '.', ''), ',', '.')::DECIMAL(38,10)
                  ELSE nullif(m{k}.v, '')::DECIMAL(38,10) END AS v{k},
                m{k}.ok AS ok{k}, nullif(m{k}.code, '') AS code{k}, m{k}.message AS msg{k}""" for k in k_all]
     amount_joins = " ".join(f"LEFT JOIN bulk_map_amount_{n} m{k} ON m{k}.k = l.a{k}" for k in k_all)
+    if not amount_rows:
+        value_cols = [f"""CASE WHEN l.skip IS NOT NULL OR a{k} = '' THEN NULL  -- skipped rows: never read
+                 ELSE replace(replace(a{k}, '.', ''), ',', '.')::DECIMAL(38,10) END AS v{k},
+               NULL::VARCHAR AS ok{k}, NULL::VARCHAR AS code{k}, NULL::VARCHAR AS msg{k}""" for k in k_all]
+        amount_joins = ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {line} AS
         SELECT l.fid, l.lineno, l.skip,
@@ -366,12 +370,14 @@ def _stage(con: duckdb.DuckDBPyConnection, batch: Batch, ending: str,
     occ = [f"SELECT fid, lineno AS r, NULL AS col, 'empty-row' AS code, {_sql_str(_msg('empty-row', count=1))} AS msg"
            f" FROM {line} WHERE skip = 'empty'",
            f"SELECT fid, lineno, NULL, 'header-row-in-data', {_sql_str(_msg('header-row-in-data'))} FROM {line} "
-           "WHERE skip = 'header'",
-           f"SELECT fid, lineno, 'VUO', vuo_code, vuo_msg FROM {line} WHERE vuo_code IS NOT NULL",
-           f"SELECT fid, lineno, 'Hoofdstuknummer', hfd_code, hfd_msg FROM {line} WHERE hfd_code IS NOT NULL",
-           f"SELECT fid, lineno, 'Instrumentnaam', instr_code, instr_msg FROM {line} WHERE instr_code IS NOT NULL"]
-    occ += [f"SELECT fid, lineno, {_sql_str(name)}, code{k}, msg{k} FROM {line} WHERE code{k} IS NOT NULL"
-            for k, (name, _, _, _) in enumerate(lay.amount_cols)]
+           "WHERE skip = 'header'"]
+    # a column whose interpretations gave no finding at all is not scanned for them
+    occ += [f"SELECT fid, lineno, {_sql_str(name)}, {key}_code, {key}_msg FROM {line} WHERE {key}_code IS NOT NULL"
+            for key, name, rows in (("vuo", "VUO", maps["vuo"]), ("hfd", "Hoofdstuknummer", maps["hfd"]),
+                                    ("instr", "Instrumentnaam", instr_rows)) if any(r[3] for r in rows)]
+    if any(r[3] for r in amount_rows):
+        occ += [f"SELECT fid, lineno, {_sql_str(name)}, code{k}, msg{k} FROM {line} WHERE code{k} IS NOT NULL"
+                for k, (name, _, _, _) in enumerate(lay.amount_cols)]
     proto[("empty-row", _msg("empty-row", count=1))] = Finding("empty-row", count=1)
     proto[("header-row-in-data", _msg("header-row-in-data"))] = Finding("header-row-in-data")
     for fid, code, msg, count, row, column, rows in con.execute(f"""
