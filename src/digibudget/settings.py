@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
             "so national-scale data (millions of rows) loads within about 1.5 GB of memory."),
     Setting("serve_memory_limit", str, "512MB",
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
+    Setting("serve_cache_mb", int, 64,
+            "Memory for whole API responses the web server reuses while the database file is unchanged; 0 disables."),
     Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),
     Setting("overrides_file", str, "",
             "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import warnings
 from pathlib import Path
+from typing import Any
 
+from digibudget import pipeline, store
 from digibudget.queries import Result
+from digibudget.web.app import create_app
 from digibudget.web.deps import Database
+from digibudget.web.response_cache import ResponseCache
+
+with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import time
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "budget"
 
 
 def test_results_are_reused_until_the_file_changes(tmp_path: Path) -> None:
@@ -28,3 +40,63 @@ def test_results_are_reused_until_the_file_changes(tmp_path: Path) -> None:
     os.utime(f, ns=(1, 1))
     assert db.memo("k1", lambda: compute("new")).rows == [("new",)]
     assert calls == ["1", "2", "3", "1b", "new"]
+
+
+# --- whole responses (web/response_cache.py) ---------------------------------------------------------------------
+
+def _cache_of(app: object) -> ResponseCache:
+    node = getattr(app, "middleware_stack", None)
+    while node is not None and not isinstance(node, ResponseCache):
+        node = getattr(node, "app", None)
+    assert isinstance(node, ResponseCache)
+    return node
+
+
+def test_api_responses_are_reused_until_a_job_swaps_the_file(tmp_path: Path) -> None:
+    db = tmp_path / "r.duckdb"
+    with store.writing(db) as con:
+        pipeline.build(con, [BUDGET / "btabel_2015_excerpt.csv"])
+    app = create_app(str(db))
+    with TestClient(app) as client:
+        first = client.get("/api/bronnen")
+        cache = _cache_of(app)
+        again = client.get("/api/bronnen")
+        assert again.content == first.content and cache.hits == 1
+        assert again.headers["content-security-policy"]  # the headers of the first answer come along
+        for _ in range(2):  # errors are never kept
+            assert client.get("/api/tabel", params={"moment": "1900-XX"}).status_code == 400
+        assert cache.hits == 1
+        with store.writing(db) as con:
+            pipeline.build(con, [BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv"])
+        after = client.get("/api/bronnen")
+        assert cache.hits == 1 and len(after.json()["rijen"]) == len(first.json()["rijen"]) + 1
+
+
+def test_identical_requests_in_flight_are_answered_once(tmp_path: Path) -> None:
+    f = tmp_path / "x.duckdb"
+    f.write_bytes(b"v1")
+    calls: list[str] = []
+
+    async def slow_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        calls.append(scope["path"])
+        await asyncio.sleep(0.05)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"answer"})
+
+    cache = ResponseCache(slow_app, path=str(f), max_bytes=1 << 20)
+
+    async def request() -> bytes:
+        sent: list[dict[str, Any]] = []
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": "/api/x", "query_string": b"a=1"}
+        await cache(scope, None, send)  # type: ignore[arg-type]
+        return b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+    async def together() -> list[bytes]:
+        return list(await asyncio.gather(*(request() for _ in range(5))))
+
+    assert asyncio.run(together()) == [b"answer"] * 5
+    assert calls == ["/api/x"] and cache.hits == 4

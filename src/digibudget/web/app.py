@@ -21,6 +21,7 @@ from .. import __version__
 from ..errors import DigibudgetError, NotFoundError, StoreError, UsageError
 from ..settings import load_settings
 from .deps import Database, json_response, plotly_js_path, render
+from .response_cache import ResponseCache
 from .routes import line, mutations, overlap, overview, parliament, quality, review, sources, table
 
 _DUTCH = {UsageError: "Ongeldige invoer", NotFoundError: "Niet gevonden", StoreError: "Databasefout"}
@@ -89,6 +90,10 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
+
+    cache_mb = int(load_settings()["serve_cache_mb"])
+    if cache_mb > 0:  # outermost: a reused response already carries the headers set above
+        app.add_middleware(ResponseCache, path=database, max_bytes=cache_mb << 20)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> Response:

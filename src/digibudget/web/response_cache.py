@@ -1,0 +1,120 @@
+"""Whole responses of the read-only API, reused while the database file is unchanged (an ASGI middleware).
+
+The server never writes to its database; a job that writes swaps in a new file (store.writing). So the bytes of a
+GET response depend only on its path, its query and the file: the same request can be answered from memory until
+the file changes, without routing, parameter checks, a query or JSON encoding. Concurrent identical requests wait
+for the first one instead of computing the same answer again (a cold dashboard opened by many people at once).
+
+Only complete 200 responses of paths under /api/ are kept, each at most ``max_entry`` bytes, together at most
+``max_bytes`` (least recently used first out). Errors, downloads beyond the entry size and writing methods always go
+through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PREFIX = "/api/"
+
+
+@dataclass(frozen=True)
+class Entry:
+    stamp: tuple[int, int, int] | None
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class ResponseCache:
+    def __init__(self, app: ASGIApp, *, path: str, max_bytes: int, max_entry: int = 4 << 20) -> None:
+        self.app = app
+        self.path = path
+        self.max_bytes = max_bytes
+        self.max_entry = min(max_entry, max_bytes)
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+        self.pending: dict[str, asyncio.Event] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _get(self, key: str, stamp: tuple[int, int, int] | None) -> Entry | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry.stamp != stamp:  # the file changed: everything kept is of the old file
+            self.entries.clear()
+            self.size = 0
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    def _put(self, key: str, entry: Entry) -> None:
+        if len(entry.body) > self.max_entry or entry.stamp is None:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old.body)
+        self.entries[key] = entry
+        self.size += len(entry.body)
+        while self.size > self.max_bytes:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped.body)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
+        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        stamp = self.stamp()
+        entry = self._get(key, stamp)
+        if entry is None and key in self.pending:
+            await self.pending[key].wait()  # the same request is being answered: use its answer
+            entry = self._get(key, stamp)
+        if entry is not None:
+            self.hits += 1
+            await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+            await send({"type": "http.response.body", "body": entry.body})
+            return
+        self.misses += 1
+        done = self.pending.setdefault(key, asyncio.Event())
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+        size = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal status, headers, size
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body" and status == 200 and size <= self.max_entry:
+                body = bytes(message.get("body", b""))
+                chunks.append(body)
+                size += len(body)
+                if not message.get("more_body", False):
+                    self._put(key, Entry(stamp, headers, b"".join(chunks)))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            if self.pending.get(key) is done:
+                del self.pending[key]
+            done.set()
