@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ FILLED = {"OWB": {"StandOWB"}, "O1": {"StandOWB", "StandVB", "StandO1"},
           "O2": {"StandOWB", "StandVB", "StandO1", "StandSBS", "StandO2"},
           "JV": {"StandOWB", "StandVB", "StandO1", "StandSBS", "StandO2", "Realisatie", "Verschil"}}
 DEFAULT_OUT = Path("/tmp/digibudget-bench")
+WAARVAN = re.compile(r"^\s*[-–]?\s*waarvan", re.IGNORECASE)  # as analyze.selection.WAARVAN_SQL
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ def real_rows() -> Real:
             if line.instrument_raw:
                 instruments.add(line.instrument_raw)
             for text in (line.regeling, line.detail):
-                if text and len(text) > 3:
+                # a 'waarvan' row is a part of its sibling, not a detail that adds up to the total: left out, so
+                # that the generated articles reconcile as a published file does
+                if text and len(text) > 3 and not WAARVAN.match(text):
                     details.add(text)
     arts = sorted((h, a, n) for (h, a), n in articles.items() if h in chapters)
     return Real(chapters, arts, sorted(instruments), sorted(details))

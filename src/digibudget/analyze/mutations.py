@@ -181,14 +181,17 @@ DROP TABLE mut_raw_part;
 """  # noqa: S608 - constants of this module only
 
 TYPE_SQL = rf"""
+-- the ids: numbered over the narrow sort keys, then joined to the wide rows (sorting wide rows costs far more)
+CREATE OR REPLACE TEMP TABLE mut_id AS
+SELECT rowid AS rid, row_number() OVER (ORDER BY kind, ckey, part_key, moment, jaar, basis, mutatie_soort, line_id)
+           AS mutation_id
+FROM mut_raw;
 CREATE OR REPLACE TEMP TABLE mut_change AS
-SELECT row_number() OVER (ORDER BY r.kind, r.ckey, r.part_key, r.moment, r.jaar, r.basis, r.mutatie_soort,
-                                   r.line_id) AS mutation_id,
-       r.*,
+SELECT i.mutation_id, r.*,
        concat_ws(' ', r.hoofdstuk, CASE WHEN r.artikel IS NOT NULL THEN 'art. ' || r.artikel END,
                  r.artikelonderdeel, coalesce(r.regeling, r.instrument), '(' || r.vuo || ')') AS descr
-FROM mut_raw r;
-DROP TABLE mut_raw;
+FROM mut_raw r JOIN mut_id i ON i.rid = r.rowid;
+DROP TABLE mut_id; DROP TABLE mut_raw;
 
 -- rule 1-3: residuals, realisations, new years, and labels
 CREATE OR REPLACE TEMP TABLE mut_typed AS
