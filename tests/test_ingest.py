@@ -4,6 +4,7 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -12,6 +13,7 @@ from digibudget import ingest, queries, store
 from digibudget.errors import SourceError, ValueFormatError
 
 BUDGET = Path(__file__).parent / "fixtures" / "budget"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
@@ -141,3 +143,45 @@ def test_totals_and_details_are_never_summed_and_vuo_never_mixed(con: duckdb.Duc
     assert details.rows and all(r[details.columns.index("totaal")] is False for r in details.rows)
     vuo = con.execute("SELECT count(DISTINCT vuo) FROM budget_line GROUP BY line_id HAVING count(DISTINCT vuo) > 1")
     assert vuo.fetchall() == []
+
+
+def test_totals_check_matches_a_plain_reference_on_the_real_btabellen() -> None:
+    """The totals check sums details per level before the join (linear at national scale). Checked against the
+    rule written out plainly in Python, on the three real B-tabellen, whose totals sit at all four levels."""
+    from collections import defaultdict
+
+    from digibudget import reconcile
+
+    con = store.connect(":memory:")
+    ingest.ingest(con, sorted((REPO / "data" / "btabel").glob("*.csv")))
+    ids = [r[0] for r in con.execute("SELECT source_id FROM source").fetchall()]
+    rows = con.execute("""
+        SELECT l.source_id, l.source_row, l.begrotingsjaar, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument,
+               l.regeling, l.vuo, l.niveau, l.is_total, a.moment_jaar, a.fase, a.measure, a.mutatie_soort, a.jaar,
+               a.unit, a.value
+        FROM budget_line l JOIN amount a USING (line_id) WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL
+    """).fetchall()
+    sums: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for (sid, _, bj, h, art, ond, instr, reg, vuo, _, is_total, mj, fase, measure, soort, jaar, unit, value) in rows:
+        if is_total:
+            continue
+        base = (sid, bj, h, art, vuo, mj, fase, measure, soort, jaar, unit)
+        for level in ((), (ond,), ("*", instr), (ond, instr), ("*", instr, reg), (ond, instr, reg)):
+            sums[(*base, level)][0] += value
+            sums[(*base, level)][1] += 1
+    expected = set()
+    for (sid, row, bj, h, art, ond, instr, reg, vuo, niveau, is_total, mj, fase, measure, soort, jaar, unit,
+         value) in rows:
+        if not is_total or niveau not in ("artikel", "artikelonderdeel", "instrument", "regeling"):
+            continue
+        first = "*" if ond is None else ond
+        level = {"artikel": (), "artikelonderdeel": (ond,), "instrument": (first, instr),
+                 "regeling": (first, instr, reg)}[niveau]
+        found = sums.get((sid, bj, h, art, vuo, mj, fase, measure, soort, jaar, unit, level))
+        if found is not None:
+            expected.add((sid, row, h, art, ond, instr, reg, vuo, bj, fase, measure, soort, jaar, unit, value,
+                          found[0], found[1]))
+    gids = [int(r[0]) for r in con.execute(f"SELECT DISTINCT gid FROM ({reconcile._TOTAL_ROWS})", [ids]).fetchall()]
+    assert sorted(gids) == [0, 1, 3, 4, 5, 7]  # every level occurs
+    got = con.execute(reconcile.totals_sql(gids), [ids, ids]).fetchall()
+    assert len(got) > 10_000 and set(got) == expected and len(got) == len(expected)

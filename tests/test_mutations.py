@@ -249,3 +249,27 @@ def test_kasschuiven_net_to_zero_per_line_and_moment(per_line: list[list[int]]) 
         assert abs(total) < tol and n >= 2
     assert expected <= {g[0] for g in groups}
     con.close()
+
+
+def test_built_per_group_of_years_gives_the_same_tables() -> None:
+    """At national scale facts and mutations are built per group of years (bounded memory); the tables must be
+    exactly those of one pass over everything, ids included. Real files: the 'gevolgen' tables (years t-1..t+4 per
+    moment, kasschuiven across years) and a begrotingsstaten export (one year per moment)."""
+    con = store.connect(":memory:")
+    ingest.ingest(con, [GEVOLGEN, REPO / "data" / "begrotingsstaten" / "begrotingsstaten_2013-2017.csv"])
+
+    def tables() -> list[list[tuple[Any, ...]]]:
+        return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                for t in ("fact", "mutation_stand", "mutation")]
+
+    selection.build(con)
+    mutations.build(con)
+    whole = tables()
+    assert len(selection.year_groups(con)) == 1 and all(whole)
+    groups = selection.year_groups(con, max_rows=1)
+    assert len(groups) > 10 and all(len(g) == 1 for g in groups)
+    selection.build(con, max_rows=1)
+    mutations.build(con, max_rows=1)
+    assert tables() == whole
+    assert {r[0] for r in con.execute("SELECT DISTINCT soort FROM mutation").fetchall()} >= {"kasschuif",
+                                                                                           "overboeking"}
