@@ -162,10 +162,19 @@ def measure(db: Path, requests: int, concurrency: int, cache_mb: int) -> dict[st
         started = time.perf_counter()
         l_lat, l_err = asyncio.run(load(base, qs, requests, concurrency))
         wall = time.perf_counter() - started
+        peak = peak_mb(server.pid)
     finally:
         server.terminate()
         server.wait(10)
-    return {"queries": len(qs), "cold": (c_lat, c_err), "load": (l_lat, l_err, wall)}
+    return {"queries": len(qs), "cold": (c_lat, c_err), "load": (l_lat, l_err, wall), "peak_mb": peak}
+
+
+def peak_mb(pid: int) -> float:
+    """The server's peak resident memory so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def main() -> None:
@@ -185,6 +194,7 @@ def main() -> None:
     print(summary("cold", *cached["cold"]))
     print(summary("load", *cached["load"]))
     print(summary("load without response cache", *plain["load"]))
+    print(f"server peak memory: {cached['peak_mb']:.0f} MB; without response cache {plain['peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":
