@@ -76,6 +76,15 @@ def test_fixture_and_generated_sample_identical_in_both_paths(tmp_path: Path,
     assert len(rows["budget_line"]) > 600 and len(rows["amount"]) > 2_000 and rows["finding"]
 
 
+def test_staged_in_batches_gives_the_same_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big loads are staged in batches of files (bounded memory); one file per batch gives the same rows and ids."""
+    paths = [BULK, *_generated(tmp_path, 6_000)]
+    whole = _rows(_load(paths, fast=True, monkeypatch=monkeypatch))
+    monkeypatch.setattr(bulk_sql, "STAGE_BATCH_BYTES", 1)
+    assert len(bulk_sql._batches([(p, None) for p in paths])) == len(paths)
+    assert _rows(_load(paths, fast=True, monkeypatch=monkeypatch)) == whole
+
+
 HEADER = ("IBOSnummer;Begrotingsjaar;Fase;VUO;Totaal;Hoofdstuknummer;Hoofdstuknaam;Artikelnummer;Artikelnaam;"
           "Artikelonderdeelnummer;Instrumentnummer;Instrumentnaam;Detailnummer;Detailnaam;StandOWB;StandO1;StandVB")
 GOOD = "2024.VII.6.2.1.1;2024;O1;U;N;VII;BZK;6;Digitalisering;2;1;Subsidies (regelingen);1;Digid;1234;1300;1234"

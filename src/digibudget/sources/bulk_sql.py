@@ -119,7 +119,27 @@ def stage_many(con: duckdb.DuckDBPyConnection, paths: Sequence[Path]) -> dict[Pa
             groups.setdefault((tuple(header), sep, ending), []).append((path, scanned))
     out: dict[Path, Staged] = {}
     for (names, sep, ending), members in groups.items():
-        out.update(_stage_group(con, list(names), sep, ending, members))
+        for batch in _batches(members):
+            out.update(_stage_group(con, list(names), sep, ending, batch))
+    return out
+
+
+# files staged together at most (bytes of CSV): each batch's staging tables stay within DuckDB's memory limit
+# (job_memory_limit), so that staging stays linear in the rows instead of spilling in the middle of every pass
+STAGE_BATCH_BYTES = 256 << 20
+
+
+def _batches(members: list[tuple[Path, Any]]) -> list[list[tuple[Path, Any]]]:
+    """Consecutive files in groups of at most STAGE_BATCH_BYTES (a bigger file is a batch of its own)."""
+    out: list[list[tuple[Path, Any]]] = []
+    size = 0
+    for m in members:
+        n = m[0].stat().st_size
+        if not out or size + n > STAGE_BATCH_BYTES:
+            out.append([])
+            size = 0
+        out[-1].append(m)
+        size += n
     return out
 
 
