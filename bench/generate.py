@@ -64,11 +64,11 @@ def real_rows() -> Real:
                 chapters.setdefault(line.hoofdstuk, line.hoofdstuk_naam)
             if line.artikel and line.artikel_naam and line.artikel.replace(".", "").isdigit():
                 articles.setdefault((line.hoofdstuk, line.artikel), line.artikel_naam)
-            if line.instrument_raw:
+            if line.instrument_raw and not WAARVAN.match(line.instrument_raw):  # 'waarvan juridisch verplicht'
                 instruments.add(line.instrument_raw)
             for text in (line.regeling, line.detail):
-                # a 'waarvan' row is a part of its sibling, not a detail that adds up to the total: left out, so
-                # that the generated articles reconcile as a published file does
+                # a 'waarvan' row (also as an instrument label) is a part of its sibling, not a detail that adds up
+                # to the total: left out, so that the generated articles reconcile as a published file does
                 if text and len(text) > 3 and not WAARVAN.match(text):
                     details.add(text)
     arts = sorted((h, a, n) for (h, a), n in articles.items() if h in chapters)
