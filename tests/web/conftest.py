@@ -4,25 +4,18 @@ HTML/JS, one that is a spreadsheet formula), built once per session."""
 from __future__ import annotations
 
 import csv
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hostile import FORMULA, HOSTILE, HOSTILE_YEAR, TestClient
 
 from digibudget import pipeline, store
 from digibudget.bundled import bundled_budget_paths, bundled_documents
 from digibudget.parliament.persist import ingest_documents
 
-with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import time
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
-
 BTABEL = Path(__file__).parents[1] / "fixtures" / "budget" / "btabel_2015_excerpt.csv"
-HOSTILE = "<script>alert(1)</script> Logius"
-FORMULA = "=cmd|' /C calc'!A0"
-HOSTILE_YEAR = 2012  # a year no bundled file holds, so the default (latest) moment is unchanged
 
 
 def write_hostile(folder: Path) -> Path:

@@ -13,8 +13,8 @@ from typing import Any
 import duckdb
 import openpyxl
 import pytest
+from hostile import FORMULA, HOSTILE, HOSTILE_YEAR, TestClient
 
-from conftest import FORMULA, HOSTILE, HOSTILE_YEAR, TestClient
 from digibudget import store
 from digibudget.analyze.integral import LEVELS
 from digibudget.classify.rules import load_rules
