@@ -366,6 +366,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("COMMIT")
 
 
+FileStamp = tuple[int, int, int]
+
+
+def file_stamp(path: str | Path) -> FileStamp | None:
+    """The identity of the database file (inode, mtime, size): it changes when a writing job swaps in a new file
+    (``writing``), so readers can tell that what they cached is of the old one. None when there is no file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
     """DuckDB's memory limit for a writing job (setting job_memory_limit); its default is 80 % of the machine."""
     limit = str(load_settings()["job_memory_limit"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections import OrderedDict
@@ -39,20 +38,13 @@ class Database:
     max_results: int = 256
     max_cached_rows: int = 200_000
     memory_limit: str = "512MB"
-    _stamp: tuple[int, int, int] | None = None
-    _con_stamp: tuple[int, int, int] | None = None
-
-    def _file_stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+    _stamp: store.FileStamp | None = None
+    _con_stamp: store.FileStamp | None = None
 
     def memo(self, key: str, compute: Callable[[], Result]) -> Result:
         """A query result by its parameters. The database is read-only while serving, so a result stays valid
         until the file changes (a job that writes swaps in a new file: store.writing); at most `max_results`."""
-        stamp = self._file_stamp()
+        stamp = store.file_stamp(self.path)
         with self._lock:
             if stamp != self._stamp:
                 self.results.clear()
@@ -75,7 +67,7 @@ class Database:
         file (store.writing), the requests under way finish on the old one, then the connection is reopened on
         the new file: a reader sees the state before or after a job, never half of it. (DuckDB shares one open
         instance per path within a process, so the old connection must be closed before the new one opens.)"""
-        stamp = self._file_stamp()
+        stamp = store.file_stamp(self.path)
         with self._lock:
             if self._con is not None and stamp != self._con_stamp:
                 if not self._lock.wait_for(lambda: self._active == 0, timeout=60):

@@ -13,11 +13,12 @@ through.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
+
+from ..store import FileStamp, file_stamp
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -30,7 +31,7 @@ PREFIX = "/api/"
 
 @dataclass(frozen=True)
 class Entry:
-    stamp: tuple[int, int, int] | None
+    stamp: FileStamp | None
     headers: list[tuple[bytes, bytes]]
     body: bytes
 
@@ -45,16 +46,8 @@ class ResponseCache:
         self.size = 0
         self.pending: dict[str, asyncio.Event] = {}
         self.hits = 0
-        self.misses = 0
 
-    def stamp(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def _get(self, key: str, stamp: tuple[int, int, int] | None) -> Entry | None:
+    def _get(self, key: str, stamp: FileStamp | None) -> Entry | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
@@ -82,7 +75,7 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-        stamp = self.stamp()
+        stamp = file_stamp(self.path)
         entry = self._get(key, stamp)
         if entry is None and key in self.pending:
             await self.pending[key].wait()  # the same request is being answered: use its answer
@@ -92,7 +85,6 @@ class ResponseCache:
             await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
             await send({"type": "http.response.body", "body": entry.body})
             return
-        self.misses += 1
         done = self.pending.setdefault(key, asyncio.Event())
         status = 0
         headers: list[tuple[bytes, bytes]] = []
