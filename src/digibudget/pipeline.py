@@ -8,7 +8,10 @@ from pathlib import Path
 import duckdb
 
 from . import classify, ingest
-from .analyze import mutations, selection
+from .analyze import lineage, mutations, selection
+from .bundled import bundled_data_dir
+from .classify.overrides import load_mutation_decisions
+from .errors import DigibudgetError
 from .settings import load_settings
 from .store import transaction
 
@@ -43,5 +46,15 @@ def _derive(con: duckdb.DuckDBPyConnection, decisions: Path | None) -> dict[str,
     """Everything derived from the loaded lines: tags, the chosen facts, the typed mutations."""
     counts = classify.run(con, decisions_file=decisions)
     selection.build(con)
-    mutations.build(con)
+    counts["lineage"] = lineage.build(con, lineage.load_reviewed(reviewed_lineage_paths()))
+    counts["mutations"] = mutations.build(con, reviews=load_mutation_decisions(decisions, mutations.SOORTEN))
     return counts
+
+
+def reviewed_lineage_paths() -> list[Path]:
+    """The was/wordt tables bundled in data/lineage/ (reviewed article maps)."""
+    try:
+        folder = bundled_data_dir() / "lineage"
+    except DigibudgetError:
+        return []
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []

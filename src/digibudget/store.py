@@ -294,6 +294,76 @@ CREATE TABLE mutation (
     counted          BOOLEAN NOT NULL
 );
 """),
+    Migration("0007_mutation_evidence", """
+-- derived data: rebuilt by the next build (ingest, classify or demo). A type needs evidence (evidence_kind); without
+-- it a change is 'onverklaard: verhoging' or 'onverklaard: verlaging'. mutation_key is stable across re-ingests, so
+-- a reviewed type (decisions file, [[mutation]]) finds its change again.
+DROP TABLE mutation;
+CREATE TABLE mutation (
+    mutation_id      BIGINT PRIMARY KEY,
+    mutation_key     VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    part_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    van_line_id      BIGINT,
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER,
+    source_column    VARCHAR,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    instrument       VARCHAR,
+    regeling         VARCHAR,
+    niveau           VARCHAR NOT NULL,
+    is_total         BOOLEAN NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    is_part          BOOLEAN NOT NULL,
+    vuo              VARCHAR NOT NULL,
+    van_moment_jaar  SMALLINT,
+    van_fase         VARCHAR,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    van_stand        DECIMAL(38,10),
+    naar_stand       DECIMAL(38,10),
+    tolerance        DECIMAL(38,10) NOT NULL,
+    basis            VARCHAR NOT NULL CHECK (basis IN ('mutatie', 'standverschil', 'restverschil',
+                         'realisatieverschil', 'nieuw_jaar')),
+    mutatie_soort    VARCHAR,
+    soort            VARCHAR NOT NULL CHECK (soort IN ('kasschuif', 'overboeking', 'herschikking', 'taakstelling',
+                         'nieuwe middelen', 'loon- en prijsbijstelling', 'realisatieverschil', 'nieuwe raming',
+                         'onverklaard: verhoging', 'onverklaard: verlaging')),
+    evidence_kind    VARCHAR NOT NULL CHECK (evidence_kind IN ('review', 'label', 'kolom', 'tegenboeking',
+                         'kasschuifprofiel', 'realisatie', 'nieuw_jaar', 'restverschil', 'geen')),
+    confidence       DECIMAL(4,3) NOT NULL,
+    evidence         VARCHAR NOT NULL,
+    counterpart_id   BIGINT,
+    n_counterparts   INTEGER NOT NULL,
+    counted          BOOLEAN NOT NULL
+);
+"""),
+    Migration("0008_lineage", """
+-- a budget article that continues under another number or chapter: renumbering found in the data (same name, the
+-- old number ends where the new one starts) or a reviewed mapping (data/lineage/). Only 1:1 links that never
+-- overlap in time are followed by the mutations (a split or merge is shown, not followed).
+CREATE TABLE lineage (
+    hoofdstuk_van VARCHAR NOT NULL,
+    artikel_van   VARCHAR NOT NULL,
+    hoofdstuk_naar VARCHAR NOT NULL,
+    artikel_naar  VARCHAR NOT NULL,
+    vuo           VARCHAR NOT NULL,
+    laatst_van    VARCHAR,
+    eerst_naar    VARCHAR,
+    basis         VARCHAR NOT NULL CHECK (basis IN ('renummering', 'review')),
+    relatie       VARCHAR NOT NULL CHECK (relatie IN ('1:1', 'splitsing', 'samenvoeging')),
+    followed      BOOLEAN NOT NULL,
+    confidence    DECIMAL(4,3) NOT NULL,
+    evidence      VARCHAR NOT NULL
+);
+"""),
 )
 
 

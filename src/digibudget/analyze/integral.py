@@ -98,7 +98,8 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
     # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts
     mutation_cols = ", ".join(
         f"sum(mut.{c} * lt.weight) FILTER (WHERE w.jaar = {w.moment_jaar}) AS mutatie_{c}"
-        for c in ("kasschuif", "overboeking", "taakstelling", "nieuwe_middelen", "loon_prijs", "onverklaard"))
+        for c in ("kasschuif", "overboeking", "taakstelling", "nieuwe_middelen", "loon_prijs", "overig_verklaard",
+                  "verklaard", "onverklaard"))
     sql = f"""
         WITH w AS (
             SELECT * FROM fact WHERE moment_jaar = ? AND fase = ? AND measure IN ('stand', 'realisatie')
@@ -120,7 +121,9 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
                    sum(value_k) FILTER (WHERE soort = 'taakstelling') AS taakstelling,
                    sum(value_k) FILTER (WHERE soort = 'nieuwe middelen') AS nieuwe_middelen,
                    sum(value_k) FILTER (WHERE soort = 'loon- en prijsbijstelling') AS loon_prijs,
-                   sum(value_k) FILTER (WHERE soort = 'onverklaard') AS onverklaard
+                   sum(value_k) FILTER (WHERE soort IN ('realisatieverschil', 'nieuwe raming')) AS overig_verklaard,
+                   sum(value_k) FILTER (WHERE soort NOT LIKE 'onverklaard%') AS verklaard,
+                   sum(value_k) FILTER (WHERE soort LIKE 'onverklaard%') AS onverklaard
             FROM mutation WHERE counted AND moment_jaar = ? AND fase = ? AND jaar = ? GROUP BY line_key
         ), jv AS (
             SELECT hoofdstuk, artikel, max(pct) AS pct FROM legal_commitment

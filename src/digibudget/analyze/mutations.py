@@ -31,17 +31,39 @@ from typing import Any
 
 import duckdb
 
+from ..classify.overrides import MutationDecision
 from ..errors import UsageError
 from ..queries import Result
+from ..vocab import NL_NUM_MACRO, publication_key_sql
+from .lineage import RESOLVED_SQL
 from .selection import KIND_RANK_SQL, WAARVAN_SQL, YEARS_PER_STEP_ROWS, base_source_sql, year_groups, years_sql
 
 SOORTEN = ("kasschuif", "overboeking", "herschikking", "taakstelling", "nieuwe middelen", "loon- en prijsbijstelling",
-           "onverklaard")
+           "realisatieverschil", "nieuwe raming", "onverklaard: verhoging", "onverklaard: verlaging")
+UNEXPLAINED = ("onverklaard: verhoging", "onverklaard: verlaging")
+# a filter value that selects a group of soorten
+SOORT_GROUPS = {"onverklaard": UNEXPLAINED,
+                "verklaard": tuple(s for s in SOORTEN if s not in UNEXPLAINED)}
+# the evidence behind a type, with the confidence it gives (the scale is documented in docs/mutations.md)
+EVIDENCE_KINDS = {
+    "review": "beoordeeld: een vastgelegde beslissing van een gebruiker",
+    "label": "het label van een benoemde mutatieregel in de bron ('Kasschuif', 'Overboeking ...')",
+    "kolom": "de soort van de bronkolom ('Mutaties via ISB, NvW, moties en amendementen')",
+    "kasschuifprofiel": "dezelfde regel, hetzelfde moment: mutaties over jaren die samen nul zijn",
+    "tegenboeking": "een even grote tegengestelde mutatie op een andere regel, zelfde moment en jaar",
+    "realisatie": "realisatie min laatste stand: onder- of overuitputting, geen besluit",
+    "nieuw_jaar": "een jaar buiten de vorige raming: de hele nieuwe raming, geen wijziging",
+    "restverschil": "wat de standen meer bewogen dan de gepubliceerde mutaties: onverklaard",
+    "geen": "geen onderbouwing gevonden: onverklaard",
+}
+CONFIDENCE = {"review": 1.0, "label": 0.9, "realisatie": 0.9, "tegenboeking": 0.8, "kasschuifprofiel": 0.8,
+              "kolom": 0.6, "tegenboeking_eenzijdig": 0.6, "nieuw_jaar": 0.5, "tegenboeking_meerdere": 0.4,
+              "restverschil": 0.0, "geen": 0.0}
+_KIND_CONFIDENCE = "CASE {kind} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in CONFIDENCE.items()) + " END"
 UNIT = "x € 1.000"
-FASE_RANK = {"OWB": 1, "VB": 2, "O1": 3, "SBS": 4, "O2": 5, "JV": 6, "SW": 7}
 NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
 
-_FASE_RANK_SQL = "CASE a.fase " + " ".join(f"WHEN '{f}' THEN {r}" for f, r in FASE_RANK.items()) + " END"
+_MOMENT_SQL = publication_key_sql("a.moment_jaar", "a.fase")  # moments in publication order (vocab)
 _NAMED = "l.niveau IN ('mutatie', 'mutatiecategorie')"
 _ARTICLE_TOTAL = ("(l.is_total AND ((l.niveau = 'artikel' AND (l.regeling IS NULL "
                   "OR lower(l.regeling) = 'programma-uitgaven')) OR l.niveau IN ('stand', 'mutatie', "
@@ -59,6 +81,11 @@ LABELS: tuple[tuple[str, str], ...] = (
 _LABEL_CASE = "CASE " + " ".join(
     f"WHEN regexp_matches(strip_accents(lower(label)), '{pattern}') THEN '{soort}'" for pattern, soort in LABELS
 ) + " END"
+_LABEL_CASE_C = _LABEL_CASE.replace("(label)", "(c.label)")
+# the kind of a source column -> type, where the column itself says what the money is (only increases: a column of
+# amendments and ISB's that lowers a line does not say what kind of cut it is)
+_COLUMN_CASE = "(CASE WHEN c.mutatie_soort = 'nvw_isb_moties' AND c.value_k > 0 THEN 'nieuwe middelen' END)"
+_COLUMN_EVIDENCE = "'verhoging bij nota van wijziging, ISB, motie of amendement'"
 
 # The build runs in three steps so that its memory stays bounded at national scale (millions of amount rows): what
 # needs every line (the waarvan lines, the category subtotals, the base source per kind, chapter and moment), then
@@ -69,27 +96,31 @@ _AMOUNT_SQL = rf"""
 SELECT l.line_id, l.source_id, s.kind, {KIND_RANK_SQL.format(kind="s.kind")} AS kind_rank, l.begrotingsjaar,
        l.document_fase, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total,
        l.vuo, {_NAMED} AS named, {_ARTICLE_TOTAL} AS is_article_total, {_WAARVAN} AS is_part,
-       CASE WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
+       CASE WHEN lg.artikel_naar IS NOT NULL  -- lineage: the article continues under another number
+            THEN lg.hoofdstuk_naar || '|' || lg.artikel_naar
+                 || substr(CASE WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
+                                THEN concat_ws('|', l.hoofdstuk, l.artikel, '', '', '', '', l.vuo, 'T')
+                                ELSE l.line_key END, strlen(l.hoofdstuk) + strlen(l.artikel) + 2)
+            WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
             THEN concat_ws('|', l.hoofdstuk, coalesce(l.artikel, ''), '', '', '', '', l.vuo, 'T')
-            ELSE l.line_key END AS ckey,
+            ELSE l.line_key END AS ckey, lg.artikel_naar IS NOT NULL AS remapped,
        CASE WHEN {_NAMED} THEN l.line_key ELSE '' END AS part_key,
        CASE WHEN {_NAMED} THEN l.regeling END AS label,
-       a.moment_jaar, a.fase, a.moment_jaar * 10 + {_FASE_RANK_SQL} AS moment, a.measure,
+       a.moment_jaar, a.fase, {_MOMENT_SQL} AS moment, a.measure,
        coalesce(a.mutatie_soort, '') AS soort, a.mutatie_soort, a.jaar, a.value_k,
        CASE a.unit WHEN 'EURMLN' THEN 1000 ELSE 1 END AS tol, a.source_row, a.source_column
 FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+LEFT JOIN mut_lineage lg ON lg.hoofdstuk_van = l.hoofdstuk AND lg.artikel_van = l.artikel AND lg.vuo = l.vuo
 WHERE l.duplicate_of IS NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
   AND l.line_id NOT IN (SELECT line_id FROM mut_category_total)
 """  # noqa: S608 - constants of this module only
 _YEAR_FILTER = "\n  AND a.jaar IN (__YEARS__)"  # replaced by integers (build, selection.years_sql)
 
-PREP_SQL = WAARVAN_SQL + rf"""
+PREP_SQL = WAARVAN_SQL + NL_NUM_MACRO + RESOLVED_SQL + rf"""
 DROP TABLE IF EXISTS mut_raw;
 DELETE FROM mutation;
 DELETE FROM mutation_stand;
-CREATE OR REPLACE TEMP MACRO mut_num(x) AS
-    (CASE WHEN x > 0 THEN '+' ELSE '' END)
-    || regexp_replace(regexp_replace(CAST(x AS VARCHAR), '(\.[0-9]*?)0+$', '\1'), '\.$', '');
+CREATE OR REPLACE TEMP MACRO mut_num(x) AS (CASE WHEN x > 0 THEN '+' ELSE '' END) || nl_num(x);
 CREATE OR REPLACE TEMP MACRO mut_moment(fase, moment_jaar) AS fase || ' ' || CAST(moment_jaar AS VARCHAR);
 
 -- a category row of a Miljoenennota table that named mutation rows follow is their subtotal: leave it out
@@ -115,7 +146,7 @@ CREATE OR REPLACE TEMP TABLE mut_amount AS {_AMOUNT_SQL + _YEAR_FILTER};
 CREATE OR REPLACE TEMP TABLE mut_fig AS
 SELECT * FROM mut_amount WHERE rowid IN (
     SELECT arg_max(a.rowid, (coalesce(a.source_id = b.source_id, false), coalesce(a.document_fase = a.fase, false),
-                             a.begrotingsjaar, a.source_id, a.line_id))
+                             a.begrotingsjaar, a.source_id, a.value_k <> 0, NOT a.remapped, a.line_id))
     FROM mut_amount a LEFT JOIN mut_base b USING (kind, hoofdstuk, moment, measure)
     GROUP BY a.kind, a.ckey, a.part_key, a.moment, a.jaar, a.measure, a.soort);
 
@@ -188,19 +219,24 @@ SELECT rowid AS rid, row_number() OVER (ORDER BY kind, ckey, part_key, moment, j
 FROM mut_raw;
 CREATE OR REPLACE TEMP TABLE mut_change AS
 SELECT i.mutation_id, r.*,
+       concat_ws('|', r.ckey, r.part_key, r.fase || ' ' || r.moment_jaar, r.jaar, r.basis,
+                 coalesce(r.mutatie_soort, '')) AS mutation_key,
+       CASE WHEN r.value_k < 0 THEN 'onverklaard: verlaging' ELSE 'onverklaard: verhoging' END AS unexplained,
        concat_ws(' ', r.hoofdstuk, CASE WHEN r.artikel IS NOT NULL THEN 'art. ' || r.artikel END,
                  r.artikelonderdeel, coalesce(r.regeling, r.instrument), '(' || r.vuo || ')') AS descr
 FROM mut_raw r JOIN mut_id i ON i.rid = r.rowid;
 DROP TABLE mut_id; DROP TABLE mut_raw;
 
--- rule 1-3: residuals, realisations, new years, and labels
+-- rule 1-3: residuals, realisations, new years (each says what it is), labels of named rows, the source column
 CREATE OR REPLACE TEMP TABLE mut_typed AS
 SELECT mutation_id,
-       CASE WHEN basis IN ('restverschil', 'realisatieverschil', 'nieuw_jaar') THEN 'onverklaard'
-            WHEN named THEN coalesce({_LABEL_CASE.replace("label", "c.label")},
-                                     CASE WHEN niveau = 'mutatiecategorie' THEN 'onverklaard' END) END AS soort,
-       CASE WHEN basis = 'restverschil' THEN 0.5 WHEN basis = 'realisatieverschil' THEN 0.5
-            WHEN basis = 'nieuw_jaar' THEN 0.2 WHEN named AND niveau = 'mutatie' THEN 0.9 ELSE 0.3 END AS confidence,
+       CASE WHEN basis = 'restverschil' THEN unexplained
+            WHEN basis = 'realisatieverschil' THEN 'realisatieverschil'
+            WHEN basis = 'nieuw_jaar' THEN 'nieuwe raming'
+            WHEN named AND {_LABEL_CASE_C} IS NOT NULL THEN {_LABEL_CASE_C}
+            WHEN NOT named THEN {_COLUMN_CASE} END AS soort,
+       CASE WHEN basis = 'restverschil' THEN 'restverschil' WHEN basis = 'realisatieverschil' THEN 'realisatie'
+            WHEN basis = 'nieuw_jaar' THEN 'nieuw_jaar' WHEN named THEN 'label' ELSE 'kolom' END AS evidence_kind,
        CASE basis
            WHEN 'restverschil' THEN 'stand ' || mut_moment(van_fase, van_moment_jaar) || ' ' || mut_num(van_stand)
                 || ' -> ' || mut_moment(fase, moment_jaar) || ' ' || mut_num(naar_stand) || ': verschil '
@@ -212,9 +248,11 @@ SELECT mutation_id,
            WHEN 'nieuw_jaar' THEN 'geen wijziging: ' || jaar || ' valt buiten de vorige raming (t+4 van '
                 || moment_jaar || '); de kolom ' || coalesce('''' || source_column || '''', '')
                 || ' geeft de hele nieuwe raming ' || mut_num(value_k)
-           ELSE 'label: ''' || label || '''' END AS evidence
+           ELSE CASE WHEN named THEN 'label: ''' || label || ''''
+                     ELSE 'kolom ''' || source_column || ''': ' || {_COLUMN_EVIDENCE} END END AS evidence
 FROM mut_change c
-WHERE basis IN ('restverschil', 'realisatieverschil', 'nieuw_jaar') OR named;
+WHERE basis IN ('restverschil', 'realisatieverschil', 'nieuw_jaar') OR (named AND {_LABEL_CASE_C} IS NOT NULL)
+   OR (NOT named AND {_COLUMN_CASE} IS NOT NULL);
 
 -- rule 4: kasschuif, changes of one line at one moment over years that net to zero
 CREATE OR REPLACE TEMP TABLE mut_kas AS
@@ -223,11 +261,11 @@ WITH g AS (
            sum(value_k) AS total, count(*) AS n, min(value_k) AS lo, max(value_k) AS hi, max(tol) AS tol,
            string_agg(CAST(jaar AS VARCHAR) || ' ' || mut_num(value_k), ', ' ORDER BY jaar) AS years
     FROM mut_change WHERE basis IN ('mutatie', 'standverschil')
-      AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed WHERE soort IS NOT NULL)
+      AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed)
     GROUP BY ALL
     HAVING count(*) >= 2 AND min(value_k) < 0 AND max(value_k) > 0 AND abs(sum(value_k)) < max(tol)
 )
-SELECT c.mutation_id, 'kasschuif' AS soort, 0.8 AS confidence,
+SELECT c.mutation_id, 'kasschuif' AS soort,
        'zelfde regel, ' || mut_moment(c.fase, c.moment_jaar) || ': ' || g.years || ' (som ' || mut_num(g.total)
        || ')' AS evidence
 FROM mut_change c JOIN g ON g.kind = c.kind AND g.ckey = c.ckey AND g.part_key = c.part_key AND g.moment = c.moment
@@ -239,7 +277,7 @@ SELECT mutation_id, kind, moment, jaar, vuo, is_total, niveau, ckey, hoofdstuk, 
        value_k, tol, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket, descr || ' ' || mut_num(value_k) AS cand
 FROM mut_change
 WHERE basis IN ('mutatie', 'standverschil') AND NOT is_part
-  AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed WHERE soort IS NOT NULL)
+  AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed)
   AND mutation_id NOT IN (SELECT mutation_id FROM mut_kas);
 CREATE OR REPLACE TEMP TABLE mut_best (mutation_id BIGINT, n BIGINT, other_id BIGINT, same_article BOOLEAN,
                                        candidates VARCHAR[]);
@@ -268,11 +306,13 @@ SELECT mutation_id, count(*),
 FROM pair GROUP BY mutation_id
 """
 
-FINISH_SQL = r"""
+FINISH_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE mut_match AS
 SELECT b.mutation_id, b.other_id, b.n,
        CASE WHEN b.same_article THEN 'herschikking' ELSE 'overboeking' END AS soort,
-       CASE WHEN b.n = 1 AND o.n = 1 THEN 0.8 WHEN b.n = 1 THEN 0.6 ELSE 0.4 END AS confidence,
+       CASE WHEN b.n = 1 AND o.n = 1 THEN {CONFIDENCE['tegenboeking']}
+            WHEN b.n = 1 THEN {CONFIDENCE['tegenboeking_eenzijdig']} ELSE {CONFIDENCE['tegenboeking_meerdere']}
+       END AS confidence,
        CASE WHEN b.n = 1 THEN 'tegenboeking ' || b.candidates[1] || ' bij ' || mut_moment(c.fase, c.moment_jaar)
                 || ', jaar ' || c.jaar || CASE WHEN o.n > 1 THEN ' (die regel heeft ' || o.n
                 || ' mogelijke tegenboekingen)' ELSE '' END
@@ -286,20 +326,34 @@ CREATE OR REPLACE TEMP TABLE mut_counted AS
 SELECT hoofdstuk, coalesce(artikel, '') AS artikel, vuo, moment, jaar, max(kind_rank) AS kind_rank
 FROM mut_change GROUP BY ALL;
 
+-- evidence, strongest first: a reviewed type, the data's own statement (residual, realisation, new year, label,
+-- column), a kasschuif profile, a counterpart; without any, the change is unexplained (never typed by its sign)
 INSERT INTO mutation
-SELECT c.mutation_id, c.kind, c.ckey, c.part_key, c.line_id, c.van_line_id, c.source_id, c.source_row,
-       c.source_column, c.hoofdstuk, c.artikel, c.artikelonderdeel, c.instrument, coalesce(c.label, c.regeling),
-       c.niveau, c.is_total, c.is_article_total, c.is_part, c.vuo, c.van_moment_jaar, c.van_fase, c.moment_jaar,
-       c.fase, c.moment, c.jaar, c.value_k, c.van_stand, c.naar_stand, c.tol, c.basis, c.mutatie_soort,
-       coalesce(t.soort, k.soort, m.soort, CASE WHEN c.value_k < 0 THEN 'taakstelling' ELSE 'nieuwe middelen' END),
-       CASE WHEN t.soort IS NOT NULL THEN t.confidence WHEN k.soort IS NOT NULL THEN k.confidence
-            WHEN m.soort IS NOT NULL THEN m.confidence ELSE 0.2 END,
-       CASE WHEN t.soort IS NOT NULL THEN t.evidence WHEN k.soort IS NOT NULL THEN k.evidence
+SELECT c.mutation_id, c.mutation_key, c.kind, c.ckey, c.part_key, c.line_id, c.van_line_id, c.source_id,
+       c.source_row, c.source_column, c.hoofdstuk, c.artikel, c.artikelonderdeel, c.instrument,
+       coalesce(c.label, c.regeling), c.niveau, c.is_total, c.is_article_total, c.is_part, c.vuo, c.van_moment_jaar,
+       c.van_fase, c.moment_jaar, c.fase, c.moment, c.jaar, c.value_k, c.van_stand, c.naar_stand, c.tol, c.basis,
+       c.mutatie_soort,
+       coalesce(r.soort, t.soort, k.soort, m.soort, c.unexplained),
+       CASE WHEN r.soort IS NOT NULL THEN 'review' WHEN t.soort IS NOT NULL THEN t.evidence_kind
+            WHEN k.soort IS NOT NULL THEN 'kasschuifprofiel' WHEN m.soort IS NOT NULL THEN 'tegenboeking'
+            ELSE 'geen' END,
+       CASE WHEN r.soort IS NOT NULL THEN {CONFIDENCE['review']}
+            WHEN t.soort IS NOT NULL THEN {_KIND_CONFIDENCE.format(kind="t.evidence_kind")}
+            WHEN k.soort IS NOT NULL THEN {CONFIDENCE['kasschuifprofiel']}
+            WHEN m.soort IS NOT NULL THEN m.confidence ELSE {CONFIDENCE['geen']} END,
+       CASE WHEN r.soort IS NOT NULL THEN 'beoordeeld door ' || r.reviewer || ' op ' || r.date || ': ' || r.reason
+                 || coalesce(' (eerder: ' || coalesce(t.evidence, k.evidence, m.evidence) || ')', '')
+            WHEN t.soort IS NOT NULL THEN t.evidence WHEN k.soort IS NOT NULL THEN k.evidence
             WHEN m.soort IS NOT NULL THEN m.evidence
-            ELSE 'geen tegenboeking gevonden in de geladen data'
-                 || CASE WHEN c.label IS NOT NULL THEN ' (label: ''' || c.label || ''')' ELSE '' END END,
+            ELSE 'geen onderbouwing in de geladen data: geen tegenboeking, geen kasschuifprofiel'
+                 || CASE WHEN c.label IS NOT NULL THEN ', label ''' || c.label || ''' noemt geen soort'
+                         ELSE ', geen label' END
+                 || CASE WHEN c.mutatie_soort IS NOT NULL THEN ', kolom ''' || c.source_column || ''''
+                         ELSE '' END END,
        m.other_id, coalesce(m.n, 0), c.kind_rank = x.kind_rank
 FROM mut_change c
+LEFT JOIN mut_review r ON r.mutation_key = c.mutation_key
 LEFT JOIN mut_typed t ON t.mutation_id = c.mutation_id AND t.soort IS NOT NULL
 LEFT JOIN mut_kas k ON k.mutation_id = c.mutation_id
 LEFT JOIN mut_match m ON m.mutation_id = c.mutation_id
@@ -308,10 +362,19 @@ JOIN mut_counted x ON x.hoofdstuk = c.hoofdstuk AND x.artikel = coalesce(c.artik
 
 DROP TABLE mut_category_total; DROP TABLE mut_base; DROP TABLE mut_change; DROP TABLE mut_typed;
 DROP TABLE mut_kas; DROP TABLE mut_pool; DROP TABLE mut_best; DROP TABLE mut_match; DROP TABLE mut_counted;
-"""
+DROP TABLE mut_review; DROP TABLE mut_lineage;
+"""  # noqa: S608 - constants of this module only
 
-def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS) -> int:
-    """Rebuild the mutation and mutation_stand tables (set-based, after selection.build); return the changes."""
+
+def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS,
+          reviews: list[MutationDecision] | None = None) -> int:
+    """Rebuild the mutation and mutation_stand tables (set-based, after selection.build and lineage.build); return
+    the changes. ``reviews`` are reviewed types (the decisions file's [[mutation]] blocks): they win."""
+    con.execute("CREATE OR REPLACE TEMP TABLE mut_review (mutation_key VARCHAR, soort VARCHAR, reason VARCHAR, "
+                "reviewer VARCHAR, date VARCHAR)")
+    if reviews:
+        con.executemany("INSERT INTO mut_review VALUES (?, ?, ?, ?, ?)",
+                        [[r.mutation_key, r.soort, r.reason, r.reviewer, r.date] for r in reviews])
     con.execute(PREP_SQL)
     groups = year_groups(con, max_rows) or [[]]  # with no amounts at all: one empty step (the table shapes)
     for years in groups:
@@ -344,21 +407,22 @@ def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, a
     ``begrotingsjaar`` is the year of the budget moment; ``jaar`` the year the money is for. Totals and detail lines
     are both listed (see ``totaal``): add up one level only.
     """
-    if soort is not None and soort not in SOORTEN:
-        raise UsageError(f"unknown soort {soort!r}", expected=", ".join(SOORTEN))
+    if soort is not None and soort not in SOORTEN and soort not in SOORT_GROUPS:
+        raise UsageError(f"unknown soort {soort!r}", expected=", ".join((*SOORTEN, *SOORT_GROUPS)))
+    soorten: list[str] | None = list(SOORT_GROUPS.get(soort, (soort,))) if soort else None
     sql = """
         SELECT m.mutation_id AS id, m.hoofdstuk, m.artikel, m.artikelonderdeel, m.instrument, m.regeling, m.vuo,
                m.is_total AS totaal, CASE WHEN m.van_fase IS NOT NULL THEN m.van_fase || ' ' || m.van_moment_jaar
                END AS van_moment, m.fase || ' ' || m.moment_jaar AS moment, m.jaar, m.value_k AS bedrag,
-               m.soort, m.confidence AS zekerheid, m.evidence AS onderbouwing, m.basis, m.mutatie_soort AS kolomsoort,
-               m.counterpart_id AS tegenboeking, m.kind AS bronsoort, s.file_name AS bron, m.source_row AS rij,
-               m.source_column AS kolom, m.line_key
+               m.soort, m.evidence_kind AS bewijs, m.confidence AS zekerheid, m.evidence AS onderbouwing, m.basis,
+               m.mutatie_soort AS kolomsoort, m.counterpart_id AS tegenboeking, m.kind AS bronsoort,
+               s.file_name AS bron, m.source_row AS rij, m.source_column AS kolom, m.line_key, m.mutation_key
         FROM mutation m JOIN source s USING (source_id)
         WHERE m.counted AND (?::VARCHAR IS NULL OR m.hoofdstuk = upper(?)) AND (?::VARCHAR IS NULL OR m.artikel = ?)
-          AND (?::VARCHAR IS NULL OR m.line_key = ?) AND (?::VARCHAR IS NULL OR m.soort = ?)
+          AND (?::VARCHAR IS NULL OR m.line_key = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?, m.soort))
           AND (?::INTEGER IS NULL OR m.jaar = ?) AND (?::INTEGER IS NULL OR m.moment_jaar = ?)
         ORDER BY m.hoofdstuk, try_cast(m.artikel AS INTEGER), m.artikel, m.moment, m.jaar, m.line_key, m.mutation_id"""
-    params: list[Any] = [hoofdstuk, hoofdstuk, artikel, artikel, line_key, line_key, soort, soort, jaar, jaar,
+    params: list[Any] = [hoofdstuk, hoofdstuk, artikel, artikel, line_key, line_key, soorten, soorten, jaar, jaar,
                          begrotingsjaar, begrotingsjaar]
     if limit is not None:
         sql += " LIMIT ?"
@@ -368,8 +432,9 @@ def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, a
 
 WATERFALL_SQL = """
 WITH node AS (
-    SELECT * FROM mutation_stand
-    WHERE hoofdstuk = upper(?) AND coalesce(artikel, '') = coalesce(?, '') AND vuo = ? AND is_article_total
+    SELECT * FROM mutation_stand  -- by the line key, which follows lineage (an article renumbered keeps its chain)
+    WHERE split_part(line_key, '|', 1) = upper(?) AND split_part(line_key, '|', 2) = coalesce(?, '') AND vuo = ?
+      AND is_article_total
       AND (?::INTEGER IS NULL OR moment_jaar = ?) AND (?::INTEGER IS NULL OR jaar = ?)
 ), chain AS (  -- per source kind and year one article-total line: the longest chain, then the plain total
     SELECT kind, jaar, arg_max(line_key, (n, line_key)) AS line_key
@@ -383,8 +448,8 @@ WITH node AS (
     FROM node n JOIN chain c USING (kind, jaar, line_key) GROUP BY ALL HAVING count(*) >= 2
 ), ch AS (
     SELECT m.*, b.line_key AS chain_key FROM mutation m JOIN bounds b ON m.kind = b.kind AND m.jaar = b.jaar
-    WHERE m.hoofdstuk = upper(?) AND coalesce(m.artikel, '') = coalesce(?, '') AND m.vuo = ?
-      AND m.moment > b.start_moment AND m.moment <= b.end_moment
+    WHERE split_part(m.line_key, '|', 1) = upper(?) AND split_part(m.line_key, '|', 2) = coalesce(?, '')
+      AND m.vuo = ? AND m.moment > b.start_moment AND m.moment <= b.end_moment
 ), level AS (  -- per moment: the detail lines when they add up to the article total's change, else the total
     SELECT kind, jaar, moment,
            sum(value_k) FILTER (WHERE line_key = chain_key) AS total_change,
@@ -403,7 +468,9 @@ WITH node AS (
                ELSE ch.line_key = ch.chain_key END
     GROUP BY ch.kind, ch.jaar, ch.moment, ch.soort
 ), sums AS (SELECT kind, jaar, sum(bedrag) AS total FROM steps GROUP BY ALL)
-SELECT kind AS bronsoort, jaar, volgorde, moment, stap, soort, bedrag, regels, niveau, toelichting FROM (
+SELECT kind AS bronsoort, jaar, volgorde, moment, stap, soort,
+       CASE WHEN soort LIKE 'onverklaard%' THEN false WHEN soort IS NOT NULL THEN true END AS verklaard,
+       bedrag, regels, niveau, toelichting FROM (
     SELECT b.kind, b.jaar, 0 AS volgorde, b.start_fase || ' ' || b.start_mj AS moment,
            CASE WHEN b.start_fase = 'OWB' THEN 'ontwerpbegroting' ELSE 'beginstand' END AS stap, NULL AS soort,
            b.start_value AS bedrag, 1 AS regels, 'artikel' AS niveau, b.line_key AS toelichting, b.start_moment AS m

@@ -70,3 +70,60 @@ def add_decision(path: Path, decision: Decision, themes: list[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as fh:
         fh.write(block)
+
+
+@dataclass(frozen=True)
+class MutationDecision:
+    """A reviewed type for one change between budget moments, keyed by its stable ``mutation_key``."""
+
+    mutation_key: str
+    soort: str
+    reason: str
+    reviewer: str
+    date: str
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"decisions file {path} is not valid TOML: {exc}") from exc
+
+
+def load_mutation_decisions(path: Path | None, soorten: tuple[str, ...]) -> list[MutationDecision]:
+    """The [[mutation]] blocks of the decisions file: a reviewed type wins over every rule, and survives re-ingest."""
+    if path is None or not path.is_file():
+        return []
+    blocks = _read_toml(path).get("mutation", [])
+    out: list[MutationDecision] = []
+    for i, d in enumerate(blocks if isinstance(blocks, list) else []):
+        at = f"{path} [[mutation]] #{i + 1}"
+        missing = [k for k in ("mutation_key", "soort", "reason", "reviewer", "date") if k not in d]
+        if missing:
+            raise RuleError(f"{at}: missing {', '.join(missing)}")
+        if d["soort"] not in soorten:
+            raise RuleError(f"{at}: unknown soort {d['soort']!r}", expected=", ".join(soorten))
+        out.append(MutationDecision(str(d["mutation_key"]), str(d["soort"]), str(d["reason"]), str(d["reviewer"]),
+                                    str(d["date"])))
+    return out
+
+
+def add_mutation_decision(path: Path, decision: MutationDecision, soorten: tuple[str, ...]) -> None:
+    """Append one reviewed mutation type (validated first, so a bad one never lands in the file)."""
+    if decision.soort not in soorten:
+        raise UsageError(f"unknown soort {decision.soort!r}", expected=", ".join(soorten))
+    if not decision.mutation_key.strip():
+        raise UsageError("a mutation decision needs the mutation key")
+    if not decision.reason.strip() or not decision.reviewer.strip():
+        raise UsageError("a decision needs a reason and a reviewer")
+    try:
+        dt.date.fromisoformat(decision.date)
+    except ValueError as exc:
+        raise UsageError(f"date {decision.date!r}", expected="YYYY-MM-DD") from exc
+    load_mutation_decisions(path, soorten)  # refuse to append to a broken file
+    block = (f"\n[[mutation]]\nmutation_key = {_toml_str(decision.mutation_key)}\n"
+             f"soort = {_toml_str(decision.soort)}\nreason = {_toml_str(decision.reason)}\n"
+             f"reviewer = {_toml_str(decision.reviewer)}\ndate = {_toml_str(decision.date)}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(block)
