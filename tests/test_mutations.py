@@ -60,8 +60,9 @@ def test_herschikking_cbs_ictu_first_suppletoire_2024(gevolgen: duckdb.DuckDBPyC
         assert other in r["evidence"] and "O1 2024" in r["evidence"]
     # Diverse bijdragen +100 has no -100 anywhere at O1 2024: new money, low confidence, said why
     div = _rows(gevolgen, "regeling = 'Diverse bijdragen' AND moment_jaar = 2024 AND fase = 'O1' AND jaar = 2024")
-    assert [(r["soort"], r["evidence"]) for r in div] == [
-        ("nieuwe middelen", "geen tegenboeking gevonden in de geladen data")]
+    assert [(r["soort"], r["evidence_kind"], r["confidence"]) for r in div] == [
+        ("onverklaard: verhoging", "geen", Decimal(0))]
+    assert div[0]["evidence"].startswith("geen onderbouwing in de geladen data: geen tegenboeking")
 
 
 def test_miljoenennota_2023_named_mutations_typed_by_label(gevolgen: duckdb.DuckDBPyConnection) -> None:
@@ -96,7 +97,7 @@ def test_overboeking_groningen_between_chapters() -> None:
     assert (xiii[0]["van_stand"], xiii[0]["naar_stand"], xiii[0]["value_k"]) == (264781, 166077, -98704)
     assert vii[0]["soort"] == xiii[0]["soort"] == "overboeking"
     assert vii[0]["confidence"] == Decimal("0.8") and vii[0]["counterpart_id"] == xiii[0]["mutation_id"]
-    assert vii[0]["evidence"] == "tegenboeking XIII art. 5 (U) -98704 bij VB 2020, jaar 2020"
+    assert vii[0]["evidence"] == "tegenboeking XIII art. 5 (U) -98.704 bij VB 2020, jaar 2020"
     # VII art. 11 Centraal apparaat 401762 -> 414206 (+12444) against XIII art. 40 Apparaat 294229 -> 281785
     assert [r["soort"] for r in _rows(con, "hoofdstuk = 'VII' AND artikel = '11' AND fase = 'VB'")] == ["overboeking"]
     # the file has no realisation or O2 for 2020: the last step is VB -> O1
@@ -114,7 +115,7 @@ def test_kasschuif_between_two_ontwerpbegrotingen() -> None:
         (2016, Decimal(12458)), (2017, Decimal(-12983)), (2018, Decimal(525))]
     assert {(r["soort"], r["basis"], r["van_moment_jaar"], r["moment_jaar"]) for r in rows} == {
         ("kasschuif", "standverschil", 2016, 2017)}
-    assert rows[0]["evidence"] == "zelfde regel, OWB 2017: 2016 +12458, 2017 -12983, 2018 +525 (som 0)"
+    assert rows[0]["evidence"] == "zelfde regel, OWB 2017: 2016 +12.458, 2017 -12.983, 2018 +525 (som 0)"
     con.close()
 
 
@@ -134,8 +135,19 @@ def test_waterfall_vi36_2021_shows_incidental_suppletoires(gevolgen: duckdb.Duck
     assert start[0][6] == 273598 and end[0][6] == 537288 and check[0][6] == 0
     steps = sorted((r[3], r[5], r[6]) for r in rows if r[4] == "mutatie")
     assert sum(s[2] for s in steps) == 537288 - 273598
-    assert ("O2 2021", "onverklaard", Decimal(245000)) in steps
+    # O2: the 245000 residual and the Miljoenennota column's +51014 have no evidence of a type: both unexplained
+    assert ("O2 2021", "onverklaard: verhoging", Decimal(245000 + 51014)) in steps
+    assert ("O2 2021", "onverklaard: verlaging", Decimal(-121069)) in steps
+    # the VB column is 'Mutaties via ISB, NvW, moties en amendementen': an increase there is new money by its kind
     assert ("VB 2021", "nieuwe middelen", Decimal(81350)) in steps
+    rest = _rows(gevolgen, "hoofdstuk = 'VI' AND artikel = '36' AND vuo = 'U' AND basis = 'restverschil' AND jaar = 2021 "
+                           "AND moment_jaar = 2021 AND fase = 'O2' AND is_article_total")
+    assert [(r["value_k"], r["evidence_kind"]) for r in rest] == [(Decimal(245000), "restverschil")]
+    vb = _rows(gevolgen, "hoofdstuk = 'VI' AND artikel = '36' AND vuo = 'U' AND fase = 'VB' AND moment_jaar = 2021 "
+                         "AND jaar = 2021 "
+                         "AND is_article_total")
+    assert {(r["soort"], r["evidence_kind"], r["confidence"]) for r in vb} == {
+        ("nieuwe middelen", "kolom", Decimal("0.6"))}
 
 
 def test_mutations_query(gevolgen: duckdb.DuckDBPyConnection) -> None:

@@ -468,9 +468,8 @@ WITH node AS (
                ELSE ch.line_key = ch.chain_key END
     GROUP BY ch.kind, ch.jaar, ch.moment, ch.soort
 ), sums AS (SELECT kind, jaar, sum(bedrag) AS total FROM steps GROUP BY ALL)
-SELECT kind AS bronsoort, jaar, volgorde, moment, stap, soort,
-       CASE WHEN soort LIKE 'onverklaard%' THEN false WHEN soort IS NOT NULL THEN true END AS verklaard,
-       bedrag, regels, niveau, toelichting FROM (
+SELECT kind AS bronsoort, jaar, volgorde, moment, stap, soort, bedrag, regels, niveau, toelichting,
+       CASE WHEN soort LIKE 'onverklaard%' THEN false WHEN soort IS NOT NULL THEN true END AS verklaard FROM (
     SELECT b.kind, b.jaar, 0 AS volgorde, b.start_fase || ' ' || b.start_mj AS moment,
            CASE WHEN b.start_fase = 'OWB' THEN 'ontwerpbegroting' ELSE 'beginstand' END AS stap, NULL AS soort,
            b.start_value AS bedrag, 1 AS regels, 'artikel' AS niveau, b.line_key AS toelichting, b.start_moment AS m

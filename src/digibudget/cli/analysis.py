@@ -159,3 +159,37 @@ def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
         output.render(r, fmt)
 
 
+
+
+@app.command("lineage", rich_help_panel="Analyse en export")
+@edge
+def lineage_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. V.")],
+                artikel: Annotated[str | None, typer.Argument(help="Article, e.g. 43 (none: the whole chapter).")]
+                = None, db: DbOption = None, fmt: FormatOption = "table",
+                vuo: Annotated[str | None, typer.Option(help="V, U or O.")] = None) -> None:
+    """Where an article came from and where it continues: renumbering found in the data and reviewed was/wordt
+    links, with evidence; 'gevolgd' links are followed by the mutations (a renumbering is no mutation)."""
+    from ..analyze import lineage
+
+    con = store.connect(db_path(db), read_only=True)
+    emit(con, [lineage.lineage(con, hoofdstuk, artikel, vuo)], fmt, None)
+
+
+@app.command("review-mutation", rich_help_panel="Analyse en export")
+@edge
+def review_mutation_cmd(mutation: Annotated[str, typer.Argument(help="A mutation id or mutation_key.")],
+                        soort: Annotated[str, typer.Option(help="The type decided on (see 'mutations --help').")],
+                        reason: Annotated[str, typer.Option(help="Why (e.g. the Kamerstuk that says so).")],
+                        reviewer: Annotated[str, typer.Option(help="Who decided.")],
+                        date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
+                        db: DbOption = None) -> None:
+    """Record a reviewed type for a mutation (by its stable key, so it survives re-ingest) and rebuild."""
+    import datetime as dt
+
+    from .. import pipeline
+
+    database = db_path(db)
+    with store.writing(database) as con:
+        path, key = pipeline.review_mutation(con, database, mutation, soort, reason, reviewer,
+                                             date or dt.date.today().isoformat())
+    err.print(f"Beoordeling vastgelegd in {path} voor {key}", highlight=False)
