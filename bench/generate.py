@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from digibudget.bundled import bundled_budget_paths  # noqa: E402
 from digibudget.sources import read  # noqa: E402
 
 YEARS = tuple(range(2013, 2032))
@@ -56,9 +57,7 @@ def real_rows() -> Real:
     articles: dict[tuple[str, str], str] = {}
     instruments: set[str] = set()
     details: set[str] = set()
-    for p in sorted((REPO / "data").rglob("*.csv")):
-        if "evaluation" in p.parts:
-            continue
+    for p in sorted(f for folder in bundled_budget_paths() for f in folder.rglob("*.csv")):
         for line in read(p).lines:
             if line.hoofdstuk_naam:
                 chapters.setdefault(line.hoofdstuk, line.hoofdstuk_naam)

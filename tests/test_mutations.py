@@ -140,7 +140,8 @@ def test_waterfall_vi36_2021_shows_incidental_suppletoires(gevolgen: duckdb.Duck
     assert ("O2 2021", "onverklaard: verlaging", Decimal(-121069)) in steps
     # the VB column is 'Mutaties via ISB, NvW, moties en amendementen': an increase there is new money by its kind
     assert ("VB 2021", "nieuwe middelen", Decimal(81350)) in steps
-    rest = _rows(gevolgen, "hoofdstuk = 'VI' AND artikel = '36' AND vuo = 'U' AND basis = 'restverschil' AND jaar = 2021 "
+    rest = _rows(gevolgen, "hoofdstuk = 'VI' AND artikel = '36' AND vuo = 'U' AND basis = 'restverschil' "
+                           "AND jaar = 2021 "
                            "AND moment_jaar = 2021 AND fase = 'O2' AND is_article_total")
     assert [(r["value_k"], r["evidence_kind"]) for r in rest] == [(Decimal(245000), "restverschil")]
     vb = _rows(gevolgen, "hoofdstuk = 'VI' AND artikel = '36' AND vuo = 'U' AND fase = 'VB' AND moment_jaar = 2021 "

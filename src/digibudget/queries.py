@@ -19,7 +19,8 @@ class Result:
     unit: str | None = None
 
 
-def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: str, unit: str | None = None) -> Result:
+def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any], title: str,
+            unit: str | None = None) -> Result:
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description] if cur.description else []
     return Result(cols, cur.fetchall(), title, unit)

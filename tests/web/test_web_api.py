@@ -208,9 +208,9 @@ def test_openapi_documents_enums_bounds_and_400(client: TestClient) -> None:
 def test_the_web_enums_are_the_library_ones() -> None:
     assert [t.value for t in params.Thema] == load_rules().theme_ids()
     assert [n.value for n in params.Niveau] == list(LEVELS)
-    from digibudget.analyze.mutations import SOORTEN
+    from digibudget.analyze.mutations import SOORT_GROUPS, SOORTEN
 
-    assert tuple(s.value for s in params.MutatieSoort) == SOORTEN
+    assert tuple(s.value for s in params.MutatieSoort) == (*SOORTEN, *SOORT_GROUPS)
 
 
 def test_read_only_without_token(client: TestClient) -> None:

@@ -4,10 +4,13 @@ For a budget moment (default: the latest loaded with digital lines) and the year
 line tagged with a digital theme, its weighted amounts per year, the typed mutations that led to this moment (for
 year t: kasschuif, overboeking/herschikking, taakstelling, nieuwe middelen, loon- en prijsbijstelling, onverklaard),
 V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
-and the commitment status of its article: 'juridisch verplicht' and 'niet juridisch verplicht (verdeling
-onbekend)' where a source gives only the juridisch verplicht share. Commitment shares are published per article, so
-they are never spread over lines (that would be a guess): line rows show the article's percentage, article rows
-the amounts. Every row names its source file(s) and line ids, which lead to the source rows.
+and the commitment status of its article for year t: the four categories of the published 'Geschatte
+budgetflexibiliteit' (juridisch verplicht, bestuurlijk gebonden, beleidsmatig gereserveerd, nog niet ingevuld) in
+money, or 'niet juridisch verplicht (verdeling onbekend)' where a source gives only the juridisch verplicht share,
+each with its source cell. Commitment shares are published per article (sometimes per instrument), so they are
+never spread over lines (that would be a guess): line rows show the percentages, article rows the amounts. A share
+is a share of uitgaven (or verplichtingen where the source says so), never of ontvangsten. Every row names its
+source file(s) and line ids, which lead to the source rows.
 """
 
 from __future__ import annotations
@@ -69,6 +72,37 @@ def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: 
     return Window(mj, fase, van, tot)
 
 
+# the commitment categories of 'Geschatte budgetflexibiliteit', in the order of the published table
+COMMITMENT = (("juridisch_verplicht", "juridisch verplicht"), ("bestuurlijk_gebonden", "bestuurlijk gebonden"),
+              ("beleidsmatig_gereserveerd", "beleidsmatig gereserveerd"),
+              ("nog_niet_ingevuld", "nog niet ingevuld / vrij te besteden"))
+
+
+def _commitment_cols(niveau: str) -> str:
+    """Article rows: the article's total for year t and the money of each category (share x total), the remainder
+    'verdeling onbekend' where only juridisch verplicht is known, and the source cells. Line rows: the article's and
+    the instrument's juridisch verplicht share. Never for ontvangsten (the join is on V/U/O: shares are stored for
+    U, or V where the source says so)."""
+    if niveau == "artikel":
+        money = ", ".join(f"any_value(art.totaal * lc.{c} * 0.01) AS {c}" for c, _ in COMMITMENT)
+        return f""",
+            any_value(art.totaal) AS artikel_totaal_t, any_value(lc.juridisch_verplicht) AS juridisch_verplicht_pct,
+            {money},
+            any_value(CASE WHEN lc.juridisch_verplicht IS NOT NULL AND lc.bestuurlijk_gebonden IS NULL
+                                AND lc.beleidsmatig_gereserveerd IS NULL AND lc.nog_niet_ingevuld IS NULL
+                           THEN art.totaal - art.totaal * lc.juridisch_verplicht * 0.01 END)
+                AS niet_juridisch_verplicht_verdeling_onbekend,
+            any_value(CASE WHEN l.vuo = 'O' THEN 'n.v.t. (ontvangsten)'
+                           WHEN lc.bestuurlijk_gebonden IS NOT NULL OR lc.nog_niet_ingevuld IS NOT NULL
+                           THEN 'budgetflexibiliteit' WHEN lc.juridisch_verplicht IS NOT NULL
+                           THEN 'alleen juridisch verplicht' ELSE 'onbekend' END) AS verplichtingen_status,
+            any_value(lc.bron) AS verplichtingen_bron"""
+    if niveau == "regel":
+        return """, any_value(lc.juridisch_verplicht) AS juridisch_verplicht_pct_artikel,
+            any_value(li.pct) AS juridisch_verplicht_pct_instrument"""
+    return ""
+
+
 def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, themes: list[str] | None = None,
                    jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
                    hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,
@@ -87,25 +121,20 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
     select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in dims)
     group_dims = ", ".join(_DIM_SQL[d] for d in dims if not _DIM_SQL[d].startswith("coalesce(any_value"))
     year_cols = ", ".join(f"sum(w.value_k * lt.weight) FILTER (WHERE w.jaar = {y}) AS \"{y}\"" for y in years)
-    article_cols = ""
-    if niveau == "artikel":
-        article_cols = """,
-            any_value(art.totaal) AS artikel_totaal_t, any_value(jv.pct) AS juridisch_verplicht_pct,
-            any_value(art.totaal * jv.pct * 0.01) AS juridisch_verplicht_artikel,
-            any_value(art.totaal - art.totaal * jv.pct * 0.01) AS niet_juridisch_verplicht_verdeling_onbekend"""
-    elif niveau == "regel":
-        article_cols = ", any_value(jv.pct) AS juridisch_verplicht_pct_artikel"
-    # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts
+    # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts; what has
+    # evidence of its type (verklaard) apart from what has none (onverklaard)
     mutation_cols = ", ".join(
         f"sum(mut.{c} * lt.weight) FILTER (WHERE w.jaar = {w.moment_jaar}) AS mutatie_{c}"
         for c in ("kasschuif", "overboeking", "taakstelling", "nieuwe_middelen", "loon_prijs", "overig_verklaard",
                   "verklaard", "onverklaard"))
+    pivot = ", ".join(f"max(c.pct) FILTER (WHERE c.category = '{c}') AS {c}" for c, _ in COMMITMENT)
     sql = f"""
         WITH w AS (
-            SELECT * FROM fact WHERE moment_jaar = ? AND fase = ? AND measure IN ('stand', 'realisatie')
-              AND jaar BETWEEN ? AND ?
+            SELECT * FROM fact WHERE moment_jaar = $mj AND fase = $fase AND measure IN ('stand', 'realisatie')
+              AND jaar BETWEEN $van AND $tot
         ), lt AS (
-            SELECT * FROM line_theme WHERE (counted OR ?) AND (?::VARCHAR[] IS NULL OR list_contains(?, theme))
+            SELECT * FROM line_theme WHERE (counted OR $hints) AND ($themes::VARCHAR[] IS NULL
+                                                                    OR list_contains($themes, theme))
         ), ex AS (
             SELECT le.line_id, string_agg(DISTINCT e.name, '; ' ORDER BY e.name) AS uitvoerder
             FROM line_executor le JOIN executor e USING (executor_id)
@@ -113,7 +142,8 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
             GROUP BY le.line_id
         ), art AS (
             SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
-            WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND measure = 'stand' AND NOT is_part GROUP BY ALL
+            WHERE moment_jaar = $mj AND fase = $fase AND jaar = $mj AND measure = 'stand' AND NOT is_part
+            GROUP BY ALL
         ), mut AS (
             SELECT line_key,
                    sum(value_k) FILTER (WHERE soort = 'kasschuif') AS kasschuif,
@@ -124,12 +154,19 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
                    sum(value_k) FILTER (WHERE soort IN ('realisatieverschil', 'nieuwe raming')) AS overig_verklaard,
                    sum(value_k) FILTER (WHERE soort NOT LIKE 'onverklaard%') AS verklaard,
                    sum(value_k) FILTER (WHERE soort LIKE 'onverklaard%') AS onverklaard
-            FROM mutation WHERE counted AND moment_jaar = ? AND fase = ? AND jaar = ? GROUP BY line_key
-        ), jv AS (
-            SELECT hoofdstuk, artikel, max(pct) AS pct FROM legal_commitment
-            WHERE moment_jaar = ? AND fase = ? AND jaar = ? AND category = 'juridisch_verplicht' GROUP BY ALL
+            FROM mutation WHERE counted AND moment_jaar = $mj AND fase = $fase AND jaar = $mj GROUP BY line_key
+        ), lc AS (  -- the published split of the article's expenditure for year t, with its source cells
+            SELECT c.hoofdstuk, c.artikel, c.vuo, {pivot},
+                   string_agg(DISTINCT s.file_name || ' rij ' || c.source_row || ' kolom ''' || c.source_column
+                              || '''', '; ') AS bron
+            FROM legal_commitment c JOIN source s USING (source_id)
+            WHERE c.moment_jaar = $mj AND c.fase = $fase AND c.jaar = $mj AND c.instrument IS NULL GROUP BY ALL
+        ), li AS (  -- a juridisch verplicht share published for one instrument of the article
+            SELECT hoofdstuk, artikel, vuo, lower(instrument) AS instrument, max(pct) AS pct FROM legal_commitment
+            WHERE moment_jaar = $mj AND fase = $fase AND jaar = $mj AND instrument IS NOT NULL
+              AND category = 'juridisch_verplicht' GROUP BY ALL
         )
-        SELECT {select_dims}, {year_cols}{article_cols},
+        SELECT {select_dims}, {year_cols}{_commitment_cols(niveau)},
                {mutation_cols},
                count(DISTINCT w.line_id) AS regels,
                string_agg(DISTINCT s.file_name, '; ' ORDER BY s.file_name) AS bronnen,
@@ -137,19 +174,21 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
         FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
         LEFT JOIN ex USING (line_id)
         LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo
-        LEFT JOIN jv ON jv.hoofdstuk = l.hoofdstuk AND jv.artikel = l.artikel
+        LEFT JOIN lc ON lc.hoofdstuk = l.hoofdstuk AND lc.artikel = l.artikel AND lc.vuo = l.vuo
+        LEFT JOIN li ON li.hoofdstuk = l.hoofdstuk AND li.artikel = l.artikel AND li.vuo = l.vuo
+         AND li.instrument = lower(l.instrument)
         LEFT JOIN mut ON mut.line_key = l.line_key
-        WHERE (?::VARCHAR IS NULL OR l.hoofdstuk = upper(?)) AND (?::VARCHAR IS NULL OR l.artikel = ?)
-          AND (?::VARCHAR IS NULL OR l.instrument = ?)
-          AND (?::VARCHAR IS NULL OR ex.uitvoerder ILIKE '%' || ? || '%')
-          AND (?::VARCHAR IS NULL OR l.vuo = upper(?))
+        WHERE ($hoofdstuk::VARCHAR IS NULL OR l.hoofdstuk = upper($hoofdstuk))
+          AND ($artikel::VARCHAR IS NULL OR l.artikel = $artikel)
+          AND ($instrument::VARCHAR IS NULL OR l.instrument = $instrument)
+          AND ($uitvoerder::VARCHAR IS NULL OR ex.uitvoerder ILIKE '%' || $uitvoerder || '%')
+          AND ($vuo::VARCHAR IS NULL OR l.vuo = upper($vuo))
         GROUP BY {group_dims}
         ORDER BY {", ".join(str(i + 1) for i in range(len(dims)))}
     """  # noqa: S608 - only constant column expressions and validated integer years are formatted in
     theme_list: Any = themes or None
-    params: list[Any] = [w.moment_jaar, w.fase, w.jaar_van, w.jaar_tot, include_hints, theme_list, theme_list,
-                         *([w.moment_jaar, w.fase, w.moment_jaar] * 3),  # art, mut, jv
-                         hoofdstuk, hoofdstuk, artikel, artikel, instrument, instrument, uitvoerder, uitvoerder,
-                         vuo, vuo]
+    params: dict[str, Any] = {"mj": w.moment_jaar, "fase": w.fase, "van": w.jaar_van, "tot": w.jaar_tot,
+                              "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
+                              "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
     return _result(con, sql, params, title, "x € 1.000")

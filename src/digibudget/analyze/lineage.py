@@ -5,8 +5,8 @@ Two kinds of evidence make a link (table ``lineage``):
 * ``renummering``, found in the data: in one chapter and V/U/O, within the sources of one kind (exports of
   different kinds can number the same article differently at the same moment), an article stops being used (its
   last non-zero figure) and an article with the same name (case, accents and punctuation ignored) starts being used
-  after it, for every year the money is for in which both appear, and the name matches one article on each side. Equal amounts at
-  the hand-over raise the confidence. Example: BZ (V) art. 43 'Effectieve Europese Samenwerking' in the
+  after it, for every year the money is for in which both appear, and the name matches one article on each side.
+  Equal amounts at the hand-over raise the confidence. Example: BZ (V) art. 43 'Effectieve Europese Samenwerking' in the
   ontwerpbegroting 2020 continues as art. 3 in the vastgestelde begroting 2020.
 * ``review``: a published or reviewed was/wordt table in ``data/lineage/`` (``was_begroting;was_artikelnr;
   wordt_begroting;wordt_artikelnr;...``), e.g. the article map of the 2017 -> 2018 cabinet change. A row with '*'
@@ -93,7 +93,7 @@ SELECT kind, hoofdstuk, artikel, vuo, jaar,
        arg_min(totaal, moment) FILTER (WHERE in_use) AS first_total,
        arg_max(totaal, moment) FILTER (WHERE in_use) AS last_total
 FROM lin_use GROUP BY ALL HAVING bool_or(in_use);
-"""
+"""  # noqa: S608 - constants of this module only
 
 # renumbering: a hand-over in every year both articles are in use, one name on each side
 DETECT_SQL = """

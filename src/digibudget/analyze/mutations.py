@@ -1,11 +1,12 @@
-"""Every change of a budget line between budget moments, typed with its evidence (why did the budget move?).
+"""Every change of a budget line between budget moments, typed only where evidence says so (why did it move?).
 
 A line is followed across moments and years by its ``line_key`` (in a Miljoenennota mutation table the stand and
-mutation rows all belong to the chapter or article total of the table). A budget moment is ``moment_jaar`` + ``fase``,
-ordered OWB < VB < O1 < SBS < O2 < JV < SW within a year (``moment`` = moment_jaar * 10 + rank). Per source kind,
-line key, moment and year one figure is chosen (one base source per chapter and moment as in analyze.selection, then
-the document that publishes that moment itself, then the newest), so the three begrotingsstaten exports never count
-twice. The changes of a line, for every year the money is for:
+mutation rows all belong to the chapter or article total of the table), re-keyed through budget lineage
+(analyze.lineage: a renumbered article keeps its chain, so a renumbering is no mutation). Budget moments run in
+publication order (``moment`` = vocab.publication_key: the ontwerpbegroting of t+1, September t, comes before the
+jaarverslag of t). Per source kind, line key, moment and year one figure is chosen (one base source per chapter and
+moment as in analyze.selection, then the document that publishes that moment itself, then the newest), so the three
+begrotingsstaten exports never count twice. The changes of a line, for every year the money is for:
 
 * ``mutatie``: a published mutation amount (a suppletoire column, or a named Miljoenennota mutation; a category row
   of a Miljoenennota table counts only when no named rows follow it);
@@ -15,11 +16,15 @@ twice. The changes of a line, for every year the money is for:
 * ``realisatieverschil``: realisation minus the last stand (under- or overspending, not a budget decision);
 * ``nieuw_jaar``: a 'mutation' for a year beyond t+4 of its moment, which holds the whole new estimate.
 
-Types (``soort``), first rule that applies: the residuals above are 'onverklaard'; a named mutation is typed by its
-label; changes of one line at one moment over several years that net to zero are a 'kasschuif'; a change matched by an
-opposite change of the same size on another line of the same level at the same moment and year is a 'herschikking'
-(same article) or 'overboeking'; what remains is a 'taakstelling' (negative) or 'nieuwe middelen' (positive), with
-low confidence, because the counterpart may sit in a chapter that is not loaded.
+Types (``soort``) and the evidence that gives them (``evidence_kind``, strongest first; the confidence follows from
+it, see CONFIDENCE and docs/mutations.md): a reviewed decision (``review``); the data's own statement: a residual is
+unexplained, a realisation difference is a 'realisatieverschil', a new year a 'nieuwe raming', a named mutation is
+typed by its ``label``, an increase in a column of amendments/ISB's is 'nieuwe middelen' (``kolom``); changes of one
+line at one moment over several years that net to zero are a 'kasschuif' (``kasschuifprofiel``); a change matched by
+an opposite change of the same size on another line of the same level at the same moment and year is a
+'herschikking' (same article) or 'overboeking' (``tegenboeking``). Without evidence a change is 'onverklaard:
+verhoging' or 'onverklaard: verlaging' (``geen``): a decrease is not a taakstelling and an increase is not new money
+until something says so.
 
 Sources of different kinds can describe the same article and moment (a suppletoire table and the begrotingsstaten);
 each kind keeps its own chain, and ``counted`` marks the richest kind per article, moment and year.

@@ -47,15 +47,17 @@ def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
                   hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
                   artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
                   line_key: Annotated[str | None, typer.Option(help="Only this line key.")] = None,
-                  soort: Annotated[str | None, typer.Option(help="kasschuif, overboeking, herschikking, "
-                                                                 "taakstelling, nieuwe middelen, ...")] = None,
+                  soort: Annotated[str | None, typer.Option(help="A type (kasschuif, overboeking, herschikking, "
+                                                                 "taakstelling, nieuwe middelen, 'onverklaard: "
+                                                                 "verlaging', ...) or a group: onverklaard, "
+                                                                 "verklaard.")] = None,
                   jaar: Annotated[int | None, typer.Option(help="The year the money is for.")] = None,
                   begrotingsjaar: Annotated[int | None, typer.Option(help="The year of the budget moment.")] = None,
                   limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
                   output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
                   = None) -> None:
-    """Every change between budget moments, typed (kasschuif, overboeking, herschikking, taakstelling, nieuwe
-    middelen, loon- en prijsbijstelling, onverklaard) with confidence and evidence."""
+    """Every change between budget moments, in publication order, typed only with evidence (label, column,
+    counterpart, kasschuif profile, review); without it 'onverklaard: verhoging' or 'onverklaard: verlaging'."""
     from ..analyze import mutations
 
     con = store.connect(db_path(db), read_only=True)

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Query
 
+from ..analyze.mutations import SOORT_GROUPS, SOORTEN
 from ..parliament.model import Status
 
 Vraagstatus = Status  # the question statuses of parliament.model (beantwoord met/zonder cijfers, uitgesteld, ...)
@@ -119,11 +120,6 @@ def table_filter(moment: MomentQ = None,
                        hoofdstuk or None, artikel or None, instrument or None, uitvoerder or None, vuo)
 
 
-class MutatieSoort(StrEnum):  # analyze.mutations.SOORTEN (a test keeps them equal)
-    kasschuif = "kasschuif"
-    overboeking = "overboeking"
-    herschikking = "herschikking"
-    taakstelling = "taakstelling"
-    nieuwe_middelen = "nieuwe middelen"
-    loon_en_prijsbijstelling = "loon- en prijsbijstelling"
-    onverklaard = "onverklaard"
+# derived from the library: the types of analyze.mutations, then the groups a filter may name ('onverklaard')
+MutatieSoort = StrEnum("MutatieSoort", {s.replace(" ", "_").replace(":", "").replace("-", ""): s  # type: ignore[misc]
+                                        for s in (*SOORTEN, *SOORT_GROUPS)})

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...analyze.lineage import lineage
 from ...analyze.mutations import mutations
 from ...classify.explain import Explanation, explain
 from ...queries import Result
@@ -29,6 +30,12 @@ def line_view(con: Con, line_id: int) -> tuple[Explanation, Result, Result | Non
         data.line_links(con, line_id)
 
 
+def line_lineage(ex: Explanation, con: Con) -> Result | None:
+    """Where the line's article came from and where it continues (analyze.lineage); None without an article."""
+    artikel = ex.line.get("artikel")
+    return lineage(con, str(ex.line["hoofdstuk"]), str(artikel), str(ex.line["vuo"])) if artikel else None
+
+
 def _themes(ex: Explanation) -> list[dict[str, Any]]:
     return [{"thema": v.theme, "label": v.label, "gewicht": v.weight, "zekerheid": v.confidence,
              "telt_mee": v.counted, "basis": v.basis, "bewijs": v.evidence, "afgewezen": v.vetoed}
@@ -39,7 +46,7 @@ def _themes(ex: Explanation) -> list[dict[str, Any]]:
 def line_page(request: Request, con: Con, line_id: LineId) -> HTMLResponse:
     ex, history, muts, links = line_view(con, line_id)
     return render("line.html", request, ex=ex, line=ex.line, history=history, mutations=muts, links=links,
-                  themes=_themes(ex), figure=charts.line_history(history))
+                  themes=_themes(ex), figure=charts.line_history(history), herkomst=line_lineage(ex, con))
 
 
 # the .csv route first: /api/x/{id} would otherwise take '{id}.csv' as an (invalid) id
@@ -60,4 +67,5 @@ def line_json(con: Con, line_id: LineId) -> Response:
                           "regels_versie": ex.rules_version, "themas": _themes(ex),
                           "uitvoerders": [{"naam": n, "veld": f, "match": m} for n, f, m in ex.executors],
                           "geschiedenis": payload(history), "mutaties": payload(muts) if muts else None,
+                          "herkomst": payload(herkomst) if (herkomst := line_lineage(ex, con)) else None,
                           "koppelingen": payload(links)})
