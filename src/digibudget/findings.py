@@ -74,6 +74,8 @@ register("pro-memorie", "Pro memorie", "info",
 register("filled-from-row-above", "Lege cel aangevuld", "info",
          "an empty cell was read as '{value}', the value of the row above")
 register("ambiguous-fase", "Begrotingsfase onzeker", "info", "fase '{raw}' read as '{normalised}' {reason}")
+register("commitment-split-mismatch", "Budgetflexibiliteit telt niet op tot 100%", "warning",
+         "{what}: the categories add up to {total}% ({parts}), not 100% (1 point allowed for rounding)")
 register("file-may-be-truncated", "Bestand mogelijk afgebroken", "warning",
          "the file does not end with a line break: its last row may have been cut short; check it against the "
          "published file")

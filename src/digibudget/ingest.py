@@ -23,7 +23,7 @@ from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
 from .sources import bulk_sql
 from .sources import read as read_source
-from .sources.model import FASES, UNITS, ReadResult
+from .sources.model import COMMITMENT_CATEGORIES, FASES, UNITS, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
 
@@ -205,6 +205,9 @@ def check(path: Path, result: ReadResult) -> None:
             refuse("a percentage lacks its hoofdstuk, artikel or column", c.source_row, c.source_column or None)
         if c.fase not in FASES or not c.pct.is_finite() or abs(c.pct) >= _MAX_PCT:
             refuse(f"percentage {c.pct} ({c.fase}) cannot be stored", c.source_row, c.source_column)
+        if c.vuo not in {"U", "V"} or c.category not in COMMITMENT_CATEGORIES:
+            refuse(f"a share {c.category} of {c.vuo!r} cannot be stored (only of uitgaven or verplichtingen)",
+                   c.source_row, c.source_column)
     if not _ends_with_newline(path):
         last = max((line.source_row for line in result.lines), default=None)
         result.findings.append(Finding("file-may-be-truncated", Location(where, last)))
@@ -277,9 +280,11 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
             _insert_csv(con, "amount", _AMOUNT_COLUMNS, amounts_csv)
     if result.commitments:
         con.executemany(
-            "INSERT INTO legal_commitment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO legal_commitment (source_id, source_row, begrotingsjaar, moment_jaar, fase, hoofdstuk, "
+            "artikel, jaar, category, pct, source_column, instrument, vuo, source_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[source_id, c.source_row, c.begrotingsjaar, c.moment_jaar, c.fase, c.hoofdstuk, c.artikel, c.jaar,
-              c.category, c.pct, c.source_column] for c in result.commitments])
+              c.category, c.pct, c.source_column, c.instrument, c.vuo, c.source_text] for c in result.commitments])
 
 
 _LINE_COLUMNS = ("line_id", "source_id", "source_row", "source_ref", "begrotingsjaar", "document_fase", "hoofdstuk",

@@ -2,6 +2,7 @@
 
 1. totals: a (sub)total row against the detail rows below it, within one source;
 2. stands: stand = previous stand + mutations, within one line of a suppletoire table;
+   and the categories of a budgetflexibiliteit split add up to 100 %;
 3. sources: article totals of different sources for the same hoofdstuk, artikel, V/U/O, moment and year.
 
 Published figures are rounded to whole units, so differences below one unit (EUR 1,000 or, in Miljoenennota
@@ -123,12 +124,36 @@ ORDER BY ALL
 """
 
 
+# the categories of one budgetflexibiliteit split (an article's share per category, not one instrument's) must add
+# up to 100 %, within one point for the rounding of every printed share; a lone 'juridisch verplicht' is no split
+COMMITMENT_SQL = """
+SELECT source_id, min(source_row), hoofdstuk, artikel, vuo, moment_jaar, fase, jaar, sum(pct) AS total,
+       string_agg(category || ' ' || pct::DECIMAL(7,1), ', ' ORDER BY category) AS parts
+FROM legal_commitment
+WHERE source_id IN (SELECT unnest(?::INTEGER[])) AND instrument IS NULL
+GROUP BY source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, jaar
+HAVING count(DISTINCT category) > 1
+ORDER BY ALL
+"""
+
+
+def _commitment_splits(con: duckdb.DuckDBPyConnection, ids: list[int], paths: dict[int, str],
+                       stats: dict[str, int], per_source: dict[int, list[Finding]]) -> None:
+    for sid, row, hfst, art, vuo, mj, fase, jaar, total, parts in con.execute(COMMITMENT_SQL, [ids]).fetchall():
+        stats["splits_checked"] += 1
+        if abs(total - 100) > 1:
+            stats["splits_mismatch"] += 1
+            what = f"{hfst} art. {art} {vuo}, {_FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}"
+            per_source.setdefault(sid, []).append(Finding(
+                "commitment-split-mismatch", Location(paths.get(sid), row), what=what, total=total, parts=parts))
+
+
 def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[str, int]:
     from .ingest import store_findings
 
     ids = list(new_source_ids)
     stats = {"totals_checked": 0, "totals_mismatch": 0, "stands_checked": 0, "stands_mismatch": 0,
-             "cross_checked": 0, "cross_agree": 0, "cross_mismatch": 0}
+             "cross_checked": 0, "cross_agree": 0, "cross_mismatch": 0, "splits_checked": 0, "splits_mismatch": 0}
     paths = dict(con.execute("SELECT source_id, path FROM source").fetchall())
     per_source: dict[int, list[Finding]] = {}
     # counted in SQL; only the disagreements come to Python (set-based: no loop over every total)
@@ -156,6 +181,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
             per_source.setdefault(sid, []).append(Finding(
                 "stand-mismatch", Location(paths.get(sid), row), what=what, previous=previous, mutations=mutations,
                 expected=previous + mutations, stand=stand))
+    _commitment_splits(con, ids, paths, stats, per_source)
     for sid, found in sorted(per_source.items()):
         store_findings(con, sid, paths.get(sid), found)
     # cross-source findings are global: recompute them all
