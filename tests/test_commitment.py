@@ -78,7 +78,7 @@ def test_a_split_that_does_not_add_up_is_a_finding(con: duckdb.DuckDBPyConnectio
     path = _owb2025_rows(tmp_path, {"|bestuurlijk gebonden": ("waarde", "80%")})
     report = ingest.ingest(con, [path])
     assert report.reconciliation["splits_checked"] == 1 and report.reconciliation["splits_mismatch"] == 1
-    (msg, row, figures), = con.execute("SELECT message, row_number, figures FROM finding "
+    (msg, _row, figures), = con.execute("SELECT message, row_number, figures FROM finding "
                                        "WHERE code = 'commitment-split-mismatch'").fetchall()
     assert "VII art. 6 U" in msg and "94%" in msg and "bestuurlijk_gebonden 80.0" in msg
     assert json.loads(figures)["total"] == "94"
