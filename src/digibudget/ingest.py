@@ -21,7 +21,7 @@ import duckdb
 from . import reconcile
 from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
-from .sources import bulk_sql
+from .sources import bulk_sql, is_sidecar
 from .sources import read as read_source
 from .sources.model import COMMITMENT_CATEGORIES, FASES, UNITS, ReadResult
 from .sources.normalise import line_key
@@ -72,11 +72,13 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, folders expanded to the CSV files below them (sorted, so loads are reproducible)."""
+    """Files as given, folders expanded to the CSV and JSON files below them (sorted, so loads are reproducible;
+    the JSON descriptions beside a table, like tables_meta.json and *.provenance.json, are no tables)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*.csv") if q.is_file()))
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and (
+                q.suffix == ".csv" or (q.suffix == ".json" and not is_sidecar(q)))))
         elif p.is_file():
             out.append(p)
         else:
