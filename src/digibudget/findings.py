@@ -46,6 +46,11 @@ register("unknown-hoofdstuk", "Onbekend begrotingshoofdstuk", "warning",
          "hoofdstuk '{raw}' is not a known chapter code")
 register("duplicate-line", "Dubbele regel", "warning",
          "line {key} appears {count} times in this source for the same year and moment")
+register("duplicate-total", "Dubbele totaalregel", "warning",
+         "line {key} has two total rows: row {row_a} ({figures_a}) and row {row_b} ({figures_b}); {decision}{note}")
+register("duplicate-line-differs", "Herhaalde regel met andere bedragen", "warning",
+         "line {key} appears in {count} rows with different amounts ({rows}); all are counted, as separate lines "
+         "that the source labels alike")
 register("total-mismatch", "Totaal klopt niet", "warning",
          "{what}: detail rows add up to {detail_sum}, the total row says {total} (difference {difference})")
 register("stand-mismatch", "Stand klopt niet met mutaties", "warning",

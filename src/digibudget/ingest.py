@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from . import reconcile
+from .duplicates import mark as mark_duplicates
 from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
 from .sources import bulk_sql, is_sidecar
@@ -239,7 +240,7 @@ def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str
         ids.append(source_id)
         source_id += 1
     bulk_sql.write(con, bulk_writes)
-    duplicates = _mark_duplicates(con, ids)
+    duplicates = mark_duplicates(con, ids)
     for (path, _, result), sid in zip(pending, ids, strict=True):
         store_findings(con, sid, str(path), duplicates.get(sid, []))
         if isinstance(result, bulk_sql.Staged):
@@ -312,43 +313,6 @@ def _insert_csv(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
 
 def _sql_path(p: Path) -> str:
     return str(p).replace("'", "''")
-
-
-def _mark_duplicates(con: duckdb.DuckDBPyConnection, source_ids: Sequence[int]) -> dict[int, list[Finding]]:
-    """A line repeated with the same key and the same amounts in one source is a copy: count it once. Only lines
-    whose key recurs in their source and year are compared (set-based, all new sources at once)."""
-    ids = list(source_ids)
-    con.execute("""
-        WITH cand AS (
-            SELECT line_id, source_id, begrotingsjaar, line_key FROM budget_line
-            WHERE source_id IN (SELECT unnest(?::INTEGER[]))
-            QUALIFY count(*) OVER (PARTITION BY source_id, begrotingsjaar, line_key) > 1
-        ), sig AS (
-            SELECT l.line_id, l.source_id, l.begrotingsjaar, l.line_key,
-                   string_agg(a.moment_jaar || a.fase || a.measure || coalesce(a.mutatie_soort, '') || a.jaar
-                              || '=' || a.value::VARCHAR, ';' ORDER BY a.moment_jaar, a.fase, a.measure,
-                              a.mutatie_soort, a.jaar) AS amounts
-            FROM cand l LEFT JOIN amount a USING (line_id)
-            GROUP BY l.line_id, l.source_id, l.begrotingsjaar, l.line_key
-        ), firsts AS (
-            SELECT line_id, min(line_id) OVER (PARTITION BY source_id, begrotingsjaar, line_key, amounts) AS first_id
-            FROM sig
-        )
-        UPDATE budget_line SET duplicate_of = firsts.first_id
-        FROM firsts WHERE budget_line.line_id = firsts.line_id AND firsts.first_id <> firsts.line_id
-    """, [ids])
-    rows = con.execute("""
-        SELECT d.source_id, d.line_key, count(*) + 1, min(f.source_row), min(d.source_row), any_value(s.path)
-        FROM (SELECT * FROM budget_line WHERE source_id IN (SELECT unnest(?::INTEGER[]))
-              AND duplicate_of IS NOT NULL) d
-        JOIN budget_line f ON f.line_id = d.duplicate_of JOIN source s ON s.source_id = d.source_id
-        GROUP BY d.source_id, d.line_key ORDER BY 1, 4
-    """, [ids]).fetchall()
-    out: dict[int, list[Finding]] = {}
-    for sid, key, count, first_row, row, path in rows:
-        out.setdefault(int(sid), []).append(Finding("duplicate-line", Location(path, int(row)), key=key,
-                                                    count=int(count), first_row=int(first_row)))
-    return out
 
 
 def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
