@@ -16,7 +16,7 @@ from .common import DbOption, FormatOption, app, db_path, edge, err
 
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
 @edge
-def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders to load.")],
+def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, or folders, to load.")],
                db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
     with store.writing(db_path(db)) as con:
