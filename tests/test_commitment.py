@@ -118,3 +118,28 @@ def test_migration_0006_keeps_existing_shares(tmp_path: Path) -> None:
     assert con.execute("SELECT instrument, vuo, source_text, pct FROM legal_commitment").fetchall() == [
         (None, "U", None, Decimal("91.800"))]
     con.close()
+
+
+def test_the_owb_2025_table_is_read_in_its_layout_and_every_level_reconciles(
+        con: duckdb.DuckDBPyConnection) -> None:
+    report = ingest.ingest(con, [GEVOLGEN])
+    first = next(i for i, x in enumerate(GEVOLGEN.read_text(encoding="utf-8").splitlines(), start=1)
+                 if x.startswith("2025_OWB_VII_art6,"))
+    lines = dict(con.execute("SELECT niveau || CASE WHEN is_total THEN ' total' ELSE '' END, count(*) "
+                             "FROM budget_line WHERE source_row >= ? GROUP BY 1", [first]).fetchall())
+    assert lines == {"artikel total": 3, "artikelonderdeel total": 4, "instrument total": 21, "regeling": 50}
+    # 2023 = t-2: the realisatie (jaarverslag 2023); 2024 = t-1 and 2025-2029: stands of the ontwerpbegroting 2025
+    moments = con.execute("""
+        SELECT DISTINCT a.moment_jaar, a.fase, a.measure, a.jaar FROM amount a JOIN budget_line l USING (line_id)
+        WHERE l.source_row >= ? ORDER BY a.jaar""", [first]).fetchall()
+    assert moments == [(2023, "JV", "realisatie", 2023)] + [(2025, "OWB", "stand", j) for j in range(2024, 2030)]
+    # the totals check covered every total row of the table in every year, and none differs
+    checked = con.execute("SELECT count(*) FROM finding WHERE code = 'total-mismatch' AND row_number >= ?",
+                          [first]).fetchone()
+    assert checked == (0,) and report.reconciliation["totals_checked"] >= 26 * 7
+    u = con.execute("""
+        SELECT a.jaar, sum(a.value) FILTER (WHERE NOT l.is_total), max(a.value) FILTER (WHERE l.niveau = 'artikel')
+        FROM budget_line l JOIN amount a USING (line_id)
+        WHERE l.source_row >= ? AND l.vuo = 'U' GROUP BY 1 ORDER BY 1""", [first]).fetchall()
+    assert [(j, d == t) for j, d, t in u] == [(j, True) for j in range(2023, 2030)]
+    assert u[2][2] == Decimal(536888)

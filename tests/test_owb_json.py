@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from digibudget import ingest, pipeline, store
-from digibudget.errors import UnknownFormatError
+from digibudget.errors import SourceError, UnknownFormatError
 from digibudget.sources import detect, owb_json, read
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,6 +38,11 @@ def test_detection_and_folders(tmp_path: Path) -> None:
     (tmp_path / "obj.json").write_text('{"a": 1}', encoding="utf-8")
     with pytest.raises(UnknownFormatError, match="a JSON object"):
         detect(tmp_path / "obj.json")
+    for name, text, message in (("cut.json", '[{"vuo": "U", ', "malformed JSON"),
+                                ("deep.json", "[" * 100000 + "]" * 100000, "nested too deeply")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(SourceError, match=message):
+            read(tmp_path / name)
     # a folder gives its tables, never the JSON descriptions beside them
     names = [p.name for p in ingest.expand([REPO / "data" / "gevolgen", JSON_DIR])]
     assert names == ["budgettaire_gevolgen_van_beleid_long.csv", "owb_btabel_2019.json", "owb_btabel_2020.json"]
@@ -99,6 +104,8 @@ def test_reconciliation_with_the_begrotingsstaten(db: duckdb.DuckDBPyConnection)
         assert agree is not None
         measured[year] = (int(agree[0]) + len(differ), int(agree[0]), len(differ))
     assert measured == {2019: (445, 435, 10), 2020: (450, 440, 10)}
+    # a JSON file that parsed is complete, with or without a line break at its end
+    assert db.execute("SELECT count(*) FROM finding WHERE code = 'file-may-be-truncated'").fetchone() == (0,)
     gemeentefonds = db.execute("SELECT message FROM finding WHERE code = 'lines-source-mismatch' "
                                "AND message LIKE 'B art. 3 U, ontwerpbegroting 2019%'").fetchone()
     assert gemeentefonds and "30146248" in gemeentefonds[0] and "25835515" in gemeentefonds[0] \
@@ -135,3 +142,14 @@ def test_selection_uses_the_json_detail_where_it_reconciles(db: duckdb.DuckDBPyC
           AND a.fase = 'OWB' AND l.begrotingsjaar IN (2019, 2020) GROUP BY 1 ORDER BY 1""").fetchall()
     assert [(y, abs(t - s) <= 2) for (y, t), (_, s) in zip(totals, staten, strict=True)] == [(2019, True),
                                                                                                 (2020, True)]
+
+
+def test_moments_show_the_detail_of_both_ontwerpbegrotingen(db: duckdb.DuckDBPyConnection) -> None:
+    from digibudget.analyze.moments import moments
+
+    res = moments(db)
+    by = {(r[0], r[1]): dict(zip(res.columns, r, strict=True)) for r in res.rows}
+    for year in (2019, 2020):
+        row = by[(year, "OWB")]
+        assert row["detailregels"] > 1000 and row["hoofdstukken"] >= 24 and f"owb_btabel_{year}.json" in row["bronnen"]
+    assert by[(2019, "VB")]["detailregels"] == 0  # the JSON holds the ontwerpbegroting only

@@ -22,7 +22,7 @@ from . import reconcile
 from .duplicates import mark as mark_duplicates
 from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
-from .sources import bulk_sql, is_sidecar
+from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
 from .sources.model import COMMITMENT_CATEGORIES, FASES, UNITS, ReadResult
 from .sources.normalise import line_key
@@ -211,7 +211,7 @@ def check(path: Path, result: ReadResult) -> None:
         if c.vuo not in {"U", "V"} or c.category not in COMMITMENT_CATEGORIES:
             refuse(f"a share {c.category} of {c.vuo!r} cannot be stored (only of uitgaven or verplichtingen)",
                    c.source_row, c.source_column)
-    if not _ends_with_newline(path):
+    if not is_json(path) and not _ends_with_newline(path):  # a JSON file that parsed is complete
         last = max((line.source_row for line in result.lines), default=None)
         result.findings.append(Finding("file-may-be-truncated", Location(where, last)))
 

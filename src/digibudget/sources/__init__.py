@@ -72,4 +72,4 @@ def read(path: Path) -> ReadResult:
     return result
 
 
-__all__ = ["JSON_READERS", "READERS", "ReadResult", "detect", "is_sidecar", "read"]
+__all__ = ["JSON_READERS", "READERS", "ReadResult", "detect", "is_json", "is_sidecar", "read"]

@@ -62,6 +62,9 @@ def load(path: Path) -> tuple[object, bytes]:
     except json.JSONDecodeError as exc:
         raise SourceError(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
                           location=Location(str(path), exc.lineno), expected="one JSON array of records") from exc
+    except RecursionError as exc:
+        raise SourceError("the JSON is nested too deeply", location=Location(str(path), 1),
+                          expected="one JSON array of flat records") from exc
 
 
 @dataclass
