@@ -32,15 +32,18 @@ HOSTILE = '=HYPERLINK("x")'
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The budget fixtures, with one description made hostile and one amount made negative in the B-tabel."""
+    """The budget fixtures, with one description made hostile, one amount made negative and one given decimals in
+    the B-tabel."""
     folder = tmp_path_factory.mktemp("budget")
     for f in BUDGET.iterdir():
         shutil.copy(f, folder / f.name)
     btabel = folder / "btabel_2015_excerpt.csv"
     text = btabel.read_text(encoding="utf-8")
     assert "Baten-lastenagentschap BPR,,7393," in text
-    btabel.write_text(text.replace("Baten-lastenagentschap BPR,,7393,", '"=HYPERLINK(""x"")",,-123,', 1),
-                      encoding="utf-8")
+    # and one amount with decimals (the excerpt's only other one, 0.93, is a stray second total row that does not
+    # count: see tests/test_duplicates.py)
+    btabel.write_text(text.replace("Baten-lastenagentschap BPR,,7393,10512,", '"=HYPERLINK(""x"")",,-123,10512.25,',
+                                   1), encoding="utf-8")
     con = store.connect(":memory:")
     pipeline.build(con, [folder])
     yield con
@@ -129,7 +132,7 @@ def test_xlsx_sheets_numbers_totals_and_strings(db: duckdb.DuckDBPyConnection, l
     assert len(data) == len(lines.rows)
     assert all(isinstance(r[amount - 1], int | float) for r in data)
     assert [Decimal(str(r[amount - 1])) for r in data] == _col(lines, "bedrag_x1000")
-    assert ws.cell(2, amount).number_format == "#,##0.00"  # thousands separator; one amount is 0.93
+    assert ws.cell(2, amount).number_format == "#,##0.00"  # thousands separator; one amount is 10512.25
     assert ws.cell(2, lines.columns.index("jaar") + 1).number_format == "0"  # years without thousands separator
     hostile = [c for c in ws[get_column_letter(lines.columns.index("regeling") + 1)] if c.value == HOSTILE]
     assert hostile and all(c.data_type == "s" for c in hostile)  # a string, not a formula

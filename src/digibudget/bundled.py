@@ -19,7 +19,7 @@ def bundled_data_dir() -> Path:
     raise SourceError("the bundled data folder is missing", expected=" or ".join(str(c) for c in candidates))
 
 
-BUDGET_FOLDERS = ("begrotingsstaten", "btabel", "gevolgen")
+BUDGET_FOLDERS = ("begrotingsstaten", "btabel", "btabel_json", "gevolgen")
 
 
 def bundled_budget_paths() -> list[Path]:

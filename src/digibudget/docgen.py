@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .duplicates import RULES_MD
 from .findings import CATALOGUE
 from .settings import SETTINGS, SETTINGS_FILE
 
@@ -29,7 +30,7 @@ def findings_md() -> str:
            "| code | severity | title (shown to users) | message |", "|---|---|---|---|"]
     for ft in CATALOGUE.values():
         out.append(f"| `{ft.code}` | {ft.severity} | {ft.title} | {ft.template.replace('|', '/')} |")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n\n" + RULES_MD
 
 
 GENERATED = {"settings.md": settings_md, "findings.md": findings_md}

@@ -46,12 +46,20 @@ register("unknown-hoofdstuk", "Onbekend begrotingshoofdstuk", "warning",
          "hoofdstuk '{raw}' is not a known chapter code")
 register("duplicate-line", "Dubbele regel", "warning",
          "line {key} appears {count} times in this source for the same year and moment")
+register("duplicate-total", "Dubbele totaalregel", "warning",
+         "line {key} has two total rows: row {row_a} ({figures_a}) and row {row_b} ({figures_b}); {decision}{note}")
+register("duplicate-line-differs", "Herhaalde regel met andere bedragen", "warning",
+         "line {key} appears in {count} rows with different amounts ({rows}); all are counted, as separate lines "
+         "that the source labels alike")
 register("total-mismatch", "Totaal klopt niet", "warning",
          "{what}: detail rows add up to {detail_sum}, the total row says {total} (difference {difference})")
 register("stand-mismatch", "Stand klopt niet met mutaties", "warning",
          "{what}: {previous} + {mutations} = {expected}, but the table says {stand}")
 register("source-mismatch", "Bronnen spreken elkaar tegen", "warning",
          "{what}: {source_a} says {value_a}, {source_b} says {value_b} (difference {difference})")
+register("lines-source-mismatch", "Regels wijken af van artikeltotaal andere bron", "warning",
+         "{what}: the lines of {source_a} ({count}) add up to {value_a}, {source_b} says {value_b} "
+         "(difference {difference}){note}")
 register("source-agreement", "Bronnen komen overeen", "info",
          "{what}: {count} figures agree between {source_a} and {source_b}")
 register("unit-mismatch", "Eenheid wijkt af", "warning",
@@ -74,6 +82,13 @@ register("pro-memorie", "Pro memorie", "info",
 register("filled-from-row-above", "Lege cel aangevuld", "info",
          "an empty cell was read as '{value}', the value of the row above")
 register("ambiguous-fase", "Begrotingsfase onzeker", "info", "fase '{raw}' read as '{normalised}' {reason}")
+register("code-mapped", "Code omgezet", "info", "{what} '{raw}' read as '{normalised}' ({reason})")
+register("records-left-out", "Records niet geladen", "info",
+         "{count} records {what} were not loaded ({total} in all): {reason}")
+register("record-is-part", "Waarvan-regel niet apart geladen", "info",
+         "{what} ({value}) is a part of the article's other lines, not a line of its own; it was not loaded")
+register("commitment-split-mismatch", "Budgetflexibiliteit telt niet op tot 100%", "warning",
+         "{what}: the categories add up to {total}% ({parts}), not 100% (1 point allowed for rounding)")
 register("file-may-be-truncated", "Bestand mogelijk afgebroken", "warning",
          "the file does not end with a line break: its last row may have been cut short; check it against the "
          "published file")

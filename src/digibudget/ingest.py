@@ -19,11 +19,12 @@ from pathlib import Path
 import duckdb
 
 from . import reconcile
+from .duplicates import mark as mark_duplicates
 from .errors import Location, SourceError, ValueFormatError
 from .findings import Finding
-from .sources import bulk_sql
+from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
-from .sources.model import FASES, UNITS, ReadResult
+from .sources.model import COMMITMENT_CATEGORIES, FASES, UNITS, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
 
@@ -72,11 +73,13 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, folders expanded to the CSV files below them (sorted, so loads are reproducible)."""
+    """Files as given, folders expanded to the CSV and JSON files below them (sorted, so loads are reproducible;
+    the JSON descriptions beside a table, like tables_meta.json and *.provenance.json, are no tables)."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*.csv") if q.is_file()))
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and (
+                q.suffix == ".csv" or (q.suffix == ".json" and not is_sidecar(q)))))
         elif p.is_file():
             out.append(p)
         else:
@@ -205,7 +208,10 @@ def check(path: Path, result: ReadResult) -> None:
             refuse("a percentage lacks its hoofdstuk, artikel or column", c.source_row, c.source_column or None)
         if c.fase not in FASES or not c.pct.is_finite() or abs(c.pct) >= _MAX_PCT:
             refuse(f"percentage {c.pct} ({c.fase}) cannot be stored", c.source_row, c.source_column)
-    if not _ends_with_newline(path):
+        if c.vuo not in {"U", "V"} or c.category not in COMMITMENT_CATEGORIES:
+            refuse(f"a share {c.category} of {c.vuo!r} cannot be stored (only of uitgaven or verplichtingen)",
+                   c.source_row, c.source_column)
+    if not is_json(path) and not _ends_with_newline(path):  # a JSON file that parsed is complete
         last = max((line.source_row for line in result.lines), default=None)
         result.findings.append(Finding("file-may-be-truncated", Location(where, last)))
 
@@ -234,7 +240,7 @@ def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str
         ids.append(source_id)
         source_id += 1
     bulk_sql.write(con, bulk_writes)
-    duplicates = _mark_duplicates(con, ids)
+    duplicates = mark_duplicates(con, ids)
     for (path, _, result), sid in zip(pending, ids, strict=True):
         store_findings(con, sid, str(path), duplicates.get(sid, []))
         if isinstance(result, bulk_sql.Staged):
@@ -277,9 +283,11 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
             _insert_csv(con, "amount", _AMOUNT_COLUMNS, amounts_csv)
     if result.commitments:
         con.executemany(
-            "INSERT INTO legal_commitment VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO legal_commitment (source_id, source_row, begrotingsjaar, moment_jaar, fase, hoofdstuk, "
+            "artikel, jaar, category, pct, source_column, instrument, vuo, source_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[source_id, c.source_row, c.begrotingsjaar, c.moment_jaar, c.fase, c.hoofdstuk, c.artikel, c.jaar,
-              c.category, c.pct, c.source_column] for c in result.commitments])
+              c.category, c.pct, c.source_column, c.instrument, c.vuo, c.source_text] for c in result.commitments])
 
 
 _LINE_COLUMNS = ("line_id", "source_id", "source_row", "source_ref", "begrotingsjaar", "document_fase", "hoofdstuk",
@@ -305,43 +313,6 @@ def _insert_csv(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
 
 def _sql_path(p: Path) -> str:
     return str(p).replace("'", "''")
-
-
-def _mark_duplicates(con: duckdb.DuckDBPyConnection, source_ids: Sequence[int]) -> dict[int, list[Finding]]:
-    """A line repeated with the same key and the same amounts in one source is a copy: count it once. Only lines
-    whose key recurs in their source and year are compared (set-based, all new sources at once)."""
-    ids = list(source_ids)
-    con.execute("""
-        WITH cand AS (
-            SELECT line_id, source_id, begrotingsjaar, line_key FROM budget_line
-            WHERE source_id IN (SELECT unnest(?::INTEGER[]))
-            QUALIFY count(*) OVER (PARTITION BY source_id, begrotingsjaar, line_key) > 1
-        ), sig AS (
-            SELECT l.line_id, l.source_id, l.begrotingsjaar, l.line_key,
-                   string_agg(a.moment_jaar || a.fase || a.measure || coalesce(a.mutatie_soort, '') || a.jaar
-                              || '=' || a.value::VARCHAR, ';' ORDER BY a.moment_jaar, a.fase, a.measure,
-                              a.mutatie_soort, a.jaar) AS amounts
-            FROM cand l LEFT JOIN amount a USING (line_id)
-            GROUP BY l.line_id, l.source_id, l.begrotingsjaar, l.line_key
-        ), firsts AS (
-            SELECT line_id, min(line_id) OVER (PARTITION BY source_id, begrotingsjaar, line_key, amounts) AS first_id
-            FROM sig
-        )
-        UPDATE budget_line SET duplicate_of = firsts.first_id
-        FROM firsts WHERE budget_line.line_id = firsts.line_id AND firsts.first_id <> firsts.line_id
-    """, [ids])
-    rows = con.execute("""
-        SELECT d.source_id, d.line_key, count(*) + 1, min(f.source_row), min(d.source_row), any_value(s.path)
-        FROM (SELECT * FROM budget_line WHERE source_id IN (SELECT unnest(?::INTEGER[]))
-              AND duplicate_of IS NOT NULL) d
-        JOIN budget_line f ON f.line_id = d.duplicate_of JOIN source s ON s.source_id = d.source_id
-        GROUP BY d.source_id, d.line_key ORDER BY 1, 4
-    """, [ids]).fetchall()
-    out: dict[int, list[Finding]] = {}
-    for sid, key, count, first_row, row, path in rows:
-        out.setdefault(int(sid), []).append(Finding("duplicate-line", Location(path, int(row)), key=key,
-                                                    count=int(count), first_row=int(first_row)))
-    return out
 
 
 def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,

@@ -2,7 +2,10 @@
 
 1. totals: a (sub)total row against the detail rows below it, within one source;
 2. stands: stand = previous stand + mutations, within one line of a suppletoire table;
-3. sources: article totals of different sources for the same hoofdstuk, artikel, V/U/O, moment and year.
+   and the categories of a budgetflexibiliteit split add up to 100 %;
+3. sources: article totals of different sources for the same hoofdstuk, artikel, V/U/O, moment and year; for a
+   source that gives lines without article totals (the rijksfinancien.nl JSON B-tabel), the sum of an article's
+   lines against the other sources' article totals.
 
 Published figures are rounded to whole units, so differences below one unit (EUR 1,000 or, in Miljoenennota
 tables, EUR 1 mln) count as agreement.
@@ -111,6 +114,7 @@ WITH art AS (
     FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
     WHERE l.niveau = 'artikel' AND l.is_total AND l.duplicate_of IS NULL AND l.artikel IS NOT NULL
       AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven') AND a.measure IN ('stand', 'realisatie')
+      AND s.kind <> 'btabel_json'  -- checked line by line in LINES_SQL
     GROUP BY ALL
 )
 SELECT x.file_name, y.file_name, x.hoofdstuk, x.artikel, x.vuo, x.moment_jaar, x.fase, x.jaar,
@@ -123,12 +127,85 @@ ORDER BY ALL
 """
 
 
+# the categories of one budgetflexibiliteit split (an article's share per category, not one instrument's) must add
+# up to 100 %, within one point for the rounding of every printed share; a lone 'juridisch verplicht' is no split
+COMMITMENT_SQL = """
+SELECT source_id, min(source_row), hoofdstuk, artikel, vuo, moment_jaar, fase, jaar, sum(pct) AS total,
+       string_agg(category || ' ' || pct::DECIMAL(7,1), ', ' ORDER BY category) AS parts
+FROM legal_commitment
+WHERE source_id IN (SELECT unnest(?::INTEGER[])) AND instrument IS NULL
+GROUP BY source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, jaar
+HAVING count(DISTINCT category) > 1
+ORDER BY ALL
+"""
+
+
+def _commitment_splits(con: duckdb.DuckDBPyConnection, ids: list[int], paths: dict[int, str],
+                       stats: dict[str, int], per_source: dict[int, list[Finding]]) -> None:
+    for sid, row, hfst, art, vuo, mj, fase, jaar, total, parts in con.execute(COMMITMENT_SQL, [ids]).fetchall():
+        stats["splits_checked"] += 1
+        if abs(total - 100) > 1:
+            stats["splits_mismatch"] += 1
+            what = f"{hfst} art. {art} {vuo}, {_FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}"
+            per_source.setdefault(sid, []).append(Finding(
+                "commitment-split-mismatch", Location(paths.get(sid), row), what=what, total=total, parts=parts))
+
+
+# sources without article totals for most articles (the rijksfinancien.nl JSON B-tabel): the sum of all lines of
+# an article and V/U/O (its one total line, or its lines) against the article totals of the other sources
+LINES_SQL = """
+WITH j AS (
+    SELECT s.source_id, s.file_name, l.hoofdstuk, l.artikel, l.vuo, a.moment_jaar, a.fase, a.measure, a.jaar,
+           sum(a.value_k) AS value_k, count(*) AS n, list(l.source_row ORDER BY l.source_row)[1:12] AS rows
+    FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+    WHERE s.kind = 'btabel_json' AND l.duplicate_of IS NULL AND l.artikel IS NOT NULL
+      AND (NOT l.is_total OR l.niveau = 'artikel') AND a.measure IN ('stand', 'realisatie')
+    GROUP BY ALL
+), art AS (
+    SELECT s.source_id, s.file_name, l.hoofdstuk, l.artikel, l.vuo, a.moment_jaar, a.fase, a.measure, a.jaar,
+           min(a.value_k) AS value_k, min(l.source_row) AS source_row,
+           max(CASE WHEN a.unit = 'EURMLN' THEN 1000 ELSE 1 END) AS tolerance
+    FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+    WHERE s.kind <> 'btabel_json' AND l.niveau = 'artikel' AND l.is_total AND l.duplicate_of IS NULL
+      AND l.artikel IS NOT NULL AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
+    GROUP BY ALL
+)
+SELECT j.file_name, y.file_name AS other_file, j.hoofdstuk, j.artikel, j.vuo, j.moment_jaar, j.fase, j.jaar,
+       j.value_k, y.value_k AS other_value, j.n, j.rows, y.source_row, abs(j.value_k - y.value_k) < y.tolerance AS ok
+FROM j JOIN art y USING (hoofdstuk, artikel, vuo, moment_jaar, fase, measure, jaar)
+ORDER BY ALL
+"""
+
+
+def _lines_against_totals(con: duckdb.DuckDBPyConnection, stats: dict[str, int], cross: list[Finding]) -> None:
+    from .sources.owb_json import known_difference
+
+    agree: dict[tuple[str, str], int] = {}
+    for fa, fb, hfst, art, vuo, mj, fase, jaar, va, vb, n, rows, rb, ok in con.execute(LINES_SQL).fetchall():
+        stats["lines_checked"] += 1
+        if ok:
+            agree[(fa, fb)] = agree.get((fa, fb), 0) + 1
+            continue
+        stats["lines_mismatch"] += 1
+        note = known_difference(hfst, art, vuo, int(mj))
+        cross.append(Finding(
+            "lines-source-mismatch", Location(fa, rows[0]),
+            what=f"{hfst} art. {art} {vuo}, {_FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}", count=int(n),
+            source_a=f"{fa} (rij {', '.join(str(r) for r in rows)}{' ...' if n > len(rows) else ''})", value_a=va,
+            source_b=f"{fb} (rij {rb})", value_b=vb, difference=va - vb, note=f"; {note}" if note else ""))
+    for (fa, fb), count in sorted(agree.items()):
+        cross.append(Finding("source-agreement", Location(fa), what="article sums of lines", count=count,
+                             source_a=fa, source_b=fb))
+    stats["lines_agree"] = sum(agree.values())
+
+
 def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[str, int]:
     from .ingest import store_findings
 
     ids = list(new_source_ids)
     stats = {"totals_checked": 0, "totals_mismatch": 0, "stands_checked": 0, "stands_mismatch": 0,
-             "cross_checked": 0, "cross_agree": 0, "cross_mismatch": 0}
+             "cross_checked": 0, "cross_agree": 0, "cross_mismatch": 0, "lines_checked": 0, "lines_agree": 0,
+             "lines_mismatch": 0, "splits_checked": 0, "splits_mismatch": 0}
     paths = dict(con.execute("SELECT source_id, path FROM source").fetchall())
     per_source: dict[int, list[Finding]] = {}
     # counted in SQL; only the disagreements come to Python (set-based: no loop over every total)
@@ -156,10 +233,11 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
             per_source.setdefault(sid, []).append(Finding(
                 "stand-mismatch", Location(paths.get(sid), row), what=what, previous=previous, mutations=mutations,
                 expected=previous + mutations, stand=stand))
+    _commitment_splits(con, ids, paths, stats, per_source)
     for sid, found in sorted(per_source.items()):
         store_findings(con, sid, paths.get(sid), found)
     # cross-source findings are global: recompute them all
-    con.execute("DELETE FROM finding WHERE code IN ('source-mismatch', 'source-agreement')")
+    con.execute("DELETE FROM finding WHERE code IN ('source-mismatch', 'source-agreement', 'lines-source-mismatch')")
     agree: dict[tuple[str, str], int] = {}
     cross: list[Finding] = []
     con.execute("".join(("CREATE OR REPLACE TEMP TABLE rec_cross AS SELECT *, abs(value_k - value_k_1) < tolerance "
@@ -181,6 +259,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     for (fa, fb), count in sorted(agree.items()):
         cross.append(Finding("source-agreement", Location(fa), what="article totals", count=count, source_a=fa,
                              source_b=fb))
+    _lines_against_totals(con, stats, cross)
     store_findings(con, None, None, cross)
     return stats
 

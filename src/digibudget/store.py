@@ -294,6 +294,14 @@ CREATE TABLE mutation (
     counted          BOOLEAN NOT NULL
 );
 """),
+    Migration("0006_commitment_split", """
+-- the full split of an article's budget (budgetflexibiliteit): the share of one instrument where a source gives it
+-- (NULL = the whole article), whether it is a share of uitgaven (U) or verplichtingen (V; never O: ingest refuses
+-- it), and the label or sentence the share came from
+ALTER TABLE legal_commitment ADD COLUMN instrument VARCHAR;
+ALTER TABLE legal_commitment ADD COLUMN vuo VARCHAR NOT NULL DEFAULT 'U';
+ALTER TABLE legal_commitment ADD COLUMN source_text VARCHAR;
+"""),
     Migration("0007_mutation_evidence", """
 -- derived data: rebuilt by the next build (ingest, classify or demo). A type needs evidence (evidence_kind); without
 -- it a change is 'onverklaard: verhoging' or 'onverklaard: verlaging'. mutation_key is stable across re-ingests, so

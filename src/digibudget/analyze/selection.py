@@ -3,11 +3,14 @@
 Several sources often give the same article and moment (three begrotingsstaten exports, a B-tabel, a suppletoire
 table). Adding them up would count money twice. The rule:
 1. per chapter and moment one base source: the one that covers most articles (then the richest kind, bulk >
-   btabel > gevolgen > begrotingsstaten, then the most recently loaded). Article numbers of different exports of
-   the same moment can differ (re-numbering after a cabinet change), so articles are never mixed across sources
-   at article level;
+   btabel = btabel_json > gevolgen > begrotingsstaten, then the most recently loaded). Article numbers of
+   different exports of the same moment can differ (re-numbering after a cabinet change), so articles are never
+   mixed across sources at article level;
 2. per article, detail lines of any source whose detail adds up to that source's article total (within one unit),
-   or that has no article total, win ('detail'); otherwise the base source's article total ('artikel').
+   or that has no article total, win ('detail'); otherwise the base source's article total ('artikel'). A source
+   that gives lines without article totals (the rijksfinancien.nl JSON B-tabel, kind btabel_json) has its
+   detail checked against the other sources' article totals instead: it wins where one of them agrees; it is the
+   base only of a chapter no other source has.
 A 'waarvan' row (a part of a sibling row, e.g. 'waarvan ICT') is kept with is_part = true: it never counts in a
 total, but its own theme tag counts in the theme totals (the ICT part of the running costs).
 """
@@ -49,18 +52,33 @@ SELECT source_id, any_value(kind) AS kind, hoofdstuk, artikel, vuo, moment_jaar,
        max(CASE WHEN unit = 'EURMLN' THEN 1000 ELSE 1 END) AS tolerance
 FROM sel_amount GROUP BY source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, measure, soort, jaar;
 
-CREATE OR REPLACE TEMP TABLE sel_article AS
-SELECT *, CASE WHEN n_detail > 0 AND (total IS NULL OR abs(total - detail_sum) < tolerance) THEN 'detail'
-               WHEN total IS NOT NULL THEN 'artikel' END AS granularity,
-          CASE kind WHEN 'bulk' THEN 4 WHEN 'btabel' THEN 3 WHEN 'gevolgen' THEN 2 ELSE 1 END AS kind_rank
-FROM sel_group;
+-- a source of lines without article totals (btabel_json) is checked against the other sources' article totals:
+-- its detail counts where one of them agrees; where no other source has the article, only when no other source
+-- has the chapter at all (article numbers differ between exports: IXB art. 8 of one is art. 21 of another)
+CREATE OR REPLACE TEMP TABLE sel_reference AS
+SELECT a.source_id, a.hoofdstuk, a.artikel, a.vuo, a.moment_jaar, a.fase, a.measure, a.soort, a.jaar,
+       bool_or(abs(b.total - a.detail_sum) < greatest(a.tolerance, b.tolerance))
+           FILTER (WHERE b.artikel = a.artikel AND b.total IS NOT NULL) AS agrees,
+       count(*) FILTER (WHERE b.kind NOT IN (__LINES_ONLY__)) > 0 AS others
+FROM sel_group a JOIN sel_group b USING (hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar)
+WHERE a.kind IN (__LINES_ONLY__) AND a.total IS NULL AND b.source_id <> a.source_id
+GROUP BY ALL;
 
--- per chapter and moment one base source: the one covering most articles (then the richest kind, the newest)
+CREATE OR REPLACE TEMP TABLE sel_article AS
+SELECT g.*, CASE WHEN n_detail > 0 AND (total IS NULL OR abs(total - detail_sum) < tolerance)
+                      AND coalesce(r.agrees, NOT coalesce(r.others, false)) THEN 'detail'
+                 WHEN total IS NOT NULL THEN 'artikel' END AS granularity,
+          __KIND_RANK__ AS kind_rank, kind IN (__LINES_ONLY__) AS lines_only
+FROM sel_group g LEFT JOIN sel_reference r USING (source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, measure,
+                                                   soort, jaar);
+
+-- per chapter and moment one base source: the one covering most articles (then the richest kind, the newest); a
+-- source of lines only when no other source has the chapter
 CREATE OR REPLACE TEMP TABLE sel_base AS
 SELECT hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar,
-       arg_max(source_id, (n_articles, kind_rank, source_id)) AS source_id
+       arg_max(source_id, (NOT lines_only, n_articles, kind_rank, source_id)) AS source_id
 FROM (SELECT source_id, hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar, any_value(kind_rank) AS kind_rank,
-             count(*) FILTER (WHERE granularity IS NOT NULL) AS n_articles
+             any_value(lines_only) AS lines_only, count(*) FILTER (WHERE granularity IS NOT NULL) AS n_articles
       FROM sel_article GROUP BY ALL)
 WHERE n_articles > 0
 GROUP BY ALL;
@@ -85,7 +103,8 @@ FROM sel_amount a JOIN sel_choice c
  AND coalesce(a.mutatie_soort, '') = c.soort AND a.jaar = c.jaar
 WHERE (c.granularity = 'detail' AND NOT a.is_total)
    OR (c.granularity = 'artikel' AND a.is_article_total);
-DROP TABLE sel_amount; DROP TABLE sel_group; DROP TABLE sel_article; DROP TABLE sel_base; DROP TABLE sel_choice;
+DROP TABLE sel_amount; DROP TABLE sel_group; DROP TABLE sel_reference;
+DROP TABLE sel_article; DROP TABLE sel_base; DROP TABLE sel_choice;
 """
 
 # amount rows per group of years in a step of selection.build and mutations.build: bounds their temporary tables
@@ -116,14 +135,19 @@ def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS
     """Rebuild the fact table; return its row count."""
     con.execute(WAARVAN_SQL + "DELETE FROM fact;")  # noqa: S608 - constants
     for years in year_groups(con, max_rows):
-        con.execute(YEARS_SQL.replace("__YEARS__", years_sql(years)))
+        con.execute(YEARS_SQL.replace("__YEARS__", years_sql(years))
+                    .replace("__KIND_RANK__", KIND_RANK_SQL.format(kind="kind"))
+                    .replace("__LINES_ONLY__", ", ".join(f"'{k}'" for k in LINES_ONLY_KINDS)))
     rows = con.execute("SELECT count(*) FROM fact").fetchall()
     return int(rows[0][0]) if rows else 0
 
 
 # --- shared with analyze.mutations: the same source preference, as SQL fragments --------------------------------
 
-KIND_RANK_SQL = "CASE {kind} WHEN 'bulk' THEN 4 WHEN 'btabel' THEN 3 WHEN 'gevolgen' THEN 2 ELSE 1 END"
+KIND_RANK_SQL = ("CASE {kind} WHEN 'bulk' THEN 4 WHEN 'btabel' THEN 3 WHEN 'btabel_json' THEN 3 "
+                 "WHEN 'gevolgen' THEN 2 ELSE 1 END")
+# kinds whose articles mostly have no total line of their own: their detail needs another source's agreement
+LINES_ONLY_KINDS = ("btabel_json",)
 
 
 def base_source_sql(relation: str, group: str, item: str) -> str:

@@ -16,7 +16,7 @@ from .common import DbOption, FormatOption, app, db_path, edge, err
 
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
 @edge
-def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV files or folders to load.")],
+def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, or folders, to load.")],
                db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
     with store.writing(db_path(db)) as con:
@@ -47,7 +47,11 @@ def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
         err.print(f"Aansluiting: {r['totals_checked']} totalen getoetst, {r['totals_mismatch']} wijken af; "
                   f"{r['stands_checked']} standen getoetst, {r['stands_mismatch']} wijken af; "
                   f"{r['cross_checked']} bedragen tussen bronnen vergeleken, {r['cross_agree']} gelijk, "
-                  f"{r['cross_mismatch']} verschillend.", highlight=False)
+                  f"{r['cross_mismatch']} verschillend"
+                  + (f"; {r['lines_checked']} artikelsommen van regels vergeleken, {r['lines_agree']} gelijk, "
+                     f"{r['lines_mismatch']} verschillend" if r.get("lines_checked") else "")
+                  + (f"; {r['splits_checked']} verdelingen budgetflexibiliteit getoetst, {r['splits_mismatch']} "
+                     "tellen niet op tot 100%" if r.get("splits_checked") else "") + ".", highlight=False)
 
 
 @app.command("sources", rich_help_panel="Data laden en bekijken")

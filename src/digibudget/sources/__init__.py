@@ -6,15 +6,35 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
-from ..errors import Location, UnknownFormatError
-from . import begrotingsstaten, btabel, bulk, gevolgen, textfile
+from ..errors import Location, SourceError, UnknownFormatError
+from . import begrotingsstaten, btabel, bulk, gevolgen, owb_json, textfile
 from .model import ReadResult
 
 READERS: tuple[ModuleType, ...] = (bulk, btabel, gevolgen, begrotingsstaten)
+JSON_READERS: tuple[ModuleType, ...] = (owb_json,)
+# JSON files that sit beside a table as its description, never a table themselves (folders skip them)
+SIDECARS = ("tables_meta.json",)
+SIDECAR_SUFFIX = ".provenance.json"
+
+
+def is_json(path: Path) -> bool:
+    """A file whose first character (after a BOM and white space) opens a JSON array or object."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
+    return head.lstrip(b"\xef\xbb\xbf").lstrip()[:1] in (b"[", b"{")
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name in SIDECARS or path.name.endswith(SIDECAR_SUFFIX)
 
 
 def detect(path: Path) -> ModuleType:
-    """The reader whose header fits the file, or UnknownFormatError naming what was expected."""
+    """The reader whose header (or JSON layout) fits the file, or UnknownFormatError naming what was expected."""
+    if is_json(path):
+        return _detect_json(path)
     header, _, _ = textfile.rows(path)
     for reader in READERS:
         matcher: Callable[[list[str]], bool] = reader.matches
@@ -28,10 +48,28 @@ def detect(path: Path) -> ModuleType:
                  " or rijksfinancien.nl bulk (IBOSnummer, StandOWB ...) file")
 
 
+def _detect_json(path: Path) -> ModuleType:
+    data, _ = owb_json.load(path)
+    for reader in JSON_READERS:
+        matcher: Callable[[object], bool] = reader.matches_json
+        if matcher(data):
+            return reader
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        shown = ", ".join(str(k)[:40] for k in list(data[0])[:5])
+        what = f"an array of records with the keys {shown}{', ...' if len(data[0]) > 5 else ''}"
+    else:
+        what = "an array of records" if isinstance(data, list) else f"a JSON {type(data).__name__}"
+        what = what.replace("dict", "object").replace("list", "array")
+    raise UnknownFormatError(
+        f"no reader recognises this JSON ({what})", location=Location(str(path), 1),
+        expected="a rijksfinancien.nl ontwerpbegroting B-tabel JSON array (records with vuo, jaar, hoofdstuk, "
+                 "artikel, nr_onderverdeling, financieel_instrument, bedrag, uitsplitsing, premie ...)")
+
+
 def read(path: Path) -> ReadResult:
     reader = detect(path)
     result: ReadResult = reader.read(path)
     return result
 
 
-__all__ = ["READERS", "ReadResult", "detect", "read"]
+__all__ = ["JSON_READERS", "READERS", "ReadResult", "detect", "is_json", "is_sidecar", "read"]

@@ -114,7 +114,7 @@ def read(path: Path) -> ReadResult:
                 if pct is not None:
                     result.commitments.append(CommitmentRecord(
                         lineno, jaar, jaar, fase, hoofdstuk, artikel, jaar + offset, "juridisch_verplicht", pct,
-                        header[idx]))
+                        header[idx], source_text=" ".join(labels.split())[:200] or None))
             continue
         if not cell("vuo"):
             has_amount = any(idx is not None and cells[idx].strip() for idx in amount_cols)
@@ -190,7 +190,7 @@ def read(path: Path) -> ReadResult:
                 seen_commitment.add(key)
                 result.commitments.append(CommitmentRecord(
                     lineno, jaar, jaar, fase, hoofdstuk, artikel, jaar, "juridisch_verplicht", pct,
-                    header[col["pct"] or 0]))
+                    header[col["pct"] or 0], source_text=header[col["pct"] or 0]))
     _infer_subtotals(result, path)
     if empty_rows:
         result.findings.append(Finding("empty-row", Location(str(path)), count=empty_rows))

@@ -238,17 +238,41 @@ def _mark_totals(lines: list[LineRecord]) -> None:
         line.is_total = bool(nxt and nxt.niveau == "regeling" and nxt.instrument == line.instrument)
 
 
+# the categories of a budgetflexibiliteit table (Tabel 'Geschatte budgetflexibiliteit'), by their printed label
+_CATEGORIES = (("juridisch verplicht", "juridisch_verplicht"), ("complementair", "complementair_noodzakelijk"),
+               ("bestuurlijk gebonden", "bestuurlijk_gebonden"), ("beleidsmatig gereserveerd",
+                                                                  "beleidsmatig_gereserveerd"),
+               ("nog niet ingevuld", "nog_niet_ingevuld"), ("vrij te besteden", "nog_niet_ingevuld"))
+
+
 def _commitment(result: ReadResult, r: dict[str, str], lineno: int, path: Path, begrotingsjaar: int, jaar: int,
                 document: str, hoofdstuk: str, artikel: str | None) -> None:
+    """A percentage row: 'waarvan juridisch verplicht', or one category of a budgetflexibiliteit table, for the
+    whole article or (where the row names one) for one instrument. A share of ontvangsten is never stored."""
     col = _column(document, r["kolom"], begrotingsjaar, jaar)
     if col is None or artikel is None:
         raise SchemaError(f"percentage in column {r['kolom']!r} cannot be placed", location=Location(
             str(path), lineno, "kolom"), expected="a stand column of an article table")
+    where = Location(str(path), lineno, "omschrijving")
+    label = r["omschrijving"].lower().replace("verplichte", "verplicht")
+    category = next((cat for text, cat in _CATEGORIES if text in label), None)
+    if category is None:
+        result.findings.append(Finding("row-skipped", where, reason=f"percentage row {r['omschrijving'][:60]!r} "
+                                       "names no category of the budgetflexibiliteit"))
+        return
+    vuo = r["vuo"].strip().upper() or "U"
+    if vuo not in {"U", "V"}:
+        result.findings.append(Finding("row-skipped", Location(str(path), lineno, "vuo"),
+                                       reason=f"a percentage of {vuo!r} is no share of uitgaven or verplichtingen"))
+        return
     pct = parse_percentage(r["waarde"], location=Location(str(path), lineno, "waarde"), findings=result.findings)
     if pct is None:
         return
-    result.commitments.append(CommitmentRecord(lineno, begrotingsjaar, begrotingsjaar + col.moment_offset, col.fase,
-                                               hoofdstuk, artikel, jaar, "juridisch_verplicht", pct, r["kolom"]))
+    instrument = normalise_instrument(r["instrument"] or None, location=Location(str(path), lineno, "instrument"),
+                                      findings=result.findings)
+    result.commitments.append(CommitmentRecord(
+        lineno, begrotingsjaar, begrotingsjaar + col.moment_offset, col.fase, hoofdstuk, artikel, jaar, category,
+        pct, r["kolom"], instrument=instrument, vuo=vuo, source_text=r["omschrijving"] or None))
 
 
 def _load_meta(path: Path) -> dict[str, dict[str, object]]:

@@ -9,6 +9,8 @@ from ..findings import Finding
 
 FASES = ("OWB", "VB", "O1", "SBS", "O2", "JV", "SW")
 UNITS = ("EUR1000", "EURMLN")
+COMMITMENT_CATEGORIES = ("juridisch_verplicht", "complementair_noodzakelijk", "bestuurlijk_gebonden",
+                         "beleidsmatig_gereserveerd", "nog_niet_ingevuld")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class CommitmentRecord:
     category: str
     pct: Decimal
     source_column: str
+    instrument: str | None = None  # None: the share of the whole article; else of this instrument (over the article)
+    vuo: str = "U"  # a share of uitgaven, or 'V' where the source says verplichtingen; never 'O'
+    source_text: str | None = None  # the label or sentence the share came from
 
 
 @dataclass
