@@ -73,7 +73,7 @@ def test_commitment_is_shown_per_article_never_spread(con: duckdb.DuckDBPyConnec
     with_pct = [a for a in arts if a["juridisch_verplicht_pct"] is not None]
     for a in with_pct:
         total = Decimal(str(a["artikel_totaal_t"]))
-        jv = Decimal(str(a["juridisch_verplicht_artikel"]))
+        jv = Decimal(str(a["juridisch_verplicht_t"]))
         njv = Decimal(str(a["niet_juridisch_verplicht_verdeling_onbekend"]))
         assert jv + njv == total
         assert jv == total * Decimal(str(a["juridisch_verplicht_pct"])) / 100

@@ -103,3 +103,47 @@ def test_a_reviewed_type_wins_and_survives_a_rebuild(built: tuple[duckdb.DuckDBP
                         [key]).fetchall()
     assert after and all(r[:3] == ("taakstelling", "review", Decimal(1)) for r in after)
     assert "tester" in after[0][3] and "Kamerbrief" in after[0][3]
+
+
+def test_owb_2025_shows_the_four_commitment_categories_with_their_source_cells(
+        built: tuple[duckdb.DuckDBPyConnection, Path]) -> None:
+    from digibudget.analyze.integral import integral_table
+
+    con, _ = built
+    res = integral_table(con, moment="2025-OWB", niveau="artikel", hoofdstuk="VII", artikel="6")
+    rows = [dict(zip(res.columns, r, strict=True)) for r in res.rows]
+    u = [r for r in rows if r["vuo"] == "U"]
+    assert u
+    # Tabel 14 of the OWB 2025 (2025_OWB_VII_art6): 10 / 86 / 2 / 2 % of the article's uitgaven in 2025
+    total = Decimal(str(u[0]["artikel_totaal_t"]))
+    assert total == con.execute("""SELECT sum(value_k) FROM fact WHERE hoofdstuk = 'VII' AND artikel = '6' AND vuo = 'U'
+        AND moment_jaar = 2025 AND fase = 'OWB' AND jaar = 2025 AND measure = 'stand' AND NOT is_part""").fetchone()[0]
+    for r in u:
+        got = [Decimal(str(r[f"{c}_t"])) for c in ("juridisch_verplicht", "bestuurlijk_gebonden",
+                                                   "beleidsmatig_gereserveerd", "nog_niet_ingevuld")]
+        assert got == [total * p / 100 for p in (10, 86, 2, 2)] and sum(got) == total
+        assert r["verplichtingen_status"] == "budgetflexibiliteit"
+        assert r["niet_juridisch_verplicht_verdeling_onbekend"] is None
+        cells = r["verplichtingen_bron"]
+        assert "budgettaire_gevolgen_van_beleid_long.csv rij" in cells and cells.count("rij") == 4
+    # never applied to ontvangsten
+    for r in rows:
+        if r["vuo"] == "O":
+            assert r["juridisch_verplicht_pct"] is None and r["juridisch_verplicht_t"] is None
+            assert r["verplichtingen_status"] == "n.v.t. (ontvangsten)"
+
+
+def test_no_commitment_share_is_ever_applied_to_ontvangsten(built: tuple[duckdb.DuckDBPyConnection, Path]) -> None:
+    from digibudget.analyze.integral import integral_table
+
+    con, _ = built
+    moments = con.execute("SELECT DISTINCT moment_jaar, fase FROM legal_commitment ORDER BY ALL").fetchall()
+    assert (2020, "O1") in moments  # VII art. 6, 2020: 'waarvan juridisch verplicht 74%' (was applied to O 1.246)
+    seen_o = 0
+    for mj, fase in moments:
+        res = integral_table(con, moment=f"{mj}-{fase}", niveau="artikel", vuo="O", include_hints=True)
+        for r in (dict(zip(res.columns, row, strict=True)) for row in res.rows):
+            seen_o += 1
+            assert r["juridisch_verplicht_pct"] is None and r["juridisch_verplicht_t"] is None, (mj, fase, r)
+    assert seen_o > 0
+    assert con.execute("SELECT count(*) FROM legal_commitment WHERE vuo = 'O'").fetchone() == (0,)

@@ -84,7 +84,7 @@ def _commitment_cols(niveau: str) -> str:
     the instrument's juridisch verplicht share. Never for ontvangsten (the join is on V/U/O: shares are stored for
     U, or V where the source says so)."""
     if niveau == "artikel":
-        money = ", ".join(f"any_value(art.totaal * lc.{c} * 0.01) AS {c}" for c, _ in COMMITMENT)
+        money = ", ".join(f"any_value(art.totaal * lc.{c} * 0.01) AS {c}_t" for c, _ in COMMITMENT)
         return f""",
             any_value(art.totaal) AS artikel_totaal_t, any_value(lc.juridisch_verplicht) AS juridisch_verplicht_pct,
             {money},
