@@ -12,14 +12,19 @@ the amounts. Every row names its source file(s) and line ids, which lead to the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import wraps
+from typing import Any, ParamSpec
 
 import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, _result
-from .moments import FASE_LABEL, latest_moment, parse_moment
+from .coverage import PARTIAL_STATEMENT, coverage, default_moment
+from .moments import FASE_LABEL, parse_moment
+
+P = ParamSpec("P")
 
 LEVELS = {
     "regel": ["thema", "gewicht", "zekerheid", "hoofdstuk", "artikel", "artikel_naam", "artikelonderdeel",
@@ -47,6 +52,7 @@ class Window:
     fase: str
     jaar_van: int
     jaar_tot: int
+    standaard: bool = False  # the default moment (no moment asked for)
 
     @property
     def label(self) -> str:
@@ -58,7 +64,7 @@ def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: 
     if moment:
         mj, fase = parse_moment(moment)
     else:
-        latest = latest_moment(con)
+        latest = default_moment(con)
         if latest is None:
             raise UsageError("no digital budget lines are loaded", expected="run 'digibudget ingest' first")
         mj, fase = latest
@@ -66,9 +72,36 @@ def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: 
     tot = jaar_tot if jaar_tot is not None else van + 5
     if not (1990 <= van <= tot <= 2100) or tot - van > 20:
         raise UsageError(f"years {van}-{tot}", expected="a window of at most 21 years, from <= to")
-    return Window(mj, fase, van, tot)
+    return Window(mj, fase, van, tot, standaard=not moment)
 
 
+def window_coverage(con: duckdb.DuckDBPyConnection, w: Window, *, hoofdstuk: str | None = None,
+                    vuo: str | None = None, themes: list[str] | None = None) -> Any:
+    """The coverage (analyze.coverage.Coverage) of a window and the filters in use."""
+    return coverage(con, w.moment_jaar, w.fase, w.jaar_van, w.jaar_tot, hoofdstuk=hoofdstuk, vuo=vuo, themes=themes,
+                    default=w.standaard)
+
+
+def covered(fn: Callable[P, Result]) -> Callable[P, Result]:
+    """Attach the coverage of the moment, window and filters to the integrated table; a partial moment's totals
+    (niveau thema or hoofdstuk) say in their title that they are no national total."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Result:
+        result = fn(*args, **kwargs)
+        con: Any = args[0] if args else kwargs["con"]
+        w = window(con, kwargs.get("moment"), kwargs.get("jaar_van"), kwargs.get("jaar_tot"))  # type: ignore[arg-type]
+        cov = window_coverage(con, w, hoofdstuk=kwargs.get("hoofdstuk"), vuo=kwargs.get("vuo"),  # type: ignore[arg-type]
+                              themes=kwargs.get("themes"))  # type: ignore[arg-type]
+        title = result.title
+        if not cov.breed and kwargs.get("niveau") in ("thema", "hoofdstuk"):
+            title += f" - {PARTIAL_STATEMENT}"
+        return replace(result, title=title, coverage=cov)
+
+    return wrapper
+
+
+@covered
 def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, themes: list[str] | None = None,
                    jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
                    hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,
