@@ -21,11 +21,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import duckdb
 
+from ..queries import Result
 from .moments import FASE_LABEL, FASE_ORDER
 
 BROAD_SHARE = 0.8
@@ -74,6 +75,7 @@ class Coverage:
     breed: bool
     standaard: bool = False
     filters: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    context: str = ""  # what the answer is, when not the figures of the moment itself (e.g. mutations up to it)
 
     @property
     def label(self) -> str:
@@ -97,7 +99,7 @@ class Coverage:
     def sentence(self) -> str:
         """One Dutch sentence, e.g. '1 van 26 hoofdstukken geladen voor ontwerpbegroting 2025: VII; ontbrekend:
         I, IIA, ...; jaren zonder bron: 2030; ...; gedeeltelijke dekking: geen landelijk totaal'."""
-        parts = [self.chapters_line()]
+        parts = [self.context + self.chapters_line()]
         if self.jaren_zonder_bron:
             parts.append("jaren zonder bron: " + ", ".join(str(y) for y in self.jaren_zonder_bron))
         parts.append(f"{nl_int(self.artikelen_detail)} van {nl_int(self.artikelen)} artikelen op regelniveau, "
@@ -227,3 +229,38 @@ def coverage(con: duckdb.DuckDBPyConnection, moment_jaar: int, fase: str, jaar_v
         jaren_zonder_bron=tuple(y for y in range(jaar_van, jaar_tot + 1) if y not in years),
         bronnen=tuple(str(f) for f in files or []), breed=(moment_jaar, fase) in broad_moments(con),
         standaard=default, filters=tuple((k, str(val)) for k, val in filters if val))
+
+
+def mutations_coverage(con: duckdb.DuckDBPyConnection, *, begrotingsjaar: int | None = None, jaar: int | None = None,
+                       hoofdstuk: str | None = None) -> Coverage | None:
+    """Mutations lead to a moment: the coverage of the latest moment the listed changes lead to (of
+    ``begrotingsjaar`` when given), in the year ``jaar`` (default: that moment's year). None without mutations."""
+    h = hoofdstuk.upper() if hoofdstuk else None
+    row = con.execute("""
+        SELECT moment_jaar, fase FROM mutation
+        WHERE counted AND (?::INTEGER IS NULL OR moment_jaar = ?) AND (?::VARCHAR IS NULL OR hoofdstuk = ?)
+        ORDER BY moment_jaar DESC, list_position(['OWB', 'VB', 'O1', 'SBS', 'O2', 'JV', 'SW'], fase) DESC
+        LIMIT 1""", [begrotingsjaar, begrotingsjaar, h, h]).fetchone()
+    if row is None:
+        return None
+    mj, fase = int(row[0]), str(row[1])
+    year = jaar if jaar is not None else mj
+    cov = coverage(con, mj, fase, year, year, hoofdstuk=h)
+    return replace(cov, context="mutaties: ")
+
+
+def with_mutations_coverage(con: duckdb.DuckDBPyConnection, result: Result, *, begrotingsjaar: int | None = None,
+                            jaar: int | None = None, hoofdstuk: str | None = None) -> Result:
+    return replace(result, coverage=mutations_coverage(con, begrotingsjaar=begrotingsjaar, jaar=jaar,
+                                                       hoofdstuk=hoofdstuk))
+
+
+def mark_moments(con: duckdb.DuckDBPyConnection, result: Result) -> Result:
+    """A result with a row per moment (columns begrotingsjaar and fase) with one more column, 'dekking': 'breed',
+    or the partial statement, so a partial moment's total is never read as a national one."""
+    if "begrotingsjaar" not in result.columns or "fase" not in result.columns:
+        return result
+    broad = broad_moments(con)
+    y, f = result.columns.index("begrotingsjaar"), result.columns.index("fase")
+    rows = [(*r, "breed" if (int(r[y]), str(r[f])) in broad else PARTIAL_STATEMENT) for r in result.rows]
+    return result.with_rows(rows, [*result.columns, "dekking"])

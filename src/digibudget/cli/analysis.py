@@ -15,7 +15,8 @@ from .common import DbOption, FormatOption, app, db_path, edge, emit, err
 @app.command("table", rich_help_panel="Analyse en export")
 @edge
 def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
-              moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: latest).")]
+              moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: the latest with "
+                                                               "broad coverage).")]
               = None,
               thema: Annotated[list[str] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
               van: Annotated[int | None, typer.Option(help="First year (default: the moment's year).")] = None,
@@ -57,10 +58,13 @@ def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
     """Every change between budget moments, typed (kasschuif, overboeking, herschikking, taakstelling, nieuwe
     middelen, loon- en prijsbijstelling, onverklaard) with confidence and evidence."""
     from ..analyze import mutations
+    from ..analyze.coverage import with_mutations_coverage
 
     con = store.connect(db_path(db), read_only=True)
-    emit(con, [mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
-                                    jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)], fmt, output_file)
+    result = mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
+                                 jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)
+    emit(con, [with_mutations_coverage(con, result, begrotingsjaar=begrotingsjaar, jaar=jaar, hoofdstuk=hoofdstuk)],
+         fmt, output_file)
 
 
 @app.command("waterfall", rich_help_panel="Analyse en export")
@@ -85,7 +89,7 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
                                                                                   "datapackage) to write.")],
                fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv, parquet or datapackage.")]
                = "xlsx",
-               moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+               moment: Annotated[str | None, typer.Option(help="Budget moment (default: the latest broad one).")] = None,
                db: DbOption = None) -> None:
     """Everything for one budget moment in one export: the integrated table (lines and articles), themes,
     mutations, overlap, questions, with the sources and findings."""
@@ -123,7 +127,7 @@ def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
 @app.command("overlap", rich_help_panel="Analyse en export")
 @edge
 def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
-                moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                moment: Annotated[str | None, typer.Option(help="Budget moment (default: the latest broad one).")] = None,
                 jaar: Annotated[int | None, typer.Option(help="Year (default: the moment's year).")] = None,
                 thema: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
                 dimensie: Annotated[str | None, typer.Option(help="Show the units of: hoofdstuk, artikel, "
@@ -146,7 +150,7 @@ def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
 @app.command("profiles", rich_help_panel="Analyse en export")
 @edge
 def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
-                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: the latest broad one).")] = None,
                  daling: Annotated[float, typer.Option(help="Cliff: drop of at least this percentage.")] = 50,
                  alles: Annotated[bool, typer.Option(help="All lines, not only digital ones.")] = False) -> None:
     """Funding cliffs, dips followed by a spike in the last year, and opaque reserves (questions 3, 18-20)."""
