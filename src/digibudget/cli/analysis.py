@@ -89,7 +89,7 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
                                                                                   "datapackage) to write.")],
                fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv, parquet or datapackage.")]
                = "xlsx",
-               moment: Annotated[str | None, typer.Option(help="Budget moment (default: the latest broad one).")] = None,
+               moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest broad).")] = None,
                db: DbOption = None) -> None:
     """Everything for one budget moment in one export: the integrated table (lines and articles), themes,
     mutations, overlap, questions, with the sources and findings."""
@@ -127,7 +127,7 @@ def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
 @app.command("overlap", rich_help_panel="Analyse en export")
 @edge
 def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
-                moment: Annotated[str | None, typer.Option(help="Budget moment (default: the latest broad one).")] = None,
+                moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest broad).")] = None,
                 jaar: Annotated[int | None, typer.Option(help="Year (default: the moment's year).")] = None,
                 thema: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
                 dimensie: Annotated[str | None, typer.Option(help="Show the units of: hoofdstuk, artikel, "
@@ -150,7 +150,7 @@ def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
 @app.command("profiles", rich_help_panel="Analyse en export")
 @edge
 def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
-                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: the latest broad one).")] = None,
+                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest broad).")] = None,
                  daling: Annotated[float, typer.Option(help="Cliff: drop of at least this percentage.")] = 50,
                  alles: Annotated[bool, typer.Option(help="All lines, not only digital ones.")] = False) -> None:
     """Funding cliffs, dips followed by a spike in the last year, and opaque reserves (questions 3, 18-20)."""
