@@ -97,19 +97,23 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
 
     from .. import export
     from ..analyze import mutations, overlap
+    from ..analyze.coverage import DEFAULT_NOTE_CLI, mark_moments, with_mutations_coverage
     from ..analyze.integral import integral_table, window
 
     con = store.connect(db_path(db), read_only=True)
     w = window(con, moment)
     m = f"{w.moment_jaar}-{w.fase}"
     results = [integral_table(con, moment=m), integral_table(con, moment=m, niveau="artikel"),
-               queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar),
-               mutations.mutations(con, begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
+               mark_moments(con, queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar)),
+               with_mutations_coverage(con, mutations.mutations(con, begrotingsjaar=w.moment_jaar),
+                                       begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
                overlap.multi_funded_executors(con), queries.questions(con)]
+    meta = {"database": db_path(db), "moment": m, "regels_versie": load_rules().version,
+            "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if w.standaard:
+        meta["standaardmoment"] = DEFAULT_NOTE_CLI
     written = export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
-                            title=f"digibudget: digitale uitgaven, {w.label}",
-                            meta={"database": db_path(db), "moment": m, "regels_versie": load_rules().version,
-                                  "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+                            title=f"digibudget: digitale uitgaven, {w.label}", meta=meta)
     for path in written:
         err.print(f"Geschreven: {path}", highlight=False)
 
