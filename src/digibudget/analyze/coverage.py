@@ -246,7 +246,9 @@ def mutations_coverage(con: duckdb.DuckDBPyConnection, *, begrotingsjaar: int | 
     mj, fase = int(row[0]), str(row[1])
     year = jaar if jaar is not None else mj
     cov = coverage(con, mj, fase, year, year, hoofdstuk=h)
-    return replace(cov, context="mutaties: ")
+    scope = f"mutaties van begrotingsjaar {mj}" if begrotingsjaar is not None else \
+        "mutaties van alle begrotingsjaren, dekking van het laatste moment"
+    return replace(cov, context=f"{scope}: ")
 
 
 def with_mutations_coverage(con: duckdb.DuckDBPyConnection, result: Result, *, begrotingsjaar: int | None = None,

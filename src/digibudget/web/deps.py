@@ -276,7 +276,8 @@ def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[s
             if not r[i["digitale_regels"]]:
                 continue
             m = (int(r[i["begrotingsjaar"]]), str(r[i["fase"]]))
-            status = "brede dekking" if m in broad else f"gedeeltelijk: {r[i['hoofdstukken']]} hoofdstuk(ken)"
+            status = "brede dekking" if m in broad else f"gedeeltelijk: {r[i['hoofdstukken']]} hoofdstuk" + \
+                ("ken" if r[i["hoofdstukken"]] != 1 else "")
             opts.append((f"{m[0]}-{m[1]}", f"{moment_label(*m)} ({r[i['digitale_regels']]} digitale regels; "
                                             f"{status})"))
         default = default_moment(con)
