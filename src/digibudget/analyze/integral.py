@@ -1,9 +1,9 @@
 """The integrated table Parliament asked for (seed question 8).
 
-For a budget moment (default: the latest loaded with digital lines) and the years t .. t+5 of that moment, every
-line tagged with a digital theme, its weighted amounts per year, the typed mutations that led to this moment (for
-year t: kasschuif, overboeking/herschikking, taakstelling, nieuwe middelen, loon- en prijsbijstelling, onverklaard),
-V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
+For a budget moment (default: the latest with broad coverage, see analyze.coverage) and the years t .. t+5 of that
+moment, every line tagged with a digital theme, its weighted amounts per year, the typed mutations that led to this
+moment (for year t: kasschuif, overboeking/herschikking, taakstelling, nieuwe middelen, loon- en prijsbijstelling,
+onverklaard), V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
 and the commitment status of its article: 'juridisch verplicht' and 'niet juridisch verplicht (verdeling
 onbekend)' where a source gives only the juridisch verplicht share. Commitment shares are published per article, so
 they are never spread over lines (that would be a guess): line rows show the article's percentage, article rows
