@@ -172,9 +172,10 @@ def default_moment(con: duckdb.DuckDBPyConnection) -> tuple[int, str] | None:
     return (wide or tagged)[-1]
 
 
-def reference_moment(con: duckdb.DuckDBPyConnection, moment_jaar: int) -> tuple[int, str] | None:
+def reference_moment(con: duckdb.DuckDBPyConnection, moment_jaar: int,
+                     counts: dict[tuple[int, str], int] | None = None) -> tuple[int, str] | None:
     """The broadest broad moment of the begrotingsjaar nearest to ``moment_jaar`` (ties: the later year)."""
-    counts = moment_chapters(con)
+    counts = moment_chapters(con) if counts is None else counts
     least = broad_threshold(counts)
     broad = [(m, n) for m, n in counts.items() if n >= least]
     if not broad:
@@ -213,8 +214,10 @@ def coverage(con: duckdb.DuckDBPyConnection, moment_jaar: int, fase: str, jaar_v
                       [moment_jaar, fase, jaar_van, jaar_tot, h, h, v, v]).fetchone()
     present_raw, n_art, n_detail, years_raw, files = row if row else (None, 0, 0, None, None)
     present = {str(x) for x in present_raw or []}
-    ref = reference_moment(con, moment_jaar)
+    counts = moment_chapters(con)
+    ref = reference_moment(con, moment_jaar, counts)
     reference = _chapters_at(con, ref) if ref else set(present)
+    ref_label = f"{moment_label(*ref)} ({nl_int(len(reference))} hoofdstukken)" if ref else "geen breed moment geladen"
     if h:
         reference &= {h}
     missing = (reference | present) - present
@@ -223,11 +226,11 @@ def coverage(con: duckdb.DuckDBPyConnection, moment_jaar: int, fase: str, jaar_v
     return Coverage(
         moment_jaar=moment_jaar, fase=fase, jaar_van=jaar_van, jaar_tot=jaar_tot,
         hoofdstukken=tuple(sorted(present, key=chapter_key)), ontbrekend=tuple(sorted(missing, key=chapter_key)),
-        referentie=(f"{moment_label(*ref)} ({nl_int(len(_chapters_at(con, ref)))} hoofdstukken)" if ref
-                    else "geen breed moment geladen"),
+        referentie=ref_label,
         artikelen=int(n_art or 0), artikelen_detail=int(n_detail or 0), jaren=tuple(years),
         jaren_zonder_bron=tuple(y for y in range(jaar_van, jaar_tot + 1) if y not in years),
-        bronnen=tuple(str(f) for f in files or []), breed=(moment_jaar, fase) in broad_moments(con),
+        bronnen=tuple(str(f) for f in files or []),
+        breed=counts.get((moment_jaar, fase), 0) >= broad_threshold(counts),
         standaard=default, filters=tuple((k, str(val)) for k, val in filters if val))
 
 
