@@ -46,10 +46,33 @@ def to_csv(result: Result) -> str:
 
 
 def to_json(result: Result) -> str:
-    payload = {"titel": result.title, "eenheid": result.unit, "kolommen": result.columns,
-               "rijen": [dict(zip(result.columns, (_json_value(v) for v in row), strict=True))
-                         for row in result.rows]}
+    payload: dict[str, Any] = {"titel": result.title, "eenheid": result.unit, "kolommen": result.columns}
+    if result.coverage is not None:
+        payload["dekking"] = result.coverage.to_dict()
+    payload["rijen"] = [dict(zip(result.columns, (_json_value(v) for v in row), strict=True)) for row in result.rows]
     return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def empty_year_columns(result: Result) -> set[int]:
+    """Indexes of the year columns that no loaded source holds (shown as 'geen bron', never blank or zero)."""
+    if result.coverage is None:
+        return set()
+    empty = {str(y) for y in result.coverage.jaren_zonder_bron}
+    return {i for i, c in enumerate(result.columns) if c in empty}
+
+
+def coverage_lines(result: Result, *, cli: bool = True) -> list[str]:
+    """What a person reads under the figures: the coverage sentence, and the note when the default moment was
+    used (empty when the result carries no coverage)."""
+    from .analyze.coverage import DEFAULT_NOTE, DEFAULT_NOTE_CLI
+
+    cov = result.coverage
+    if cov is None:
+        return []
+    lines = ["Dekking: " + cov.sentence()]
+    if cov.standaard:
+        lines.append((DEFAULT_NOTE_CLI if cli else DEFAULT_NOTE) + f" ({cov.label}).")
+    return lines
 
 
 def _json_value(v: Any) -> Any:
@@ -81,6 +104,10 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
     table = Table(title=title, show_lines=False, caption=caption)
     for i in shown:
         table.add_column(result.columns[i], overflow="fold")
+    empty = empty_year_columns(result)
     for row in result.rows:
-        table.add_row(*("" if row[i] is None else str(_plain(row[i])) for i in shown))
+        table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else str(_plain(row[i]))
+                        for i in shown))
     console.print(table)
+    for line in coverage_lines(result):
+        console.print(line, highlight=False, markup=False)

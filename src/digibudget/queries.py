@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from .errors import UsageError
 from .sources.model import FASES
+
+if TYPE_CHECKING:
+    from .analyze.coverage import Coverage
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,11 @@ class Result:
     rows: list[tuple[Any, ...]]
     title: str = ""
     unit: str | None = None
+    coverage: Coverage | None = None  # what the figures cover (analyze.coverage); travels with the answer
+
+    def with_rows(self, rows: list[tuple[Any, ...]], columns: list[str] | None = None) -> Result:
+        """The same answer (title, unit, coverage) with other rows (a page, a sorted or trimmed copy)."""
+        return replace(self, rows=rows, columns=self.columns if columns is None else columns)
 
 
 def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any], title: str,

@@ -144,3 +144,18 @@ def test_hostile_description_is_shown_as_text(server: str, page: Any) -> None:
     assert page.locator("#integrale-tabel script").count() == 0
     _shot(page, "vijandige_tekst")
     assert page.errors == []  # no alert dialog, no script error
+
+
+def test_overview_shows_the_coverage_and_switches_moment(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    note = page.inner_text("#dekking")
+    assert "hoofdstukken geladen voor ontwerpbegroting 2021" in note and "brede dekking" in note
+    assert "Standaard: het laatste moment met brede dekking" in note
+    page.select_option("#moment", "2025-OWB")
+    page.locator("form.filters button[type=submit]").click()
+    page.wait_for_url("**moment=2025-OWB**")
+    note = page.inner_text("#dekking")
+    assert "1 van 26 hoofdstukken geladen voor ontwerpbegroting 2025" in note
+    assert "gedeeltelijke dekking: geen landelijk totaal" in note
+    _shot(page, "overzicht_dekking")
+    assert page.errors == []

@@ -1,28 +1,33 @@
 """The integrated table Parliament asked for (seed question 8).
 
-For a budget moment (default: the latest loaded with digital lines) and the years t .. t+5 of that moment, every
-line tagged with a digital theme, its weighted amounts per year, the typed mutations that led to this moment (for
-year t: kasschuif, overboeking/herschikking, taakstelling, nieuwe middelen, loon- en prijsbijstelling, onverklaard),
-V/U/O, hoofdstuk, artikel, instrument, uitvoerder,
-and the commitment status of its article for year t: the four categories of the published 'Geschatte
-budgetflexibiliteit' (juridisch verplicht, bestuurlijk gebonden, beleidsmatig gereserveerd, nog niet ingevuld) in
-money, or 'niet juridisch verplicht (verdeling onbekend)' where a source gives only the juridisch verplicht share,
-each with its source cell. Commitment shares are published per article (sometimes per instrument), so they are
-never spread over lines (that would be a guess): line rows show the percentages, article rows the amounts. A share
-is a share of uitgaven (or verplichtingen where the source says so), never of ontvangsten. Every row names its
-source file(s) and line ids, which lead to the source rows.
+For a budget moment (default: the latest with broad coverage, see analyze.coverage) and the years t .. t+5 of that
+moment, every line tagged with a digital theme, its weighted amounts per year, the typed mutations that led to this
+moment (for year t: kasschuif, overboeking/herschikking, taakstelling, nieuwe middelen, loon- en prijsbijstelling,
+other explained changes, and what has no evidence of its type: onverklaard), V/U/O, hoofdstuk, artikel,
+instrument, uitvoerder, and the commitment status of its article for year t: the four categories of the published
+'Geschatte budgetflexibiliteit' (juridisch verplicht, bestuurlijk gebonden, beleidsmatig gereserveerd, nog niet
+ingevuld) in money, or 'niet juridisch verplicht (verdeling onbekend)' where a source gives only the juridisch
+verplicht share, each with its source cell. Commitment shares are published per article (sometimes per
+instrument), so they are never spread over lines (that would be a guess): line rows show the percentages, article
+rows the amounts. A share is a share of uitgaven (or verplichtingen where the source says so), never of
+ontvangsten. Every row names its source file(s) and line ids, which lead to the source rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import wraps
+from typing import Any, ParamSpec
 
 import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, _result
-from .moments import FASE_LABEL, latest_moment, parse_moment
+from .coverage import PARTIAL_STATEMENT, coverage, default_moment
+from .moments import FASE_LABEL, parse_moment
+
+P = ParamSpec("P")
 
 LEVELS = {
     "regel": ["thema", "gewicht", "zekerheid", "hoofdstuk", "artikel", "artikel_naam", "artikelonderdeel",
@@ -50,6 +55,7 @@ class Window:
     fase: str
     jaar_van: int
     jaar_tot: int
+    standaard: bool = False  # the default moment (no moment asked for)
 
     @property
     def label(self) -> str:
@@ -61,7 +67,7 @@ def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: 
     if moment:
         mj, fase = parse_moment(moment)
     else:
-        latest = latest_moment(con)
+        latest = default_moment(con)
         if latest is None:
             raise UsageError("no digital budget lines are loaded", expected="run 'digibudget ingest' first")
         mj, fase = latest
@@ -69,7 +75,7 @@ def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: 
     tot = jaar_tot if jaar_tot is not None else van + 5
     if not (1990 <= van <= tot <= 2100) or tot - van > 20:
         raise UsageError(f"years {van}-{tot}", expected="a window of at most 21 years, from <= to")
-    return Window(mj, fase, van, tot)
+    return Window(mj, fase, van, tot, standaard=not moment)
 
 
 # the commitment categories of 'Geschatte budgetflexibiliteit', in the order of the published table
@@ -103,6 +109,33 @@ def _commitment_cols(niveau: str) -> str:
     return ""
 
 
+def window_coverage(con: duckdb.DuckDBPyConnection, w: Window, *, hoofdstuk: str | None = None,
+                    vuo: str | None = None, themes: list[str] | None = None) -> Any:
+    """The coverage (analyze.coverage.Coverage) of a window and the filters in use."""
+    return coverage(con, w.moment_jaar, w.fase, w.jaar_van, w.jaar_tot, hoofdstuk=hoofdstuk, vuo=vuo, themes=themes,
+                    default=w.standaard)
+
+
+def covered(fn: Callable[P, Result]) -> Callable[P, Result]:
+    """Attach the coverage of the moment, window and filters to the integrated table; a partial moment's totals
+    (niveau thema or hoofdstuk) say in their title that they are no national total."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Result:
+        result = fn(*args, **kwargs)
+        con: Any = args[0] if args else kwargs["con"]
+        w = window(con, kwargs.get("moment"), kwargs.get("jaar_van"), kwargs.get("jaar_tot"))  # type: ignore[arg-type]
+        cov = window_coverage(con, w, hoofdstuk=kwargs.get("hoofdstuk"), vuo=kwargs.get("vuo"),  # type: ignore[arg-type]
+                              themes=kwargs.get("themes"))  # type: ignore[arg-type]
+        title = result.title
+        if not cov.breed and kwargs.get("niveau") in ("thema", "hoofdstuk"):
+            title += f" - {PARTIAL_STATEMENT}"
+        return replace(result, title=title, coverage=cov)
+
+    return wrapper
+
+
+@covered
 def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, themes: list[str] | None = None,
                    jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
                    hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,

@@ -28,7 +28,8 @@ def parse_moment(text: str) -> tuple[int, str]:
 
 
 def latest_moment(con: duckdb.DuckDBPyConnection, *, tagged_only: bool = True) -> tuple[int, str] | None:
-    """The latest budget moment for which figures (of tagged lines, by default) are loaded."""
+    """The latest budget moment for which figures (of tagged lines, by default) are loaded, however few chapters
+    it holds; the views default to analyze.coverage.default_moment (the latest with broad coverage) instead."""
     row = con.execute("""
         SELECT f.moment_jaar, f.fase FROM fact f
         WHERE f.measure = 'stand' AND (NOT ? OR f.line_id IN (SELECT line_id FROM line_theme WHERE counted))

@@ -5,11 +5,14 @@ different ministries."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, _result
-from .integral import window
+from .coverage import PARTIAL_STATEMENT, coverage
+from .integral import Window, window
 
 DIMENSIONS = {"hoofdstuk": "l.hoofdstuk", "artikel": "l.hoofdstuk || ' art. ' || l.artikel",
               "instrument": "coalesce(l.instrument, '(geen)')", "uitvoerder": "coalesce(l.uitvoerder, '(onbekend)')"}
@@ -48,9 +51,18 @@ def concentration(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, 
                arg_max(eenheid, bedrag) AS grootste, round(100 * max(aandeel), 1) AS grootste_pct
         FROM shares GROUP BY theme, dimensie ORDER BY theme, dimensie
     """  # noqa: S608 - only the constant dimension expressions are formatted in
-    return _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
-                   f"Spreiding en concentratie per thema ({w.fase} {w.moment_jaar}, jaar {year}; HHI 0-10.000)",
-                   "x € 1.000")
+    return _covered(con, _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+                                 f"Spreiding en concentratie per thema ({w.fase} {w.moment_jaar}, jaar {year}; "
+                                 "HHI 0-10.000)", "x € 1.000"), w, year, theme)
+
+
+def _covered(con: duckdb.DuckDBPyConnection, result: Result, w: Window, year: int, theme: str | None) -> Result:
+    """The result with the coverage of its moment and year (uitgaven); spread over a partial moment's chapters is
+    no national picture, and its title says so."""
+    cov = coverage(con, w.moment_jaar, w.fase, year, year, vuo="U", themes=[theme] if theme else None,
+                   default=w.standaard)
+    title = result.title if cov.breed else f"{result.title} - {PARTIAL_STATEMENT}"
+    return replace(result, title=title, coverage=cov)
 
 
 def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: str | None = None, jaar: int | None = None,
@@ -66,8 +78,9 @@ def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: str | None
                count(*) AS regels
         FROM tagged l GROUP BY theme, {DIMENSIONS[dimension]} ORDER BY thema, bedrag_x1000 DESC
     """  # noqa: S608
-    return _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
-                   f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000")
+    return _covered(con, _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+                                 f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000"),
+                    w, year, theme)
 
 
 def multi_funded_executors(con: duckdb.DuckDBPyConnection, *, min_chapters: int = 2) -> Result:

@@ -15,7 +15,8 @@ from .common import DbOption, FormatOption, app, db_path, edge, emit, err
 @app.command("table", rich_help_panel="Analyse en export")
 @edge
 def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
-              moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: latest).")]
+              moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: the latest with "
+                                                               "broad coverage).")]
               = None,
               thema: Annotated[list[str] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
               van: Annotated[int | None, typer.Option(help="First year (default: the moment's year).")] = None,
@@ -59,10 +60,13 @@ def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
     """Every change between budget moments, in publication order, typed only with evidence (label, column,
     counterpart, kasschuif profile, review); without it 'onverklaard: verhoging' or 'onverklaard: verlaging'."""
     from ..analyze import mutations
+    from ..analyze.coverage import with_mutations_coverage
 
     con = store.connect(db_path(db), read_only=True)
-    emit(con, [mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
-                                    jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)], fmt, output_file)
+    result = mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
+                                 jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)
+    emit(con, [with_mutations_coverage(con, result, begrotingsjaar=begrotingsjaar, jaar=jaar, hoofdstuk=hoofdstuk)],
+         fmt, output_file)
 
 
 @app.command("waterfall", rich_help_panel="Analyse en export")
@@ -87,7 +91,7 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
                                                                                   "datapackage) to write.")],
                fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx, csv, parquet or datapackage.")]
                = "xlsx",
-               moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+               moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest broad).")] = None,
                db: DbOption = None) -> None:
     """Everything for one budget moment in one export: the integrated table (lines and articles), themes,
     mutations, overlap, questions, with the sources and findings."""
@@ -95,19 +99,23 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
 
     from .. import export
     from ..analyze import mutations, overlap
+    from ..analyze.coverage import DEFAULT_NOTE_CLI, mark_moments, with_mutations_coverage
     from ..analyze.integral import integral_table, window
 
     con = store.connect(db_path(db), read_only=True)
     w = window(con, moment)
     m = f"{w.moment_jaar}-{w.fase}"
     results = [integral_table(con, moment=m), integral_table(con, moment=m, niveau="artikel"),
-               queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar),
-               mutations.mutations(con, begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
+               mark_moments(con, queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar)),
+               with_mutations_coverage(con, mutations.mutations(con, begrotingsjaar=w.moment_jaar),
+                                       begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
                overlap.multi_funded_executors(con), queries.questions(con)]
+    meta = {"database": db_path(db), "moment": m, "regels_versie": load_rules().version,
+            "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    if w.standaard:
+        meta["standaardmoment"] = DEFAULT_NOTE_CLI
     written = export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
-                            title=f"digibudget: digitale uitgaven, {w.label}",
-                            meta={"database": db_path(db), "moment": m, "regels_versie": load_rules().version,
-                                  "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+                            title=f"digibudget: digitale uitgaven, {w.label}", meta=meta)
     for path in written:
         err.print(f"Geschreven: {path}", highlight=False)
 
@@ -125,7 +133,7 @@ def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
 @app.command("overlap", rich_help_panel="Analyse en export")
 @edge
 def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
-                moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest broad).")] = None,
                 jaar: Annotated[int | None, typer.Option(help="Year (default: the moment's year).")] = None,
                 thema: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
                 dimensie: Annotated[str | None, typer.Option(help="Show the units of: hoofdstuk, artikel, "
@@ -148,7 +156,7 @@ def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
 @app.command("profiles", rich_help_panel="Analyse en export")
 @edge
 def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
-                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest).")] = None,
+                 moment: Annotated[str | None, typer.Option(help="Budget moment (default: latest broad).")] = None,
                  daling: Annotated[float, typer.Option(help="Cliff: drop of at least this percentage.")] = 50,
                  alles: Annotated[bool, typer.Option(help="All lines, not only digital ones.")] = False) -> None:
     """Funding cliffs, dips followed by a spike in the last year, and opaque reserves (questions 3, 18-20)."""

@@ -27,10 +27,13 @@ def themes_cmd(db: DbOption = None, fmt: FormatOption = "table",
                begrotingsjaar: Annotated[int | None, typer.Option(help="Only this budget year's moments.")] = None,
                same_year: Annotated[bool, typer.Option(help="Only the budget year itself (jaar = begrotingsjaar).")]
                = False) -> None:
-    """Totals per digital theme, year and budget moment (weighted; x EUR 1,000)."""
+    """Totals per digital theme, year and budget moment (weighted; x EUR 1,000), each moment marked broad or
+    partial (a partial moment's total is no national total)."""
+    from ..analyze.coverage import mark_moments
+
     con = store.connect(db_path(db), read_only=True)
-    output.render(queries.themes(con, vuo=vuo, fase=fase, jaar=jaar, moment_jaar=begrotingsjaar,
-                                 same_year=same_year), fmt)
+    output.render(mark_moments(con, queries.themes(con, vuo=vuo, fase=fase, jaar=jaar, moment_jaar=begrotingsjaar,
+                                                   same_year=same_year)), fmt)
 
 
 @app.command("explain", rich_help_panel="Classificatie")

@@ -115,6 +115,7 @@ def settings_cmd(fmt: FormatOption = "table") -> None:
 @edge
 def demo_cmd(db: DbOption = None) -> None:
     """Build the database from the data bundled in the repository and print what it holds."""
+    from ..analyze.coverage import mark_moments
     from ..parliament.persist import ingest_documents
 
     with store.writing(db_path(db)) as con:
@@ -127,7 +128,7 @@ def demo_cmd(db: DbOption = None) -> None:
     try:
         output.render(queries.coverage(con), "table")
         output.render(queries.findings_summary(con), "table")
-        output.render(queries.themes(con, fase="OWB", same_year=True), "table")
+        output.render(mark_moments(con, queries.themes(con, fase="OWB", same_year=True)), "table")
         for result in _integrated_tables(con):
             output.render(result, "table")
     finally:
@@ -135,19 +136,19 @@ def demo_cmd(db: DbOption = None) -> None:
 
 
 def _integrated_tables(con: Any) -> list[queries.Result]:
-    """The integrated table for the latest moment (per article) and for the moment with most digital detail
-    (per chapter): what the demo prints."""
+    """The integrated table for the default moment (the latest with broad coverage, per article) and for the
+    moment with most digital detail (per chapter): what the demo prints, each with its coverage."""
+    from ..analyze.coverage import default_moment
     from ..analyze.integral import integral_table
-    from ..analyze.moments import latest_moment
 
-    latest = latest_moment(con)
+    latest = default_moment(con)
     if latest is None:
         return []
     richest = con.execute("""
         SELECT moment_jaar, fase FROM fact JOIN line_theme USING (line_id)
         WHERE counted AND measure = 'stand' AND granularity = 'detail'
         GROUP BY ALL ORDER BY count(DISTINCT line_id) DESC, moment_jaar DESC LIMIT 1""").fetchall()
-    out = [integral_table(con, moment=f"{latest[0]}-{latest[1]}", niveau="artikel", vuo="U")]
+    out = [integral_table(con, niveau="artikel", vuo="U")]  # the default moment, and it says so
     if richest and tuple(richest[0]) != latest:
         out.append(integral_table(con, moment=f"{richest[0][0]}-{richest[0][1]}", niveau="hoofdstuk", vuo="U"))
     return out

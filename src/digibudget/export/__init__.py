@@ -76,6 +76,7 @@ def export(results: Sequence[Result], path: Path, fmt: str, *, sources: Result |
     _check_format(fmt)
     if not results:
         raise UsageError("nothing to export", expected="at least one table")
+    meta = {**coverage_meta(results), **(meta or {})}
     path = Path(path)
     staged = Staged()
     try:
@@ -91,11 +92,19 @@ def export(results: Sequence[Result], path: Path, fmt: str, *, sources: Result |
             for result, target in zip(views, staged.targets, strict=True):
                 if fmt == "csv":
                     write_csv(result, staged.tmp(target), units=True)
-                else:
-                    write_parquet(result, staged.tmp(target), title, meta or {})
+                else:  # each view carries its own coverage in its metadata
+                    write_parquet(result, staged.tmp(target), title, {**meta, **coverage_meta([result])})
         return staged.commit()
     finally:
         staged.discard()
+
+
+def coverage_meta(results: Sequence[Result]) -> dict[str, str]:
+    """The coverage of the first view that has one (analyze.coverage): the Dutch sentence and the JSON object."""
+    for r in results:
+        if r.coverage is not None:
+            return {"dekking": r.coverage.sentence(), "dekking_json": r.coverage.to_json()}
+    return {}
 
 
 def _check_format(fmt: str) -> None:

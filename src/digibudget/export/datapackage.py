@@ -133,7 +133,9 @@ def _fill_datapackage(views: list[Result], folder: Path, staged: Staged, sources
     if sources is not None:
         package["sources"] = _package_sources(sources)
     if meta:
-        package["toelichting"] = dict(meta)
+        package["toelichting"] = {k: v for k, v in meta.items() if k != "dekking_json"}
+        if "dekking_json" in meta:  # the coverage of the answer as an object (analyze.coverage)
+            package["dekking"] = json.loads(meta["dekking_json"])
     with staged.tmp(descriptor).open("w", encoding="utf-8") as fh:
         json.dump(package, fh, ensure_ascii=False, indent=2, default=str)
         fh.write("\n")

@@ -241,7 +241,11 @@ def _xlsx_cell(ws: Any, r: int, c: int, v: Any, number_fmt: Any, fmt: dict[str, 
 def _xlsx_explanation(ws: Any, views: list[Result], report: list[_SheetNotes], title: str, meta: dict[str, str],
                       fmt: dict[str, Any]) -> None:
     lines: list[tuple[str, ...]] = [("Titel", title or "digibudget-export")]
-    lines += [(k, v) for k, v in meta.items()]
+    lines += [(k, v) for k, v in meta.items() if k != "dekking_json"]
+    covered = [v for v in views if v.coverage is not None]
+    if covered:  # per view: chapters present and missing, years no source holds (their cells stay empty)
+        lines += [("", ""), ("Dekking", "")]
+        lines += [(v.title or "tabel", v.coverage.sentence()) for v in covered if v.coverage is not None]
     lines += [("", ""), ("Eenheden", "")]
     for view in views:
         if view.unit:

@@ -49,7 +49,11 @@ def themes_stacked(result: Result) -> dict[str, Any]:
     for r in _rows(result):
         for i, y in enumerate(years):
             per[r["thema"]][i] += chart_number(r.get(y))
-    data = [{"type": "bar", "name": t, "x": years, "y": v} for t, v in sorted(per.items())]
+    # a year no source holds is no zero: no bar, and the axis says so
+    empty = {str(y) for y in result.coverage.jaren_zonder_bron} if result.coverage is not None else set()
+    x = [f"{y} (geen bron)" if y in empty else y for y in years]
+    data = [{"type": "bar", "name": t, "x": x, "y": [None if y in empty else n for y, n in zip(years, v, strict=True)]}
+            for t, v in sorted(per.items())]
     return {"data": data, "layout": {**LAYOUT, "barmode": "relative", "height": 380,
                                      "title": {"text": "Meerjarig per thema (x € 1.000)"},
                                      "xaxis": {"type": "category"}}}

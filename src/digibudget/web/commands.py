@@ -43,7 +43,7 @@ def register(app: typer.Typer, edge: Callable[..., Any]) -> None:
     @edge
     def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
                    moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2017-OWB (default: "
-                                                                   "latest).")] = None,
+                                                                   "latest broad).")] = None,
                    db: Annotated[str | None, typer.Option("--db", help="Database file.")] = None) -> None:
         """Write one self-contained HTML report (overview, integrated table, mutations, overlap, open questions)."""
         from .. import store

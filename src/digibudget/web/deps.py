@@ -165,12 +165,13 @@ def sort_and_page(result: Result, p: Paging) -> tuple[Result, int]:
     if p.per_pagina is not None:
         start = (p.pagina - 1) * p.per_pagina
         rows = rows[start:start + p.per_pagina]
-    return Result(result.columns, rows, result.title, result.unit), total
+    return result.with_rows(rows), total
 
 
 def payload(result: Result, **extra: Any) -> dict[str, Any]:
     """output.to_json's shape (titel, eenheid, kolommen, rijen), plus paging or context fields."""
-    return {"titel": result.title, "eenheid": result.unit, "kolommen": result.columns, **extra,
+    cov = {"dekking": result.coverage.to_dict()} if result.coverage is not None else {}
+    return {"titel": result.title, "eenheid": result.unit, "kolommen": result.columns, **cov, **extra,
             "rijen": [dict(zip(result.columns, (plain(v) for v in row), strict=True)) for row in result.rows]}
 
 
@@ -180,8 +181,11 @@ def json_response(data: Any, status_code: int = 200) -> Response:
 
 
 def csv_response(result: Result, name: str) -> Response:
-    return Response(output.to_csv(result), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    """The rows as plain CSV; the coverage, in short, in the X-Dekking header (the body stays plain)."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    if result.coverage is not None:
+        headers["X-Dekking"] = result.coverage.short()
+    return Response(output.to_csv(result), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 # ---------------------------------------------------------------- pages
@@ -238,6 +242,9 @@ Con = Annotated[duckdb.DuckDBPyConnection, Depends(get_con)]
 TABLE_SCHEMA = {"type": "object", "required": ["titel", "kolommen", "rijen"],
                 "properties": {"titel": {"type": "string"}, "eenheid": {"type": ["string", "null"]},
                                "kolommen": {"type": "array", "items": {"type": "string"}},
+                               "dekking": {"type": "object", "description": "Wat de cijfers dekken: hoofdstukken "
+                                           "(aanwezig, ontbrekend), artikelen, jaren zonder bron, bronnen, "
+                                           "breed of gedeeltelijk (analyze.coverage)"},
                                "totaal_rijen": {"type": "integer"}, "pagina": {"type": "integer"},
                                "per_pagina": {"type": ["integer", "null"]},
                                "rijen": {"type": "array", "items": {"type": "object"}}}}
@@ -255,16 +262,27 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {
 
 
 def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[str, str]]:
-    """Budget moments with digital lines, newest first, as (value, label) for a selector (cached: read-only)."""
+    """For a selector (cached: read-only): first ('', the default moment: the latest with broad coverage), then
+    the budget moments with digital lines, newest first, as (value, label) with their coverage."""
     if "moments" not in db.cache:
-        from ..analyze.moments import FASE_LABEL, moments
+        from ..analyze.coverage import broad_moments, default_moment, moment_label
+        from ..analyze.moments import moments
 
         res = moments(con)
+        broad = broad_moments(con)
         i = {c: n for n, c in enumerate(res.columns)}
-        opts = [(f"{r[i['begrotingsjaar']]}-{r[i['fase']]}",
-                 f"{FASE_LABEL.get(r[i['fase']], r[i['fase']])} {r[i['begrotingsjaar']]} "
-                 f"({r[i['digitale_regels']]} digitale regels)") for r in res.rows if r[i["digitale_regels"]]]
-        db.cache["moments"] = list(reversed(opts))
+        opts = []
+        for r in res.rows:
+            if not r[i["digitale_regels"]]:
+                continue
+            m = (int(r[i["begrotingsjaar"]]), str(r[i["fase"]]))
+            status = "brede dekking" if m in broad else f"gedeeltelijk: {r[i['hoofdstukken']]} hoofdstuk" + \
+                ("ken" if r[i["hoofdstukken"]] != 1 else "")
+            opts.append((f"{m[0]}-{m[1]}", f"{moment_label(*m)} ({r[i['digitale_regels']]} digitale regels; "
+                                            f"{status})"))
+        default = default_moment(con)
+        first = ("", "standaard: laatste met brede dekking" + (f" ({moment_label(*default)})" if default else ""))
+        db.cache["moments"] = [first, *reversed(opts)]
     return list(db.cache["moments"])
 
 
@@ -292,4 +310,4 @@ def stable(result: Result) -> Result:
         return sep.join(sorted(p.strip() for p in v.split(sep.strip())))
 
     rows = [tuple(fix(fixes[i], v) if i in fixes else v for i, v in enumerate(r)) for r in result.rows]
-    return Result(result.columns, rows, result.title, result.unit)
+    return result.with_rows(rows)

@@ -74,7 +74,7 @@ TEXT = r"^[^\x00-\x1f\x7f]*$"
 MOMENT = r"^(199\d|20\d\d)-(OWB|VB|O1|SBS|O2|JV|SW)$"
 
 MomentQ = Annotated[str | None, Query(pattern=MOMENT, description="Begrotingsmoment JAAR-FASE, bv. 2017-OWB "
-                                      "(standaard: het laatste met digitale regels).")]
+                                      "(standaard: het laatste moment met brede dekking en digitale regels).")]
 JaarQ = Annotated[int | None, Query(ge=1990, le=2100, description="Jaar (waarvoor het bedrag is).")]
 HoofdstukQ = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$", description="Begrotingshoofdstuk, bv. VII.")]
 ArtikelQ = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9.]{1,10}$", description="Artikelnummer, bv. 6.")]

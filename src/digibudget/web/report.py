@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from ..analyze import overlap
+from ..analyze.coverage import mark_moments
 from ..analyze.integral import integral_table, window
 from ..analyze.moments import moments
 from ..analyze.mutations import mutations
@@ -53,8 +54,9 @@ def main_mutations(con: duckdb.DuckDBPyConnection, table: Result, year: int) -> 
 def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> str:
     w = window(con, moment)
     moment_text = f"{w.moment_jaar}-{w.fase}"
-    overview = stable(integral_table(con, moment=moment_text, niveau="hoofdstuk", vuo="U"))
-    table = stable(integral_table(con, moment=moment_text, niveau="regel"))
+    # moment as asked (None: the default, and the coverage note says so)
+    overview = stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U"))
+    table = stable(integral_table(con, moment=moment, niveau="regel"))
     years = charts.year_columns(overview)
     names = data.chapter_names(con)
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
@@ -71,7 +73,7 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     html = ENV.get_template("report.html").render(
         version=__version__, label=w.label, moment=moment_text, figures=figures, overview=overview, integral=table,
         mutations=muts, concentration=conc, hhi=charts.hhi_bars(conc), multi=multi, open_questions=open_q,
-        coverage=stable(moments(con)), sources=_sources(con, all_files),
+        coverage=stable(mark_moments(con, moments(con))), sources=_sources(con, all_files),
         mutation_sources=_sources(con, _files(muts, "bron")) if muts else [],
         all_sources=data.source_files(con, [str(r[0]) for r in con.execute(
             "SELECT file_name FROM source ORDER BY source_id").fetchall()]).rows,

@@ -41,11 +41,12 @@ def waterfall_result(con: Con, hoofdstuk: str, artikel: str | None, vuo: VUO, be
 
 def mutations_result(con: Con, hoofdstuk: str | None, artikel: str | None, soort: MutatieSoort | str | None,
                      begrotingsjaar: int | None, jaar: int | None) -> Result:
+    from ...analyze.coverage import with_mutations_coverage
     from ...analyze.mutations import mutations
 
-    return mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, soort=str(soort) if soort else None,
-                     begrotingsjaar=begrotingsjaar,
-                     jaar=jaar)
+    result = mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, soort=str(soort) if soort else None,
+                       begrotingsjaar=begrotingsjaar, jaar=jaar)
+    return with_mutations_coverage(con, result, begrotingsjaar=begrotingsjaar, jaar=jaar, hoofdstuk=hoofdstuk)
 
 
 def transfer_links(con: Con, begrotingsjaar: int | None) -> list[tuple[str, str, float]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...analyze.coverage import BROAD_SHARE, mark_moments
 from ...analyze.integral import integral_table
 from ...analyze.moments import moments
 from ...queries import Result
@@ -39,7 +40,8 @@ def overview_page(request: Request, con: Con, moment: MomentQ = None, vuo: VUO =
     years = charts.year_columns(result)
     figures = [charts.themes_sunburst(result, years[0], names)] if years else []
     figures.append(charts.themes_stacked(result))
-    return render("overview.html", request, result=result, figures=figures, coverage=_compact(moments(con)),
+    return render("overview.html", request, result=result, figures=figures,
+                  coverage=_compact(mark_moments(con, moments(con))), broad_pct=round(100 * BROAD_SHARE),
                   moments=moment_options(con, request.app.state.db), moment=moment or "", vuo=vuo.value,
                   names=names, params=request_params(request))
 
@@ -47,7 +49,7 @@ def overview_page(request: Request, con: Con, moment: MomentQ = None, vuo: VUO =
 def _compact(res: Result) -> Result:
     """The coverage without the list of files (that is in /api/momenten and on /bronnen), to fit beside the charts."""
     keep = [i for i, c in enumerate(res.columns) if c != "bronnen"]
-    return Result([res.columns[i] for i in keep], [tuple(r[i] for i in keep) for r in res.rows], res.title, res.unit)
+    return res.with_rows([tuple(r[i] for i in keep) for r in res.rows], [res.columns[i] for i in keep])
 
 
 @router.get("/api/overzicht", responses=JSON_TABLE, summary="Thema's x ministeries x jaren (niveau hoofdstuk)")
@@ -62,9 +64,9 @@ def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Response
 
 @router.get("/api/momenten", responses=JSON_TABLE, summary="Begrotingsmomenten en hun dekking")
 def moments_json(con: Con) -> Response:
-    return json_response(payload(stable(moments(con))))
+    return json_response(payload(stable(mark_moments(con, moments(con)))))
 
 
 @router.get("/api/momenten.csv", responses=CSV_TABLE, summary="Begrotingsmomenten en hun dekking als CSV")
 def moments_csv(con: Con) -> Response:
-    return csv_response(stable(moments(con)), "momenten")
+    return csv_response(stable(mark_moments(con, moments(con))), "momenten")
