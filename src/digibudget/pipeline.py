@@ -60,10 +60,8 @@ def reviewed_lineage_paths() -> list[Path]:
     return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
-def review_mutation(con: duckdb.DuckDBPyConnection, database: str | Path, mutation: str, soort: str, reason: str,
-                    reviewer: str, date: str) -> tuple[Path, str]:
-    """Record a reviewed type for a mutation (by id or mutation key; stored by its stable key, so it survives
-    re-ingest) in the decisions file, and rebuild what derives from it. Returns the file and the key."""
+def mutation_key_of(con: duckdb.DuckDBPyConnection, mutation: str) -> str:
+    """The stable key of a mutation given by id or key; NotFoundError when there is none."""
     from .errors import NotFoundError
 
     row = con.execute("SELECT mutation_key FROM mutation WHERE mutation_key = ? OR CAST(mutation_id AS VARCHAR) = ? "
@@ -71,8 +69,21 @@ def review_mutation(con: duckdb.DuckDBPyConnection, database: str | Path, mutati
     if row is None:
         raise NotFoundError(f"mutatie {mutation!r} niet gevonden",
                             expected="een id of mutation_key uit 'digibudget mutations'")
-    key = str(row[0])
+    return str(row[0])
+
+
+def record_mutation_review(database: str | Path, decision: MutationDecision) -> Path:
+    """Append a reviewed mutation type to the decisions file (validated first); it takes effect at the next build."""
     path = decisions_path(database)
-    add_mutation_decision(path, MutationDecision(key, soort, reason, reviewer, date), mutations.SOORTEN)
+    add_mutation_decision(path, decision, mutations.SOORTEN)
+    return path
+
+
+def review_mutation(con: duckdb.DuckDBPyConnection, database: str | Path, mutation: str, soort: str, reason: str,
+                    reviewer: str, date: str) -> tuple[Path, str]:
+    """Record a reviewed type for a mutation (by id or mutation key; stored by its stable key, so it survives
+    re-ingest) in the decisions file, and rebuild what derives from it. Returns the file and the key."""
+    key = mutation_key_of(con, mutation)
+    path = record_mutation_review(database, MutationDecision(key, soort, reason, reviewer, date))
     reclassify(con, decisions=path)
     return path, key

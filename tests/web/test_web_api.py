@@ -283,3 +283,29 @@ def test_store_stays_unchanged_by_serving(web_db: Path, client: TestClient) -> N
         client.get(url)
     assert web_db.stat().st_mtime_ns == before
     store.connect(web_db, read_only=True).close()
+
+
+def test_mutation_review_requires_the_token_and_validates(web_db: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from digibudget.web.app import create_app
+
+    monkeypatch.setenv("DIGIBUDGET_OVERRIDES_FILE", str(tmp_path / "decisions.toml"))
+    con = duckdb.connect(str(web_db), read_only=True)
+    row = con.execute("SELECT mutation_id, mutation_key FROM mutation WHERE evidence_kind = 'geen' "
+                      "ORDER BY mutation_id LIMIT 1").fetchone()
+    con.close()
+    assert row is not None
+    body = {"mutatie": str(row[0]), "soort": "taakstelling", "reden": "Kamerstuk 36 915 VII, nr. 2",
+            "beoordelaar": "tester", "datum": "2026-11-30"}
+    with TestClient(create_app(str(web_db), write_token="s3cret")) as c:
+        assert c.post("/api/review/mutatie", json=body).status_code == 401
+        group = c.post("/api/review/mutatie", json={**body, "soort": "onverklaard"},
+                       headers={"X-Digibudget-Token": "s3cret"})
+        assert group.status_code == 400  # a group is no type
+        missing = c.post("/api/review/mutatie", json={**body, "mutatie": "999999999"},
+                         headers={"X-Digibudget-Token": "s3cret"})
+        assert missing.status_code == 404
+        ok = c.post("/api/review/mutatie", json=body, headers={"X-Digibudget-Token": "s3cret"})
+        assert ok.status_code == 201, ok.text
+    text = (tmp_path / "decisions.toml").read_text(encoding="utf-8")
+    assert text.count("[[mutation]]") == 1 and f'mutation_key = "{row[1]}"' in text

@@ -1,4 +1,5 @@
-"""POST /api/review: record a reviewed classification decision, only when a write token is configured.
+"""POST /api/review (a line's theme) and /api/review/mutatie (a mutation's type): record a reviewed decision, only
+when a write token is configured.
 
 The database stays read-only: the decision is appended to decisions.toml (validated exactly as
 ``digibudget review`` does, by classify.overrides.add_decision) and takes effect at the next
@@ -19,7 +20,7 @@ from ...classify import overrides
 from ...classify.explain import resolve_line
 from ...classify.rules import load_rules
 from ..deps import JSON_OBJECT, Con, json_response
-from ..params import TEXT, Thema
+from ..params import TEXT, MutatieSoort, Thema
 
 router = APIRouter()
 
@@ -47,6 +48,31 @@ def review(request: Request, con: Con, body: Review,
     decision = overrides.Decision(str(row[0]), body.thema.value, body.gewicht, body.reden, body.beoordelaar,
                                   (body.datum or dt.date.today()).isoformat())
     overrides.add_decision(path, decision, load_rules().theme_ids())
+    return json_response({"vastgelegd": decision.__dict__, "bestand": path.name,
+                          "let_op": "wordt van kracht na 'digibudget reclassify' / takes effect after reclassify"},
+                         201)
+
+
+class MutationReview(BaseModel):
+    mutatie: str = Field(pattern=r"^[^\x00-\x1f\x7f]{1,1000}$", description="Mutatie-id of mutation_key.")
+    soort: MutatieSoort = Field(description="De beoordeelde soort (geen groep zoals 'onverklaard').")
+    reden: str = Field(min_length=1, max_length=1000, pattern=TEXT)
+    beoordelaar: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    datum: dt.date | None = None
+
+
+@router.post("/api/review/mutatie", status_code=201,
+             responses={201: JSON_OBJECT[200], 401: {"description": "Geen token"}},
+             summary="Leg een beoordeelde soort van een mutatie vast (vereist X-Digibudget-Token)")
+def review_mutation(request: Request, con: Con, body: MutationReview,
+                    x_digibudget_token: Annotated[str | None, Header()] = None) -> Response:
+    expected: str = request.app.state.write_token
+    if not x_digibudget_token or not hmac.compare_digest(x_digibudget_token.encode(), expected.encode()):
+        raise HTTPException(401, "write token missing or wrong (header X-Digibudget-Token)")
+    key = pipeline.mutation_key_of(con, body.mutatie)
+    decision = overrides.MutationDecision(key, str(body.soort.value), body.reden, body.beoordelaar,
+                                          (body.datum or dt.date.today()).isoformat())
+    path = pipeline.record_mutation_review(request.app.state.db.path, decision)
     return json_response({"vastgelegd": decision.__dict__, "bestand": path.name,
                           "let_op": "wordt van kracht na 'digibudget reclassify' / takes effect after reclassify"},
                          201)
