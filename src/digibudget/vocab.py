@@ -44,3 +44,18 @@ NL_NUM_MACRO = r"""
 CREATE OR REPLACE TEMP MACRO nl_num(x) AS
     regexp_replace(replace(replace(replace(format('{:,.2f}', x), ',', '_'), '.', ','), '_', '.'), ',00$', '');
 """
+
+
+def nl_amount(value: object) -> str:
+    """A figure as a Dutch reader writes it in text (1.234.567 and -1.234,5); text stays text, None is empty."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | float):
+        return str(value)
+    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    text = format(d.normalize(), "f")
+    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, frac = text.partition(".")
+    return sign + f"{int(whole):,}".replace(",", ".") + ("," + frac if frac else "")

@@ -88,7 +88,8 @@ def _charts_rendered(page: Any, minimum: int = 1) -> None:
 PAGES = [("overzicht", "/?moment=2017-OWB", 2), ("mutaties", "/mutaties", 2),
          ("overlap", "/overlap?moment=2017-OWB", 1),
          ("kamervragen", "/kamervragen", 0), ("kamervraag_8", "/kamervragen/8", 0), ("datakwaliteit", "/kwaliteit", 0),
-         ("bronnen", "/bronnen", 0), ("bron", "/bron/1?rij=2", 0)]
+         ("bronnen", "/bronnen", 0), ("bron", "/bron/1?rij=2", 0),
+         ("veranderingen", "/veranderingen?van=2016-OWB&naar=2017-OWB&thema=digitalisering", 0)]
 
 
 @pytest.mark.parametrize(("name", "path", "charts"), PAGES)
@@ -158,4 +159,22 @@ def test_overview_shows_the_coverage_and_switches_moment(server: str, page: Any)
     assert "1 van 26 hoofdstukken geladen voor ontwerpbegroting 2025" in note
     assert "gedeeltelijke dekking: geen landelijk totaal" in note
     _shot(page, "overzicht_dekking")
+    assert page.errors == []
+
+
+def test_changes_page_switches_moments_and_links_the_feed(server: str, page: Any) -> None:
+    page.goto(server + "/veranderingen?van=2024-VB&naar=2024-O1&hoofdstuk=VII")
+    assert "Wat is er veranderd van vastgestelde begroting 2024 naar 1e suppletoire 2024" in page.inner_text("main")
+    assert "herschikking" in page.inner_text("#veranderingen-4")
+    page.select_option("select[name=van]", "2020-OWB")
+    page.select_option("select[name=naar]", "2020-VB")
+    page.fill("input[name=hoofdstuk]", "V")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/veranderingen?*")
+    assert "43" in page.inner_text("#veranderingen-5")  # V art. 43 continues as art. 3
+    feed = page.locator("link[rel=alternate][type='application/atom+xml']").get_attribute("href")
+    assert feed is not None and feed.startswith("/feed.atom")
+    response = page.request.get(server + feed)
+    assert response.status == 200 and b"<feed" in response.body()
+    _shot(page, "veranderingen_formulier")
     assert page.errors == []

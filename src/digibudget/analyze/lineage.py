@@ -176,20 +176,24 @@ def build(con: duckdb.DuckDBPyConnection, reviewed: list[ReviewedLink] | None = 
 
 
 # the followed links, chained to their last article (at most a few steps; a cycle stops at the depth limit)
-RESOLVED_SQL = """
-CREATE OR REPLACE TEMP TABLE mut_lineage AS
-WITH RECURSIVE chain(hoofdstuk_van, artikel_van, vuo, hoofdstuk_naar, artikel_naar, depth) AS (
+CHAIN_CTE = """chain(hoofdstuk_van, artikel_van, vuo, hoofdstuk_naar, artikel_naar, depth) AS (
     SELECT hoofdstuk_van, artikel_van, vuo, hoofdstuk_naar, artikel_naar, 1 FROM lineage WHERE followed
     UNION ALL
     SELECT c.hoofdstuk_van, c.artikel_van, c.vuo, l.hoofdstuk_naar, l.artikel_naar, c.depth + 1
     FROM chain c JOIN lineage l ON l.followed AND l.hoofdstuk_van = c.hoofdstuk_naar
      AND l.artikel_van = c.artikel_naar AND l.vuo = c.vuo
     WHERE c.depth < 8
-)
-SELECT hoofdstuk_van, artikel_van, vuo, arg_max(hoofdstuk_naar, depth) AS hoofdstuk_naar,
+)"""
+LINEAGE_SELECT = """SELECT hoofdstuk_van, artikel_van, vuo, arg_max(hoofdstuk_naar, depth) AS hoofdstuk_naar,
        arg_max(artikel_naar, depth) AS artikel_naar
-FROM chain GROUP BY ALL;
+FROM chain GROUP BY ALL"""
+RESOLVED_SQL = f"""
+CREATE OR REPLACE TEMP TABLE mut_lineage AS
+WITH RECURSIVE {CHAIN_CTE}
+{LINEAGE_SELECT};
 """
+# as common table expressions, for read-only queries: WITH RECURSIVE {RESOLVED_CTES}, ... FROM mut_lineage
+RESOLVED_CTES = f"{CHAIN_CTE}, mut_lineage AS ({LINEAGE_SELECT})"
 
 
 def lineage(con: duckdb.DuckDBPyConnection, hoofdstuk: str, artikel: str | None = None,

@@ -203,3 +203,44 @@ def review_mutation_cmd(mutation: Annotated[str, typer.Argument(help="A mutation
         path, key = pipeline.review_mutation(con, database, mutation, soort, reason, reviewer,
                                              date or dt.date.today().isoformat())
     err.print(f"Beoordeling vastgelegd in {path} voor {key}", highlight=False)
+
+
+@app.command("changes", rich_help_panel="Analyse en export")
+@edge
+def changes_cmd(db: DbOption = None,
+                fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or markdown.")] = "table",
+                van: Annotated[str | None, typer.Option(help="The earlier moment, e.g. 2020-OWB (default: the one "
+                                                             "published before --naar).")] = None,
+                naar: Annotated[str | None, typer.Option(help="The later moment (default: the last two loaded "
+                                                              "moments of the latest year that has two).")] = None,
+                thema: Annotated[list[str] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
+                hoofdstuk: Annotated[list[str] | None, typer.Option(help="Chapter(s); repeat the option.")] = None,
+                artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
+                uitvoerder: Annotated[str | None, typer.Option(help="Executors whose name contains this.")] = None,
+                volglijst: Annotated[Path | None, typer.Option(help="Watch list (TOML, [[volg]] line_key = ... or "
+                                                                   "naam = ...).")] = None,
+                limit: Annotated[int, typer.Option(help="At most this many rows per section.")] = 25,
+                output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+                = None) -> None:
+    """What changed between two budget moments for a selection: new, disappeared and renamed lines, the largest
+    mutations with type and evidence, renumbered articles, changed commitment shares, new findings."""
+    from ..analyze import changes
+    from ..changes_render import to_markdown
+
+    keys, names = changes.load_watch_list(volglijst) if volglijst else ((), ())
+    sel = changes.Selection(tuple(thema or ()), tuple(hoofdstuk or ()), artikel, uitvoerder, keys, names)
+    con = store.connect(db_path(db), read_only=True)
+    report = changes.changes(con, van=van, naar=naar, selection=sel, limit=limit)
+    if fmt == "markdown":
+        text = to_markdown(report)
+        if output_file:
+            output_file.write_text(text, encoding="utf-8")
+            err.print(f"Geschreven: {output_file}", highlight=False)
+        else:
+            typer.echo(text)
+        return
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter(f"onbekend formaat {fmt!r}: table, json, csv of markdown")
+    if fmt == "table" and output_file is None:
+        err.print(report.title, highlight=False)
+    emit(con, report.sections, fmt, output_file)

@@ -218,7 +218,8 @@ def request_params(request: Request) -> dict[str, Any]:
 
 ENV = _environment()
 
-NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutaties"), ("/overlap", "Overlap"),
+NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutaties"),
+       ("/veranderingen", "Wat is er veranderd"), ("/overlap", "Overlap"),
        ("/kamervragen", "Kamervragen"), ("/kwaliteit", "Datakwaliteit"), ("/bronnen", "Bronnen")]
 
 
