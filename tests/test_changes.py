@@ -11,18 +11,15 @@ import duckdb
 import pytest
 from lxml import etree
 
-from digibudget import pipeline, store
+from digibudget import store
 from digibudget.analyze import changes
-from digibudget.bundled import bundled_budget_paths
 from digibudget.changes_render import ATOM, to_atom, to_markdown
 from digibudget.errors import RuleError, UsageError
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    folder = tmp_path_factory.mktemp("changes")
-    c = store.connect(folder / "db.duckdb")
-    pipeline.build(c, bundled_budget_paths(), decisions=folder / "decisions.toml")
+def con(bundled_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    c = store.connect(bundled_db, read_only=True)
     yield c
     c.close()
 

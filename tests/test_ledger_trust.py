@@ -3,6 +3,7 @@ follows renumbered articles, and a reviewed type survives a rebuild."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,6 @@ import pytest
 
 from digibudget import pipeline, store
 from digibudget.analyze import lineage, mutations
-from digibudget.bundled import bundled_budget_paths
 from digibudget.classify.overrides import MutationDecision, add_mutation_decision
 from digibudget.vocab import publication_key
 
@@ -20,10 +20,11 @@ TYPED = ("taakstelling", "nieuwe middelen", "overboeking", "herschikking", "kass
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
-    folder = tmp_path_factory.mktemp("ledger")
+def built(bundled_db: Path, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    folder = tmp_path_factory.mktemp("ledger")  # a copy: the review test writes
+    shutil.copyfile(bundled_db, folder / "db.duckdb")
     con = store.connect(folder / "db.duckdb")
-    pipeline.build(con, bundled_budget_paths(), decisions=folder / "decisions.toml")
     yield con, folder / "decisions.toml"
     con.close()
 

@@ -309,3 +309,19 @@ def test_mutation_review_requires_the_token_and_validates(web_db: Path, tmp_path
         assert ok.status_code == 201, ok.text
     text = (tmp_path / "decisions.toml").read_text(encoding="utf-8")
     assert text.count("[[mutation]]") == 1 and f'mutation_key = "{row[1]}"' in text
+
+
+def test_draft_answers_for_pasted_and_uploaded_questions(client: TestClient) -> None:
+    own = Path(__file__).parents[1] / "fixtures" / "parliament" / "eigen_vragen_2022_2025.txt"
+    pasted = client.post("/concept", content=b"tekst=Vraag 1\nWat is de bijdrage aan ICTU in de 1e suppletoire "
+                                             b"begroting 2024?\n", headers={"content-type": "text/plain"})
+    assert pasted.status_code == 200 and "€ 14.009.000" in pasted.text and "Vraag 1" in pasted.text
+    res = client.post("/api/concept", content=own.read_bytes(),
+                      headers={"content-type": "application/octet-stream", "x-bestandsnaam": "eigen%20vragen.txt"})
+    assert res.status_code == 200
+    body = res.json()
+    assert body["document"] == "eigen vragen.txt" and len(body["vragen"]) == 8
+    assert body["vragen"][6]["status"] == "niet uit de data te beantwoorden"
+    assert {"euro": "5395000", "jaar": 2022} .items() <= body["vragen"][0]["bedragen"][0].items()
+    assert client.post("/api/concept", content=b"").status_code == 422
+    assert client.post("/api/concept", content=b"x" * ((5 << 20) + 1)).status_code == 422

@@ -178,3 +178,18 @@ def test_changes_page_switches_moments_and_links_the_feed(server: str, page: Any
     assert response.status == 200 and b"<feed" in response.body()
     _shot(page, "veranderingen_formulier")
     assert page.errors == []
+
+
+def test_draft_page_paste_and_upload(server: str, page: Any) -> None:
+    page.goto(server + "/concept")
+    page.fill("#tekst", "Vraag 1\nHoeveel bedraagt de opdracht aan het NCSC in de 2e suppletoire begroting 2022?")
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#vraag-1")
+    assert "€ 5.395.000" in page.inner_text("#vraag-1")
+    page.goto(server + "/concept")
+    own = Path(__file__).parents[1] / "fixtures" / "parliament" / "eigen_vragen_2022_2025.txt"
+    page.set_input_files("#bestand", str(own))
+    page.wait_for_selector("#vraag-8", timeout=30000)
+    assert "niet uit de data te beantwoorden" in page.inner_text("#vraag-7")
+    _shot(page, "conceptantwoord")
+    assert page.errors == []

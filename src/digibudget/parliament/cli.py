@@ -103,3 +103,56 @@ def _render(doc: Document) -> None:
         console.print(tt)
     for f in doc.findings:
         console.print(f"[{f.severity}] {f.type.title}: {f.message}", markup=False)
+
+
+class DraftFormat(StrEnum):
+    markdown = "markdown"
+    html = "html"
+    docx = "docx"
+    rapport = "rapport"
+
+
+@docs_app.command("draft")
+def draft_command(
+    file: Annotated[Path, typer.Argument(help="Document met vragen (met of zonder antwoorden): .txt, .docx, .xml, "
+                                             ".pdf")],
+    db: Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")] = None,
+    format: Annotated[DraftFormat, typer.Option("--format", "-f", help="markdown (standaard), html, docx, of rapport "
+                                                                      "(gepubliceerde bedragen tegen het concept)")]
+    = DraftFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Schrijf naar dit bestand (docx: verplicht).")]
+    = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="Eigen draft_rules.toml (standaard: de ingebouwde).")]
+    = None,
+) -> None:
+    """Draft answers from the loaded figures: per question the analysis chosen by the rules (with its evidence), a
+    short Dutch answer with every figure's moment and source cell, and what the data cannot answer."""
+    from .. import store
+    from ..settings import load_settings
+    from .draft import draft_document
+    from .draft_render import agreement_report, to_docx, to_html, to_markdown
+
+    try:
+        doc = parse_file(file)
+        con = store.connect(db or str(load_settings()["database"]), read_only=True)
+        try:
+            drafts = draft_document(con, doc, rules_path=rules)
+        finally:
+            con.close()
+    except DigibudgetError as err:
+        typer.echo(f"Fout: {err.describe()}", err=True)
+        raise typer.Exit(err.exit_code) from err
+    title = file.name
+    if format is DraftFormat.docx:
+        if output is None:
+            typer.echo("Fout: --output is verplicht voor docx", err=True)
+            raise typer.Exit(2)
+        output.write_bytes(to_docx(drafts, title))
+    else:
+        text = {DraftFormat.markdown: to_markdown, DraftFormat.html: to_html,
+                DraftFormat.rapport: agreement_report}[format](drafts, title)
+        if output is None:
+            typer.echo(text)
+            return
+        output.write_text(text, encoding="utf-8")
+    typer.echo(f"Geschreven: {output}", err=True)

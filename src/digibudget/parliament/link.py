@@ -67,7 +67,7 @@ def _executor_aliases(con: duckdb.DuckDBPyConnection) -> None:
                    SELECT e.*, a.aliases FROM executor e JOIN executor_alias a USING (executor_id)""")
 
 
-def _tolerance(value: Decimal, raw: str) -> Decimal:
+def tolerance(value: Decimal, raw: str) -> Decimal:
     """Half a unit of the precision in which the figure was written (e.g. '64,3 mln.' -> 50,000 euro)."""
     low = raw.lower()
     if "mld" in low or "miljard" in low:
@@ -90,7 +90,7 @@ def _link_figures(con: duckdb.DuckDBPyConnection, doc_id: int, path: Path) -> li
     figures = con.execute("""SELECT figure_id, question_number, raw, value_eur, label FROM figure
                              WHERE document_id = ?""", [doc_id]).fetchall()
     for fid, number, raw, value, _label in figures:
-        tol = _tolerance(Decimal(value), str(raw))
+        tol = tolerance(Decimal(value), str(raw))
         # candidate lines: those linked to the same question; their loaded amounts in euros
         hits = con.execute("""
             SELECT DISTINCT k.line_id, a.jaar, a.fase, a.moment_jaar, a.value_k * 1000 AS eur

@@ -22,7 +22,7 @@ from ..errors import DigibudgetError, NotFoundError, StoreError, UsageError
 from ..settings import load_settings
 from .deps import Database, json_response, plotly_js_path, render
 from .response_cache import ResponseCache
-from .routes import changes, line, mutations, overlap, overview, parliament, quality, review, sources, table
+from .routes import changes, drafts, line, mutations, overlap, overview, parliament, quality, review, sources, table
 
 _DUTCH = {UsageError: "Ongeldige invoer", NotFoundError: "Niet gevonden", StoreError: "Databasefout"}
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
@@ -101,7 +101,7 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
                             headers={"Cache-Control": "public, max-age=86400"})
 
     app.mount("/static", StaticFiles(packages=[("digibudget.web", "static")]), name="static")
-    for module in (overview, table, line, mutations, changes, overlap, parliament, quality, sources):
+    for module in (overview, table, line, mutations, changes, overlap, parliament, drafts, quality, sources):
         app.include_router(module.router)
     if app.state.write_token:
         app.include_router(review.router)

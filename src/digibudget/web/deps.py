@@ -220,7 +220,8 @@ ENV = _environment()
 
 NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutaties"),
        ("/veranderingen", "Wat is er veranderd"), ("/overlap", "Overlap"),
-       ("/kamervragen", "Kamervragen"), ("/kwaliteit", "Datakwaliteit"), ("/bronnen", "Bronnen")]
+       ("/kamervragen", "Kamervragen"), ("/concept", "Conceptantwoord"), ("/kwaliteit", "Datakwaliteit"),
+       ("/bronnen", "Bronnen")]
 
 
 def render(name: str, request: Request | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
