@@ -125,27 +125,33 @@ def _moment(text: str | tuple[int, str]) -> tuple[int, str]:
     return parse_moment(text) if isinstance(text, str) else text
 
 
-def _selection_sql(alias: str = "l") -> str:
-    """A predicate over budget_line ``alias`` for the named parameters of a Selection."""
-    return f"""
-        ($themes::VARCHAR[] IS NULL OR {alias}.line_id IN (SELECT line_id FROM line_theme
-                                                           WHERE counted AND list_contains($themes, theme)))
-        AND ($hoofdstukken::VARCHAR[] IS NULL OR list_contains($hoofdstukken, {alias}.hoofdstuk))
-        AND ($artikel::VARCHAR IS NULL OR {alias}.artikel = $artikel)
-        AND ($uitvoerder::VARCHAR IS NULL OR {alias}.line_id IN (
-            SELECT le.line_id FROM line_executor le JOIN executor e USING (executor_id)
-            WHERE strip_accents(lower(e.name)) LIKE '%' || strip_accents(lower($uitvoerder)) || '%'))
-        AND (($keys::VARCHAR[] IS NULL AND $names::VARCHAR[] IS NULL)
-             OR list_contains(coalesce($keys, []), {alias}.line_key)
-             OR len(list_filter(coalesce($names, []), lambda n: strip_accents(lower(concat_ws(' ', {alias}.regeling,
-                    {alias}.detail, {alias}.instrument, {alias}.artikelonderdeel_naam, {alias}.artikel_naam)))
-                    LIKE '%' || strip_accents(lower(n)) || '%')) > 0)"""  # noqa: S608 - column names of this module only
-
-
-def _params(sel: Selection) -> dict[str, Any]:
-    return {"themes": list(sel.themes) or None, "hoofdstukken": [h.upper() for h in sel.hoofdstukken] or None,
-            "artikel": sel.artikel, "uitvoerder": sel.uitvoerder, "keys": list(sel.line_keys) or None,
-            "names": list(sel.names) or None}
+def _selection_sql(sel: Selection, alias: str = "l") -> tuple[str, dict[str, Any]]:
+    """A predicate over budget_line ``alias`` with only the conditions the selection sets, and their parameters."""
+    conds: list[str] = []
+    params: dict[str, Any] = {}
+    if sel.themes:
+        conds.append(f"{alias}.line_id IN (SELECT line_id FROM line_theme WHERE counted "
+                     "AND list_contains($themes, theme))")
+        params["themes"] = list(sel.themes)
+    if sel.hoofdstukken:
+        conds.append(f"list_contains($hoofdstukken, {alias}.hoofdstuk)")
+        params["hoofdstukken"] = [h.upper() for h in sel.hoofdstukken]
+    if sel.artikel:
+        conds.append(f"{alias}.artikel = $artikel")
+        params["artikel"] = sel.artikel
+    if sel.uitvoerder:
+        conds.append(f"{alias}.line_id IN (SELECT le.line_id FROM line_executor le JOIN executor e USING "
+                     "(executor_id) WHERE strip_accents(lower(e.name)) LIKE '%' || strip_accents(lower($uitvoerder)) "
+                     "|| '%')")
+        params["uitvoerder"] = sel.uitvoerder
+    if sel.line_keys or sel.names:
+        text = (f"strip_accents(lower(concat_ws(' ', {alias}.regeling, {alias}.detail, {alias}.instrument, "
+                f"{alias}.artikelonderdeel_naam, {alias}.artikel_naam)))")
+        conds.append(f"(list_contains($keys, {alias}.line_key) OR len(list_filter($names, lambda n: {text} "
+                     "LIKE '%' || strip_accents(lower(n)) || '%')) > 0)")
+        params["keys"] = list(sel.line_keys) or [""]
+        params["names"] = list(sel.names) or ["\x00"]
+    return " AND ".join(conds) or "true", params
 
 
 def _result(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], title: str) -> Result:
@@ -175,19 +181,21 @@ WITH RECURSIVE {RESOLVED_CTES}, side AS (
     SELECT h, a, vuo FROM side GROUP BY ALL
     HAVING bool_and(granularity = 'detail') AND count(DISTINCT kant) = 2
 ), keyed AS (
-    SELECT s.*, first(s.line_id ORDER BY s.jaar) OVER (PARTITION BY s.kant, s.ckey) AS first_line
-    FROM side s JOIN both_detail USING (h, a, vuo)
+    SELECT s.* FROM side s JOIN both_detail USING (h, a, vuo)
+), presence AS (
+    SELECT ckey, bool_or(kant = 'van' AND value_k <> 0) AS in_van, bool_or(kant = 'naar' AND value_k <> 0) AS in_naar
+    FROM keyed GROUP BY ckey
 )
-SELECT k.line_id AS regel, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument,
+SELECT k.kant, k.line_id AS regel, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument,
        coalesce(l.regeling, '') || coalesce(' / ' || l.detail, '') AS regeling, l.vuo, k.jaar, k.value_k AS bedrag,
        src.file_name AS bron, am.source_row AS rij, am.source_column AS kolom, k.ckey AS line_key
-FROM keyed k JOIN budget_line l USING (line_id) JOIN source src ON src.source_id = l.source_id
+FROM keyed k JOIN presence p USING (ckey) JOIN budget_line l USING (line_id)
+JOIN source src ON src.source_id = l.source_id
 LEFT JOIN amount am ON am.line_id = k.line_id AND am.jaar = k.jaar AND am.measure IN ('stand', 'realisatie')
  AND am.moment_jaar = CASE WHEN k.kant = 'van' THEN $mj_van ELSE $mj_naar END
  AND am.fase = CASE WHEN k.kant = 'van' THEN $fase_van ELSE $fase_naar END
-WHERE k.kant = $kant AND k.value_k <> 0 AND k.line_id = k.first_line
-  AND k.ckey NOT IN (SELECT ckey FROM keyed WHERE kant <> $kant AND value_k <> 0)
-QUALIFY row_number() OVER (PARTITION BY k.ckey ORDER BY k.jaar, am.source_row) = 1
+WHERE k.value_k <> 0 AND ((k.kant = 'naar' AND NOT p.in_van) OR (k.kant = 'van' AND NOT p.in_naar))
+QUALIFY row_number() OVER (PARTITION BY k.kant, k.ckey ORDER BY k.jaar, am.source_row) = 1
 ORDER BY abs(k.value_k) DESC, k.ckey, k.jaar
 """  # noqa: S608 - constants only
 
@@ -276,27 +284,27 @@ def changes(con: duckdb.DuckDBPyConnection, *, van: str | tuple[int, str] | None
     if m_van[1] not in FASES or m_naar[1] not in FASES or publication_key(*m_van) >= publication_key(*m_naar):
         raise UsageError(f"{moment_text(m_van)} is niet eerder gepubliceerd dan {moment_text(m_naar)}",
                          expected="--van eerder dan --naar (in volgorde van publicatie)")
-    params = {**_params(sel), "mj_van": m_van[0], "fase_van": m_van[1], "mj_naar": m_naar[0],
-              "fase_naar": m_naar[1], "pk_van": publication_key(*m_van), "pk_naar": publication_key(*m_naar),
-              "limit": limit}
-    pred = _selection_sql("l")
-    lines = LINES_SQL.replace("__SELECTION__", pred)
-    p_lines = {k: v for k, v in params.items() if k not in ("pk_van", "pk_naar", "limit")}
-    p_muts = {k: v for k, v in params.items() if k not in ("mj_van", "fase_van", "mj_naar", "fase_naar")}
-    p_sel = {k: params[k] for k in ("themes", "hoofdstukken", "artikel", "uitvoerder", "keys", "names")}
-    p_short = {**p_sel, "pk_van": params["pk_van"], "pk_naar": params["pk_naar"], "limit": limit}
-    p_commit = {**p_sel, **{k: params[k] for k in ("mj_van", "fase_van", "mj_naar", "fase_naar")}, "limit": limit}
-    new = _result(con, lines, {**p_lines, "kant": "naar"}, f"Nieuwe regels (in {moment_text(m_naar)}, "
-                                                            f"niet in {moment_text(m_van)})")
-    gone = _result(con, lines, {**p_lines, "kant": "van"}, f"Verdwenen regels (in {moment_text(m_van)}, "
-                                                            f"niet meer in {moment_text(m_naar)})")
-    new, gone, renamed = _renamed(new, gone, limit)
+    pred, sel_params = _selection_sql(sel)
+    moments = {"mj_van": m_van[0], "fase_van": m_van[1], "mj_naar": m_naar[0], "fase_naar": m_naar[1]}
+    keys = {"pk_van": publication_key(*m_van), "pk_naar": publication_key(*m_naar), "limit": limit}
+    both = _result(con, LINES_SQL.replace("__SELECTION__", pred), {**sel_params, **moments}, "")
+    side = both.columns.index("kant")
+    cols = [c for c in both.columns if c != "kant"]
+
+    def part(kant: str, title: str) -> Result:
+        return Result(cols, [r[:side] + r[side + 1:] for r in both.rows if r[side] == kant], title, UNIT)
+
+    new, gone, renamed = _renamed(
+        part("naar", f"Nieuwe regels (in {moment_text(m_naar)}, niet in {moment_text(m_van)})"),
+        part("van", f"Verdwenen regels (in {moment_text(m_van)}, niet meer in {moment_text(m_naar)})"), limit)
     sections = [
         new, gone, renamed,
-        _result(con, MUTATIONS_SQL.replace("__SELECTION__", pred), p_muts, "Grootste mutaties"),
-        _result(con, LINEAGE_SQL.replace("__SELECTION__", pred), p_short, "Vernummerd of verhuisd"),
-        _result(con, COMMITMENT_SQL.replace("__SELECTION__", pred), p_commit, "Verplichtingen gewijzigd of nieuw"),
-        _result(con, FINDINGS_SQL.replace("__SELECTION__", pred), p_commit, "Nieuwe bevindingen"),
+        _result(con, MUTATIONS_SQL.replace("__SELECTION__", pred), {**sel_params, **keys}, "Grootste mutaties"),
+        _result(con, LINEAGE_SQL.replace("__SELECTION__", pred), {**sel_params, **keys}, "Vernummerd of verhuisd"),
+        _result(con, COMMITMENT_SQL.replace("__SELECTION__", pred), {**sel_params, **moments, "limit": limit},
+                "Verplichtingen gewijzigd of nieuw"),
+        _result(con, FINDINGS_SQL.replace("__SELECTION__", pred), {**sel_params, **moments, "limit": limit},
+                "Nieuwe bevindingen"),
     ]
     return ChangeReport(m_van, m_naar, sel, sections)
 

@@ -30,7 +30,7 @@ CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+    return request.url.path.startswith("/api") or request.url.path in ("/openapi.json", "/feed.atom")
 
 
 def _error(request: Request, status: int, dutch: str, english: str) -> Response:

@@ -52,7 +52,7 @@ async def draft_page(request: Request, con: Con) -> HTMLResponse:
     return render("drafts.html", request, drafts=draft_document(con, doc), document=name)
 
 
-@router.post("/api/concept", responses=JSON_OBJECT, summary="Conceptantwoorden voor een lijst feitelijke vragen "
+@router.post("/api/concept", include_in_schema=False, summary="Conceptantwoorden voor een lijst feitelijke vragen "
              "(de body is het document: tekst, docx, KOOP-XML of PDF)")
 async def draft_json(request: Request, con: Con) -> Response:
     doc, name = await _document_of(request)
