@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -172,3 +173,42 @@ def test_explain_and_review_commands(tmp_path: Path) -> None:
     cyber = next(t for t in json.loads(out.stdout)["themas"] if t["theme"] == "cyberveiligheid")
     assert not cyber["counted"] and cyber["basis"] == "override"
     assert runner.invoke(app, ["explain", "999999", "--db", db]).exit_code == 8
+
+
+def test_every_rule_names_a_clause_of_its_own_themes_definition() -> None:
+    rules = load_rules()
+    clauses = {c.id: t.id for t in rules.themes for c in t.clauses}
+    assert all(t.definition and t.clauses for t in rules.themes)
+    assert {c.kind for t in rules.themes for c in t.clauses} == {"insluiting", "uitsluiting", "grensgeval"}
+    for r in rules.rules:
+        assert clauses.get(r.clause) == r.theme, (r.id, r.clause)
+    first = rules.themes[0].clauses[0]
+    assert (first.id, first.kind) == ("dig-1", "insluiting") and "ICT" in first.text
+
+
+def test_a_rule_naming_an_unknown_clause_is_refused(tmp_path: Path) -> None:
+    src = resources.files("digibudget.classify").joinpath("themes.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "themes.toml"
+    bad.write_text(src.replace('clause = "dig-1"', 'clause = "dig-99"', 1), encoding="utf-8")
+    with pytest.raises(RuleError, match="dig-99"):
+        load_rules(bad)
+    bad.write_text(src.replace('clause = "cyb-1"', 'clause = "dig-1"', 1), encoding="utf-8")
+    with pytest.raises(RuleError, match="not a clause of theme 'cyberveiligheid'"):
+        load_rules(bad)
+
+
+def test_apparaat_ict_and_false_friends_follow_the_definitions() -> None:
+    rows = [
+        {"hoofdstuk": "VII", "artikel_naam": "Apparaat", "instrument": "Materiële uitgaven",
+         "regeling": "Beheer en onderhoud programmatuur en systemen"},
+        {"hoofdstuk": "VII", "artikel_naam": "Apparaat", "instrument": "Materiële uitgaven",
+         "regeling": "Spraak- en dataverbindingen"},
+        {"hoofdstuk": "A", "artikel_naam": "Hoofdwegennet", "regeling": "Aanleg, beheer en onderhoud infrastructuur"},
+        {"hoofdstuk": "XVI", "artikel_naam": "Jeugd", "regeling": "Netwerk pleegzorg"},
+        {"hoofdstuk": "VII", "artikel_naam": "Dienstverlenende en innovatieve overheid", "regeling": "Agentschap RvIG"},
+        {"hoofdstuk": "VIII", "artikel_naam": "Cultuur", "regeling": "Archieven incl. Regionale Historische Centra"},
+        {"hoofdstuk": "VI", "artikel_naam": "Nationale Veiligheid", "regeling": "Project NL-Alert"},
+    ]
+    out = [{t for t, v in c.themes.items() if v[2]} for c in classify_rows(rows)]
+    assert out == [{"digitalisering"}, {"digitalisering", "digitale_infrastructuur"}, set(), set(),
+                   {"digitalisering"}, {"informatiehuishouding"}, {"digitale_infrastructuur"}]

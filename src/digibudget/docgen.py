@@ -1,6 +1,7 @@
-"""Generate the reference docs that are data in the code: settings and the findings catalogue.
+"""Generate the reference docs that are data in the code: settings, the findings catalogue and the theme definitions.
 
-`python -m digibudget.docgen` rewrites docs/settings.md and docs/findings.md; a test fails when they differ.
+`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md and docs/themes.md; a test fails when they
+differ.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .classify.rules import load_rules
 from .duplicates import RULES_MD
 from .findings import CATALOGUE
 from .settings import SETTINGS, SETTINGS_FILE
@@ -33,7 +35,34 @@ def findings_md() -> str:
     return "\n".join(out) + "\n\n" + RULES_MD
 
 
-GENERATED = {"settings.md": settings_md, "findings.md": findings_md}
+_KIND_TITLE = {"insluiting": "Insluitingen", "uitsluiting": "Uitsluitingen", "grensgeval": "Grensgevallen"}
+
+
+def themes_md() -> str:
+    """The written theme definitions (Dutch, as in themes.toml) and, per clause, the rules that implement it."""
+    rules = load_rules()
+    out = ["# Theme definitions", "",
+           f"Generated from `src/digibudget/classify/themes.toml` (rules version {rules.version}) by "
+           "`python -m digibudget.docgen`. The definitions are user-facing and therefore Dutch. Each clause is an "
+           "inclusion (*insluiting*), an exclusion (*uitsluiting*, the false friends) or a borderline decision "
+           "(*grensgeval*); every rule in `themes.toml` names the clause it implements (`clause`), and loading "
+           "fails when a rule names an unknown clause. The hand-labelled evaluation sets in `data/evaluation/` are "
+           "labelled against these definitions.", ""]
+    for t in rules.themes:
+        out += [f"## {t.label} (`{t.id}`)", "", t.definition or t.description, ""]
+        for kind, title in _KIND_TITLE.items():
+            clauses = [c for c in t.clauses if c.kind == kind]
+            if not clauses:
+                continue
+            out += [f"**{title}**", "", "| clausule | tekst | regels |", "|---|---|---|"]
+            for c in clauses:
+                ids = ", ".join(f"`{r.id}`" for r in rules.rules if r.clause == c.id) or "-"
+                out.append(f"| `{c.id}` | {c.text.replace('|', '/')} | {ids} |")
+            out.append("")
+    return "\n".join(out)
+
+
+GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,7 +34,8 @@ SELECT ?, field, scope, raw, regexp_extract(norm, ?) FROM text_dim
 WHERE scope = ? AND list_contains(?, field) AND regexp_matches(norm, ?) AND NOT regexp_matches(norm, ?)
 """
 
-# the lines whose texts matched; a rule's unless_line is tested on all texts of the line (only these lines)
+# the lines whose texts matched; a rule's unless_line and only_line are tested on all texts of the line (only these
+# lines)
 _NORM = "strip_accents(lower({f}))"
 _ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"l.{f}") for f, _ in _FIELD_SQL) + ")"
 _TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {alltext} AS alltext FROM budget_line l "
@@ -44,7 +45,8 @@ TAG_SQL = " ".join((
     "x.raw, r.version FROM (",
     " UNION ALL ".join(_TAG_PART.format(alltext=_ALLTEXT, f=f, scope=scope.replace("niveau", "l.niveau"))
                        for f, scope in _FIELD_SQL),
-    ") x JOIN rule_tmp r USING (rule_no) WHERE r.unless_line IS NULL OR NOT regexp_matches(x.alltext, r.unless_line)"))
+    ") x JOIN rule_tmp r USING (rule_no) WHERE (r.unless_line IS NULL OR NOT regexp_matches(x.alltext, r.unless_line))",
+    "AND (r.only_line IS NULL OR regexp_matches(x.alltext, r.only_line))"))
 _EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.rank FROM budget_line l "
                   "JOIN executor_match m ON m.field = '{f}' AND m.raw = l.{f} "
                   "AND ({scope} = 'own' OR m.field = 'artikelonderdeel_naam')")
@@ -74,10 +76,11 @@ def run(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None, decisions_
     con.execute("CREATE OR REPLACE TEMP TABLE text_match (rule_no INTEGER, field VARCHAR, scope VARCHAR, "
                 "raw VARCHAR, matched_text VARCHAR)")
     con.execute("CREATE OR REPLACE TEMP TABLE rule_tmp (rule_no INTEGER, theme VARCHAR, weight DECIMAL(4,3), "
-                "confidence DECIMAL(4,3), kind VARCHAR, rule_id VARCHAR, version VARCHAR, unless_line VARCHAR)")
+                "confidence DECIMAL(4,3), kind VARCHAR, rule_id VARCHAR, version VARCHAR, unless_line VARCHAR, "
+                "only_line VARCHAR)")
     for no, r in enumerate(rules.rules):
-        con.execute("INSERT INTO rule_tmp VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [no, r.theme, r.weight, r.confidence, r.kind, r.id, rules.version, r.unless_line])
+        con.execute("INSERT INTO rule_tmp VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [no, r.theme, r.weight, r.confidence, r.kind, r.id, rules.version, r.unless_line, r.only_line])
         con.execute(RULE_SQL, [no, r.pattern, "own" if r.kind == "rule" else "context", list(r.fields), r.pattern,
                                r.unless or NEVER_RE2])
     con.execute(TAG_SQL)

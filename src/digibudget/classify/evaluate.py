@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SchemaError
@@ -33,6 +33,8 @@ class Evaluation:
     scores: list[Score]
     errors: list[tuple[str, str, str, str]]  # (kind fp|fn, theme, line text, stratum)
     n: int
+    # gold theme (or 'geen') -> predicted theme (or 'geen') -> number of lines: the confusion between themes
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def split_of(line_key: str) -> str:
@@ -51,6 +53,7 @@ def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None =
     counts = {t: [0, 0, 0, 0] for t in [*themes, "any"]}
     errors: list[tuple[str, str, str, str]] = []
     n = 0
+    confusion: dict[str, dict[str, int]] = {}
     for row, res in zip(rows, results, strict=True):
         if stratum and row.get("stratum") != stratum:
             continue
@@ -69,8 +72,19 @@ def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None =
             if gold != pred:
                 errors.append(("fp" if pred else "fn", t, text, row.get("stratum", "")))
         _count(counts["any"], gold_any, pred_any)
+        _confuse(confusion, [t for t in themes if row.get(t, "0").strip() == "1"],
+                 [t for t in themes if res.themes.get(t, (0, 0, False, ""))[2]])
     scores = [Score(t, *c) for t, c in counts.items()]
-    return Evaluation(scores, errors, n)
+    return Evaluation(scores, errors, n, confusion)
+
+
+def _confuse(confusion: dict[str, dict[str, int]], gold: list[str], pred: list[str]) -> None:
+    """Per gold theme: the predicted themes that are that theme or no gold theme of the line (a line labelled with
+    two themes and predicted with both is no confusion)."""
+    for g in gold or ["geen"]:
+        for p in [p for p in pred if p == g or p not in gold] or ["geen"]:
+            confusion.setdefault(g, {}).setdefault(p, 0)
+            confusion[g][p] += 1
 
 
 def _count(c: list[int], gold: bool, pred: bool) -> None:

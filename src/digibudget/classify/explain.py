@@ -74,7 +74,8 @@ def explain(con: duckdb.DuckDBPyConnection, ref: str, rules: RuleSet | None = No
             if not _match(con, norm, r.pattern):
                 continue
             by = ("unless", r.unless) if r.unless and _match(con, norm, r.unless) else (
-                ("unless_line", r.unless_line) if r.unless_line and _match(con, alltext, r.unless_line) else None)
+                ("unless_line", r.unless_line) if r.unless_line and _match(con, alltext, r.unless_line) else (
+                    ("only_line", r.only_line) if r.only_line and not _match(con, alltext, r.only_line) else None))
             if by:
                 verdicts[r.theme].vetoed.append({"regel": r.id, "veld": fld, "tekst": text, "veto": by[0],
                                                  "veto_match": _extract(con, norm if by[0] == "unless" else alltext,

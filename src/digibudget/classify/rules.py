@@ -12,6 +12,16 @@ from typing import Any
 from ..errors import RuleError
 
 FIELDS = ("regeling", "detail", "instrument_raw", "artikelonderdeel_naam", "artikel_naam")
+CLAUSE_KINDS = ("insluiting", "uitsluiting", "grensgeval")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a theme's written definition; every rule names the clause it implements."""
+
+    id: str
+    kind: str  # insluiting | uitsluiting | grensgeval
+    text: str  # Dutch
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,8 @@ class Theme:
     id: str
     label: str
     description: str
+    definition: str = ""  # Dutch, the written definition (docs/themes.md)
+    clauses: tuple[Clause, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,8 @@ class Rule:
     weight: float
     confidence: float
     note: str
+    clause: str = ""  # id of the definition clause the rule implements
+    only_line: str | None = None  # the rule applies only when this matches some text of the line
 
 
 @dataclass(frozen=True)
@@ -91,13 +105,48 @@ def _regex(value: Any, where: str, what: str, required: bool = True) -> str | No
     return value
 
 
-def load_rules(themes_file: Path | None = None, executors_file: Path | None = None) -> RuleSet:
-    data, where = _read(themes_file, "themes.toml")
-    themes = tuple(Theme(str(t["id"]), str(t.get("label", t["id"])), str(t.get("description", "")))
+def _clauses(t: dict[str, Any], where: str, seen: set[str]) -> tuple[Clause, ...]:
+    out: list[Clause] = []
+    for i, c in enumerate(t.get("clause", [])):
+        at = f"{where} [[theme]] {t.get('id')!r} clause #{i + 1}"
+        cid, kind, text = str(c.get("id", "")), str(c.get("kind", "")), str(c.get("text", "")).strip()
+        if not cid or cid in seen:
+            raise RuleError(f"{at}: every clause needs a unique id")
+        if kind not in CLAUSE_KINDS:
+            raise RuleError(f"{at}: kind {kind!r} is not allowed", expected=", ".join(CLAUSE_KINDS))
+        if not text:
+            raise RuleError(f"{at}: text is required")
+        seen.add(cid)
+        out.append(Clause(cid, kind, text))
+    return tuple(out)
+
+
+def _themes(data: dict[str, Any], where: str) -> tuple[Theme, ...]:
+    seen: set[str] = set()
+    themes = tuple(Theme(str(t["id"]), str(t.get("label", t["id"])), str(t.get("description", "")),
+                         str(t.get("definition", "")).strip(), _clauses(t, where, seen))
                    for t in data.get("theme", []))
-    theme_ids = {t.id for t in themes}
     if not themes:
         raise RuleError(f"{where}: no [[theme]] declared")
+    return themes
+
+
+def _clause_of(r: dict[str, Any], themes: tuple[Theme, ...], at: str) -> str:
+    """The clause a rule names must exist and belong to the rule's theme (when the themes define clauses)."""
+    cid = str(r.get("clause", ""))
+    own = {c.id for t in themes if t.id == r.get("theme") for c in t.clauses}
+    if not any(t.clauses for t in themes) and not cid:
+        return ""
+    if cid not in own:
+        raise RuleError(f"{at}: clause {cid!r} is not a clause of theme {r.get('theme')!r}",
+                        expected=", ".join(sorted(own)) or "a [[theme.clause]] of that theme")
+    return cid
+
+
+def load_rules(themes_file: Path | None = None, executors_file: Path | None = None) -> RuleSet:
+    data, where = _read(themes_file, "themes.toml")
+    themes = _themes(data, where)
+    theme_ids = {t.id for t in themes}
     rules: list[Rule] = []
     seen: set[str] = set()
     for kind, key in (("rule", "rule"), ("context", "context")):
@@ -119,7 +168,8 @@ def load_rules(themes_file: Path | None = None, executors_file: Path | None = No
             rules.append(Rule(rid, str(r["theme"]), kind, fields, str(_regex(r.get("pattern"), at, "pattern")),
                               _regex(r.get("unless"), at, "unless", required=False),
                               _regex(r.get("unless_line"), at, "unless_line", required=False),
-                              weight, confidence, str(r.get("note", ""))))
+                              weight, confidence, str(r.get("note", "")), _clause_of(r, themes, at),
+                              _regex(r.get("only_line"), at, "only_line", required=False)))
     edata, ewhere = _read(executors_file, "executors.toml")
     executors: list[Executor] = []
     for i, e in enumerate(edata.get("executor", [])):
