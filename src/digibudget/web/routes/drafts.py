@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import DocumentError, Location
 from ...parliament.draft import Draft, draft_document
 from ...parliament.parse import parse_bytes, parse_text
-from ..deps import JSON_OBJECT, Con, json_response, plain, render
+from ..deps import Con, json_response, plain, render
 
 router = APIRouter()
 MAX_BYTES = 5 << 20  # a list of questions is a few hundred kB at most
