@@ -130,7 +130,7 @@ def _selection_sql(sel: Selection, alias: str = "l") -> tuple[str, dict[str, Any
     conds: list[str] = []
     params: dict[str, Any] = {}
     if sel.themes:
-        conds.append(f"{alias}.line_id IN (SELECT line_id FROM line_theme WHERE counted "
+        conds.append(f"{alias}.line_id IN (SELECT line_id FROM line_theme WHERE counted "  # noqa: S608 - alias of this module
                      "AND list_contains($themes, theme))")
         params["themes"] = list(sel.themes)
     if sel.hoofdstukken:
@@ -140,7 +140,7 @@ def _selection_sql(sel: Selection, alias: str = "l") -> tuple[str, dict[str, Any
         conds.append(f"{alias}.artikel = $artikel")
         params["artikel"] = sel.artikel
     if sel.uitvoerder:
-        conds.append(f"{alias}.line_id IN (SELECT le.line_id FROM line_executor le JOIN executor e USING "
+        conds.append(f"{alias}.line_id IN (SELECT le.line_id FROM line_executor le JOIN executor e USING "  # noqa: S608 - alias of this module
                      "(executor_id) WHERE strip_accents(lower(e.name)) LIKE '%' || strip_accents(lower($uitvoerder)) "
                      "|| '%')")
         params["uitvoerder"] = sel.uitvoerder
