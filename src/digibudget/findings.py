@@ -124,6 +124,9 @@ class Finding:
     code: str
     location: Location = field(default_factory=Location)
     figures: dict[str, Any] = field(default_factory=dict)
+    # one Finding may stand for several alike (the same message): how many, and the rows of the others
+    occurrences: int = 1
+    more_rows: tuple[int, ...] = ()
 
     def __init__(self, code: str, location: Location | None = None, **figures: Any) -> None:
         if code not in CATALOGUE:
@@ -131,6 +134,8 @@ class Finding:
         self.code = code
         self.location = location or Location()
         self.figures = figures
+        self.occurrences = 1
+        self.more_rows = ()
 
     @property
     def type(self) -> FindingType:

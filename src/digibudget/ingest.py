@@ -82,6 +82,9 @@ def expand(paths: Sequence[Path]) -> list[Path]:
                 q.suffix == ".csv" or (q.suffix == ".json" and not is_sidecar(q)))))
         elif p.is_file():
             out.append(p)
+        elif p.exists():
+            raise SourceError("this is not a regular file or folder (a device, pipe or socket)",
+                              location=Location(str(p)), expected="a CSV or JSON file, or a folder of them")
         else:
             raise SourceError("no such file or folder", location=Location(str(p)))
     return out
@@ -176,8 +179,9 @@ def check(path: Path, result: ReadResult) -> None:
     database error. It also notes a file whose last line has no line break: its last row may be cut short.
     """
     where = str(path)
-    if result.rows_read == 0:
-        raise SourceError("the file has a header but no data rows", location=Location(where, 2),
+    if result.rows_read == result.blank_rows:
+        blank = f" (only {result.blank_rows} blank lines)" if result.blank_rows else ""
+        raise SourceError(f"the file has a header but no data rows{blank}", location=Location(where, 2),
                           expected="at least one row of data; was the download cut short?")
 
     def refuse(what: str, row: int, column: str | None = None) -> None:
@@ -329,7 +333,8 @@ def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: 
                                              f.location.column or "", f.code, f.message)):
         groups.setdefault((f.code, f.message), []).append(f)
     store_finding_groups(con, source_id, path, [
-        (group[0], len(group), sorted({g.location.row for g in group if g.location.row is not None})[:50])
+        (group[0], sum(g.occurrences for g in group),
+         sorted({r for g in group for r in (g.location.row, *g.more_rows) if r is not None})[:50])
         for group in groups.values()])
 
 

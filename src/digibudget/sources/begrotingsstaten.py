@@ -92,6 +92,7 @@ def read(path: Path) -> ReadResult:
                 continue
             line.amounts.append(AmountRecord(jaar, fase, measure, jaar, value, unit, header[idx]))
         result.lines.append(line)
+    body.note_blank(result)
     if empty_amounts:
         result.findings.append(Finding("amount-missing", Location(str(path)), count=empty_amounts))
     return result

@@ -192,6 +192,7 @@ def read(path: Path) -> ReadResult:
                     lineno, jaar, jaar, fase, hoofdstuk, artikel, jaar, "juridisch_verplicht", pct,
                     header[col["pct"] or 0], source_text=header[col["pct"] or 0]))
     _infer_subtotals(result, path)
+    body.note_blank(result, per_row=False)
     if empty_rows:
         result.findings.append(Finding("empty-row", Location(str(path)), count=empty_rows))
     if empty_amounts:

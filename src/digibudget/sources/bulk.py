@@ -71,6 +71,7 @@ def read(path: Path) -> ReadResult:
         empty += missing
         if line is not None:
             result.lines.append(line)
+    body.note_blank(result)
     if empty:
         result.findings.append(Finding("amount-missing", Location(str(path)), count=empty))
     return result

@@ -96,6 +96,7 @@ def read(path: Path) -> ReadResult:
             continue
         raw_rows.append((lineno, {n: (cells[i].strip() if i is not None and i < len(cells) else "")
                                   for n, i in idx.items()}))
+    body.note_blank(result)
 
     def loc(lineno: int, name: str) -> Location:
         return Location(str(path), lineno, name)
