@@ -73,12 +73,12 @@ def _lines(path: Path, fh: BinaryIO, max_line: int) -> Iterator[str]:
     first = True
     while raw := fh.readline(max_line + 1):
         lineno += 1
-        if len(raw) > max_line and not raw.endswith(b"\n"):
-            raise SourceError(f"line {lineno} is longer than {max_line} bytes (setting max_line_bytes)",
-                              location=Location(str(path), lineno), expected="rows of a budget table")
         if b"\x00" in raw:
             raise SourceError("the file contains NUL bytes (binary or UTF-16)", location=Location(str(path), lineno),
                               expected="UTF-8 CSV text")
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            raise SourceError(f"line {lineno} is longer than {max_line} bytes (setting max_line_bytes)",
+                              location=Location(str(path), lineno), expected="rows of a budget table")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
