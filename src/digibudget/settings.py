@@ -50,8 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_line_bytes", int, 1_000_000,
             "Longest line of a CSV file that is read (bytes); a longer one is refused naming its row, so no line "
             "(a flood without line breaks, a sparse file) is held in memory whole."),
-    Setting("max_cells", int, 2_000_000,
-            "Most cells of one CSV file read by the row-by-row readers (at the limit a load peaks near 0.9 GB); a "
+    Setting("max_cells", int, 1_000_000,
+            "Most cells of one CSV file read by the row-by-row readers (a load at the limit peaks near 0.8 GB); a "
             "larger file is refused (the bulk files "
             "of rijksfinancien.nl load set-based in DuckDB and are not limited by it)."),
     Setting("max_document_mb", int, 50,

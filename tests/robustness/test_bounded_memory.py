@@ -115,7 +115,7 @@ def test_max_cells_refuses_a_larger_file_naming_the_setting(tmp_path: Path, monk
 def test_a_file_just_under_max_cells_loads_within_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The largest file the row-by-row readers accept: at the default max_cells with DIGIBUDGET_SLOW=1 (about 90 s),
     else at a cap of 110,000 cells, built the same way."""
-    cap = 2_000_000 if SLOW else 110_000
+    cap = 1_000_000 if SLOW else 110_000
     monkeypatch.setenv("DIGIBUDGET_MAX_CELLS", str(cap))
     header = STAATEN.read_text(encoding="utf-8").splitlines()[0]
     path = tmp_path / "at_cap.csv"
