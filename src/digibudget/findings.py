@@ -76,6 +76,9 @@ register("total-flag-inferred", "Totaalindicatie afgeleid", "info",
          "the total flag of a {vuo} row is empty; read as '{flag}' from the level of the row")
 register("unreadable-amount", "Onleesbaar bedrag", "error",
          "amount cell {raw!r} cannot be read (expected {expected}); no value was stored for it")
+register("ambiguous-amount", "Dubbelzinnig bedrag", "error",
+         "amount cell {raw!r} reads as {reading_a} ({style_a}) or as {reading_b} ({style_b}), and no other cell of "
+         "its column tells which; no value was stored for it")
 register("row-skipped", "Regel niet geladen", "warning", "{reason}; the row was not loaded")
 register("pro-memorie", "Pro memorie", "info",
          "amount '{raw}' (pro memorie: not yet quantified); no value was stored")

@@ -57,6 +57,7 @@ def read(path: Path) -> ReadResult:
     }
     amount_cols = [textfile.find_column(header, path, f"Bedrag t{o:+d}" if o else "Bedrag t") for o in _OFFSETS]
     # find_column prefers exact header matches, so "Bedrag t" does not pick up "Bedrag t-2"
+    styles = textfile.column_styles(path, amount_cols)  # the template writes 412955.78476 and 50,736
     result = ReadResult(kind=KIND, licence="CC-0 (MinFin open data)")
     empty_rows = 0
     empty_amounts = 0
@@ -170,7 +171,7 @@ def read(path: Path) -> ReadResult:
         for offset, idx in zip(_OFFSETS, amount_cols, strict=True):
             if idx is None:
                 continue
-            value = amount_or_finding(cells[idx], style="en", location=Location(str(path), lineno, header[idx]),
+            value = amount_or_finding(cells[idx], style=styles[idx], location=Location(str(path), lineno, header[idx]),
                                  findings=result.findings)
             if value is None:
                 empty_amounts += 1

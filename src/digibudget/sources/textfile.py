@@ -7,7 +7,7 @@ import csv
 import itertools
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -16,6 +16,7 @@ from ..errors import Location, SchemaError, SourceError, ValueFormatError
 from ..findings import Finding
 from ..settings import load_settings
 from .model import ReadResult
+from .normalise import ColumnEvidence
 
 _MAGIC = {
     b"%PDF": "a PDF document",
@@ -205,6 +206,23 @@ def rows(path: Path, *, separator: str | None = None) -> tuple[list[str], Body, 
                                   expected="complete rows; a quoted cell must end with a quote") from exc
 
     return header, Body(path, data(), blank), sep
+
+
+def column_styles(path: Path, columns: Sequence[int | None], *, separator: str | None = None
+                  ) -> dict[int, str | None]:
+    """The number convention of each amount column ('en', 'nl', or None when its cells do not tell), decided from
+    the whole column in a first pass over the file (streamed: only the evidence is kept). A file that cannot be
+    read to its end is judged on the rows before the problem; the reader's own pass then raises it in order."""
+    evidence = {i: ColumnEvidence() for i in columns if i is not None}
+    _, body, _ = rows(path, separator=separator)
+    try:
+        for _, cells in body:
+            for i, ev in evidence.items():
+                if i < len(cells):
+                    ev.add(cells[i])
+    except SourceError:
+        pass
+    return {i: ev.style() for i, ev in evidence.items()}
 
 
 def _check_width(cells: list[str], header: list[str], path: Path, lineno: int, sep: str) -> None:
