@@ -54,7 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Most cells of one CSV file read by the row-by-row readers (a load at the limit peaks near 0.8 GB); a "
             "larger file is refused (the bulk files "
             "of rijksfinancien.nl load set-based in DuckDB and are not limited by it)."),
-    Setting("max_document_mb", int, 50,
+    Setting("max_document_mb", int, 25,
             "Largest parliamentary document (docx, pdf, xml or text) that is parsed, in MB, measured as the "
             "document's text after unpacking: a small .docx can unpack to hundreds of MB."),
     Setting("max_paragraphs", int, 200_000,
