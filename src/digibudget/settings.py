@@ -50,10 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_line_bytes", int, 1_000_000,
             "Longest line of a CSV file that is read (bytes); a longer one is refused naming its row, so no line "
             "(a flood without line breaks, a sparse file) is held in memory whole."),
-    Setting("max_cells", int, 1_000_000,
-            "Most cells of one CSV file read by the row-by-row readers (a load at the limit peaks near 0.8 GB); a "
+    Setting("max_cells", int, 500_000,
+            "Most cells of one CSV file read by the row-by-row readers (a load at the limit peaks near 0.85 GB); a "
             "larger file is refused (the bulk files "
             "of rijksfinancien.nl load set-based in DuckDB and are not limited by it)."),
+    Setting("max_json_mb", int, 10,
+            "Largest JSON table that is read, in MB (it is parsed whole); the published ones are about 1.5 MB."),
     Setting("max_document_mb", int, 25,
             "Largest parliamentary document (docx, pdf, xml or text) that is parsed, in MB, measured as the "
             "document's text after unpacking: a small .docx can unpack to hundreds of MB."),

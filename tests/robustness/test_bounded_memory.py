@@ -113,9 +113,9 @@ def test_max_cells_refuses_a_larger_file_naming_the_setting(tmp_path: Path, monk
 
 
 def test_a_file_just_under_max_cells_loads_within_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The largest file the row-by-row readers accept: at the default max_cells with DIGIBUDGET_SLOW=1 (about 90 s),
+    """The largest file the row-by-row readers accept: at the default max_cells with DIGIBUDGET_SLOW=1 (about 30 s),
     else at a cap of 110,000 cells, built the same way."""
-    cap = 1_000_000 if SLOW else 110_000
+    cap = 500_000 if SLOW else 110_000
     monkeypatch.setenv("DIGIBUDGET_MAX_CELLS", str(cap))
     header = STAATEN.read_text(encoding="utf-8").splitlines()[0]
     path = tmp_path / "at_cap.csv"
@@ -130,3 +130,25 @@ def test_a_file_just_under_max_cells_loads_within_the_limit(tmp_path: Path, monk
         fh.write("2019,U,VI,Justitie en Veiligheid,x,Artikel x,1,2,3,4,5\n" * 2)
     code, _, out = _ingest(tmp_path, path.rename(tmp_path / "over_cap.csv"))
     assert code == 3 and "max_cells" in out, out
+
+
+def test_json_beyond_max_json_mb_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "owb_big.json"
+    with path.open("wb") as fh:
+        fh.write(b"[" + b'{"vuo": "U"},' * 1)
+        fh.truncate(11 * MB)  # a sparse tail: NUL bytes, never read
+    code, _, out = _ingest(tmp_path, path)
+    assert code == 3 and "max_json_mb" in out, out
+
+
+def test_json_just_under_max_json_mb_loads_within_the_limit(tmp_path: Path) -> None:
+    """The bundled ontwerpbegroting 2019 records repeated for later years: 8.6 MB (6 copies) with
+    DIGIBUDGET_SLOW=1, else 2 copies."""
+    import json
+
+    records = json.loads((BUDGET.parents[2] / "data" / "btabel_json" / "owb_btabel_2019.json").read_text("utf-8"))
+    copies = 6 if SLOW else 2
+    path = tmp_path / "owb_btabel_repeated.json"
+    path.write_text(json.dumps([dict(r, jaar=r["jaar"] + k) for k in range(copies) for r in records]), "utf-8")
+    code, _, out = _ingest(tmp_path, path)
+    assert code in (0, 9), out
