@@ -152,3 +152,17 @@ def test_json_just_under_max_json_mb_loads_within_the_limit(tmp_path: Path) -> N
     path.write_text(json.dumps([dict(r, jaar=r["jaar"] + k) for k in range(copies) for r in records]), "utf-8")
     code, _, out = _ingest(tmp_path, path)
     assert code in (0, 9), out
+
+
+def test_a_bulk_file_read_row_by_row_says_why_at_max_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from robustness_helpers import write_bulk
+
+    from digibudget import ingest, store
+    from digibudget.errors import SourceError
+
+    monkeypatch.setenv("DIGIBUDGET_MAX_CELLS", "2000")
+    path = write_bulk(tmp_path / "Budgettaire_Tabellen_2024_O1_incl.csv", 200)
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r\n\r\n", 1))  # one blank line: not set-based
+    with pytest.raises(SourceError) as info:
+        ingest.ingest(store.connect(":memory:"), [path])
+    assert "max_cells" in str(info.value) and "blank lines" in str(info.value)

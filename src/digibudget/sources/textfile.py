@@ -170,9 +170,10 @@ def _reader(path: Path, fh: BinaryIO, separator: str | None, max_line: int) -> t
     return reader, [h.strip() for h in header], sep
 
 
-def rows(path: Path, *, separator: str | None = None) -> tuple[list[str], Body, str]:
+def rows(path: Path, *, separator: str | None = None, note: str = "") -> tuple[list[str], Body, str]:
     """Header and the data rows (a ``Body``), streamed from the file: the file is open only while the rows are
-    being read (it is opened again for them), so a caller that wants only the header leaves nothing open."""
+    being read (it is opened again for them), so a caller that wants only the header leaves nothing open. ``note``
+    is added to the max_cells error (why this file is read row by row)."""
     settings = load_settings()
     max_line, max_cells = int(settings["max_line_bytes"]), int(settings["max_cells"])
     with _open(path) as fh:
@@ -195,7 +196,7 @@ def rows(path: Path, *, separator: str | None = None) -> tuple[list[str], Body, 
                         continue
                     cells_read += len(cells)
                     if cells_read > max_cells:
-                        raise SourceError(f"the file has more than {max_cells} cells (setting max_cells)",
+                        raise SourceError(f"the file has more than {max_cells} cells (setting max_cells){note}",
                                           location=Location(str(path), reader.line_num),
                                           expected="a budget table; raise max_cells for a larger one")
                     _check_width(cells, header, path, reader.line_num, sep)
