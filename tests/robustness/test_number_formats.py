@@ -102,6 +102,16 @@ def test_the_column_decides(column: list[str], style: str | None) -> None:
     assert evidence.style() == style
 
 
+@pytest.mark.parametrize(("column", "style"), [(["1", "1.234"], "en"), (["1", "2,5", "1.234"], "nl"),
+                                               (["1.5", "1,5"], None)])
+def test_a_documented_default_applies_only_where_the_column_tells_nothing(column: list[str], style: str | None
+                                                                          ) -> None:
+    evidence = ColumnEvidence()
+    for c in column:
+        evidence.add(c)
+    assert evidence.style(default="en") == style
+
+
 def test_spaces_that_group_nothing_are_unreadable() -> None:
     found: list[Finding] = []
     assert amount_or_finding("12 34", style="nl", location=HERE, findings=found) is None

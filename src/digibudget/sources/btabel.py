@@ -57,7 +57,9 @@ def read(path: Path) -> ReadResult:
     }
     amount_cols = [textfile.find_column(header, path, f"Bedrag t{o:+d}" if o else "Bedrag t") for o in _OFFSETS]
     # find_column prefers exact header matches, so "Bedrag t" does not pick up "Bedrag t-2"
-    styles = textfile.column_styles(path, amount_cols)  # the template writes 412955.78476 and 50,736
+    # the template documents '.' decimal points and ',' thousands (412955.78476, 50,736); a column that shows the
+    # other convention (1.234,5) is read in it, one that contradicts itself decides nothing
+    styles = textfile.column_styles(path, amount_cols, default="en")
     result = ReadResult(kind=KIND, licence="CC-0 (MinFin open data)")
     empty_rows = 0
     empty_amounts = 0

@@ -84,7 +84,7 @@ def read(path: Path) -> ReadResult:
     header, body, _ = textfile.rows(path)
     idx = {name: textfile.find_column(header, path, name) for name in COLUMNS}
     meta = _load_meta(path)
-    styles = textfile.column_styles(path, [idx["waarde"]])
+    styles = textfile.column_styles(path, [idx["waarde"]], default="en")  # the long form: '.' decimal points
     result = ReadResult(kind=KIND, licence="CC-0 (rijksfinancien.nl)", title="Budgettaire gevolgen van beleid")
     raw_rows: list[tuple[int, dict[str, str]]] = []
     for lineno, cells in body:

@@ -72,8 +72,11 @@ class ColumnEvidence:
         if len(r) == 1:
             self.seen.update(r)
 
-    def style(self) -> str | None:
-        """'en' or 'nl' when the cells agree on one, None when they tell nothing or contradict each other."""
+    def style(self, default: str | None = None) -> str | None:
+        """'en' or 'nl' when the cells agree on one; when they tell nothing, ``default`` (the convention the source
+        format documents, if any); None when they contradict each other."""
+        if not self.seen:
+            return default
         return next(iter(self.seen)) if len(self.seen) == 1 else None
 
 

@@ -209,11 +209,12 @@ def rows(path: Path, *, separator: str | None = None, note: str = "") -> tuple[l
     return header, Body(path, data(), blank), sep
 
 
-def column_styles(path: Path, columns: Sequence[int | None], *, separator: str | None = None
-                  ) -> dict[int, str | None]:
-    """The number convention of each amount column ('en', 'nl', or None when its cells do not tell), decided from
-    the whole column in a first pass over the file (streamed: only the evidence is kept). A file that cannot be
-    read to its end is judged on the rows before the problem; the reader's own pass then raises it in order."""
+def column_styles(path: Path, columns: Sequence[int | None], *, separator: str | None = None,
+                  default: str | None = None) -> dict[int, str | None]:
+    """The number convention of each amount column ('en', 'nl', or None), decided from the whole column in a first
+    pass over the file (streamed: only the evidence is kept); a column whose cells tell nothing gets ``default``,
+    the convention its source format documents, if it has one. A file that cannot be read to its end is judged on
+    the rows before the problem; the reader's own pass then raises it in order."""
     evidence = {i: ColumnEvidence() for i in columns if i is not None}
     _, body, _ = rows(path, separator=separator)
     try:
@@ -223,7 +224,7 @@ def column_styles(path: Path, columns: Sequence[int | None], *, separator: str |
                     ev.add(cells[i])
     except SourceError:
         pass
-    return {i: ev.style() for i, ev in evidence.items()}
+    return {i: ev.style(default) for i, ev in evidence.items()}
 
 
 def _check_width(cells: list[str], header: list[str], path: Path, lineno: int, sep: str) -> None:
