@@ -116,3 +116,12 @@ def test_spaces_that_group_nothing_are_unreadable() -> None:
     found: list[Finding] = []
     assert amount_or_finding("12 34", style="nl", location=HERE, findings=found) is None
     assert found[0].code == "unreadable-amount"
+
+
+@pytest.mark.parametrize("raw", ["NaN", "nan%", "Infinity", "-inf", "sNaN"])
+def test_a_percentage_that_is_no_number_is_refused_not_a_crash(raw: str) -> None:
+    from digibudget.errors import ValueFormatError
+    from digibudget.sources.normalise import parse_percentage
+
+    with pytest.raises(ValueFormatError):
+        parse_percentage(raw, location=HERE, findings=[])

@@ -163,6 +163,8 @@ def parse_percentage(raw: str, *, location: Location, findings: list[Finding]) -
         return None
     try:
         value = Decimal(text)
+        if not value.is_finite():  # 'NaN', 'Infinity': Decimal reads them, but they are no percentage
+            raise InvalidOperation(text)
     except InvalidOperation as exc:
         raise ValueFormatError(f"cannot read percentage {raw!r}", location=location,
                                expected="a percentage like 91.80%") from exc
