@@ -58,6 +58,11 @@ class SourceError(DigibudgetError):
     http_status = 422
 
 
+class StrictRefusal(SourceError):
+    """``ingest --strict``: a file would load with error-severity findings (an unreadable or ambiguous amount), so
+    the whole ingest is refused."""
+
+
 class SchemaError(SourceError):
     """An input file lacks the columns or the shape its reader needs."""
 
@@ -103,6 +108,10 @@ class NotFoundError(DigibudgetError):
 
     exit_code = 8
     http_status = 404
+
+
+# not an error: `ingest` loaded everything, but some file has findings of severity 'error' (amounts not stored)
+EXIT_LOADED_WITH_ERRORS = 9
 
 
 class UsageError(DigibudgetError):

@@ -76,6 +76,9 @@ register("total-flag-inferred", "Totaalindicatie afgeleid", "info",
          "the total flag of a {vuo} row is empty; read as '{flag}' from the level of the row")
 register("unreadable-amount", "Onleesbaar bedrag", "error",
          "amount cell {raw!r} cannot be read (expected {expected}); no value was stored for it")
+register("ambiguous-amount", "Dubbelzinnig bedrag", "error",
+         "amount cell {raw!r} reads as {reading_a} ({style_a}) or as {reading_b} ({style_b}), and no other cell of "
+         "its column tells which; no value was stored for it")
 register("row-skipped", "Regel niet geladen", "warning", "{reason}; the row was not loaded")
 register("pro-memorie", "Pro memorie", "info",
          "amount '{raw}' (pro memorie: not yet quantified); no value was stored")
@@ -124,6 +127,9 @@ class Finding:
     code: str
     location: Location = field(default_factory=Location)
     figures: dict[str, Any] = field(default_factory=dict)
+    # one Finding may stand for several alike (the same message): how many, and the rows of the others
+    occurrences: int = 1
+    more_rows: tuple[int, ...] = ()
 
     def __init__(self, code: str, location: Location | None = None, **figures: Any) -> None:
         if code not in CATALOGUE:
@@ -131,6 +137,8 @@ class Finding:
         self.code = code
         self.location = location or Location()
         self.figures = figures
+        self.occurrences = 1
+        self.more_rows = ()
 
     @property
     def type(self) -> FindingType:

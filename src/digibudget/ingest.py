@@ -20,7 +20,7 @@ import duckdb
 
 from . import reconcile
 from .duplicates import mark as mark_duplicates
-from .errors import Location, SourceError, ValueFormatError
+from .errors import Location, SourceError, StrictRefusal, ValueFormatError
 from .findings import Finding
 from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
@@ -40,6 +40,7 @@ class FileReport:
     amounts: int = 0
     commitments: int = 0
     findings: int = 0
+    errors: int = 0  # findings of severity 'error' (occurrences): cells whose value was not stored
 
 
 @dataclass
@@ -50,6 +51,11 @@ class IngestReport:
     @property
     def loaded(self) -> list[FileReport]:
         return [f for f in self.files if f.status == "loaded"]
+
+    @property
+    def errors(self) -> int:
+        """Error-severity findings of the files loaded now (the CLI exits with EXIT_LOADED_WITH_ERRORS)."""
+        return sum(f.errors for f in self.loaded)
 
 
 def sha256_of(path: Path) -> str:
@@ -82,6 +88,9 @@ def expand(paths: Sequence[Path]) -> list[Path]:
                 q.suffix == ".csv" or (q.suffix == ".json" and not is_sidecar(q)))))
         elif p.is_file():
             out.append(p)
+        elif p.exists():
+            raise SourceError("this is not a regular file or folder (a device, pipe or socket)",
+                              location=Location(str(p)), expected="a CSV or JSON file, or a folder of them")
         else:
             raise SourceError("no such file or folder", location=Location(str(p)))
     return out
@@ -100,9 +109,10 @@ def _provenance(path: Path) -> dict[str, object]:
 
 def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
            progress: Callable[[str, int, int], None] | None = None,
-           then: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> IngestReport:
+           then: Callable[[duckdb.DuckDBPyConnection], None] | None = None, *, strict: bool = False) -> IngestReport:
     """Load files; `then` runs inside the same transaction after the writes (e.g. classification), so an
-    interruption leaves the database before or after the whole job, never in between."""
+    interruption leaves the database before or after the whole job, never in between. `strict`: a file with
+    findings of severity 'error' (a cell whose value could not be stored) refuses the whole ingest."""
     files = expand(paths)
     report = IngestReport()
     known = {r[0] for r in con.execute("SELECT sha256 FROM source").fetchall()}
@@ -137,18 +147,24 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
             seen.add(digest)
             st = staged.get(path)
             if st is not None and st.refuse():  # raises the Python reader's error, if the file has one
+                groups = bulk_sql.finding_groups(st)
+                _strict(strict, path, [(f, n) for f, n, _ in groups])
                 pending.append((path, digest, st))
                 report.files.append(FileReport(str(path), digest, st.kind, "loaded", st.rows_read, st.lines,
-                                               st.amounts, 0, st.findings))
+                                               st.amounts, 0, st.findings,
+                                               sum(n for f, n, _ in groups if f.severity == "error")))
                 continue
             if st is not None:
                 bulk_sql.forget(con, st)
             result = read_source(path)
             check(path, result)
+            _strict(strict, path, [(f, f.occurrences) for f in result.findings])
             pending.append((path, digest, result))
             report.files.append(FileReport(
                 str(path), digest, result.kind, "loaded", result.rows_read, len(result.lines),
-                sum(len(line.amounts) for line in result.lines), len(result.commitments), len(result.findings)))
+                sum(len(line.amounts) for line in result.lines), len(result.commitments),
+                sum(f.occurrences for f in result.findings),
+                sum(f.occurrences for f in result.findings if f.severity == "error")))
         if not pending:
             return report
         if progress:
@@ -164,6 +180,19 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
     return report
 
 
+def _strict(strict: bool, path: Path, findings: Sequence[tuple[Finding, int]]) -> None:
+    """Under --strict, refuse a file with findings of severity 'error', naming the first and how many there are."""
+    errors = [(f, n) for f, n in findings if f.severity == "error"]
+    if not strict or not errors:
+        return
+    first = min((f for f, _ in errors), key=lambda f: -1 if f.location.row is None else f.location.row)
+    total = sum(n for _, n in errors)
+    raise StrictRefusal(f"{first.message}{f' (and {total - 1} more error findings)' if total > 1 else ''}; "
+                        "--strict refuses a file that would load with error findings",
+                        location=Location(str(path), first.location.row, first.location.column),
+                        expected="every amount readable; without --strict the file loads and these become findings")
+
+
 _MEASURES = ("stand", "mutatie", "realisatie", "verschil")
 _MAX_VALUE = Decimal(10) ** 28  # DECIMAL(38,10)
 _MAX_PCT = Decimal(10) ** 4  # DECIMAL(7,3)
@@ -176,8 +205,9 @@ def check(path: Path, result: ReadResult) -> None:
     database error. It also notes a file whose last line has no line break: its last row may be cut short.
     """
     where = str(path)
-    if result.rows_read == 0:
-        raise SourceError("the file has a header but no data rows", location=Location(where, 2),
+    if result.rows_read == result.blank_rows:
+        blank = f" (only {result.blank_rows} blank lines)" if result.blank_rows else ""
+        raise SourceError(f"the file has a header but no data rows{blank}", location=Location(where, 2),
                           expected="at least one row of data; was the download cut short?")
 
     def refuse(what: str, row: int, column: str | None = None) -> None:
@@ -329,7 +359,8 @@ def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: 
                                              f.location.column or "", f.code, f.message)):
         groups.setdefault((f.code, f.message), []).append(f)
     store_finding_groups(con, source_id, path, [
-        (group[0], len(group), sorted({g.location.row for g in group if g.location.row is not None})[:50])
+        (group[0], sum(g.occurrences for g in group),
+         sorted({r for g in group for r in (g.location.row, *g.more_rows) if r is not None})[:50])
         for group in groups.values()])
 
 

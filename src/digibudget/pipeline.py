@@ -25,13 +25,14 @@ def decisions_path(database: str | Path | None = None) -> Path:
 
 
 def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: Path | None = None,
-          progress: Callable[[str, int, int], None] | None = None) -> tuple[ingest.IngestReport, dict[str, int]]:
+          progress: Callable[[str, int, int], None] | None = None, strict: bool = False
+          ) -> tuple[ingest.IngestReport, dict[str, int]]:
     counts: dict[str, int] = {}
 
     def derive(c: duckdb.DuckDBPyConnection) -> None:
         counts.update(_derive(c, decisions))
 
-    report = ingest.ingest(con, paths, progress=progress, then=derive)
+    report = ingest.ingest(con, paths, progress=progress, then=derive, strict=strict)
     if not report.loaded:  # nothing new: rules or decisions may still have changed
         counts = reclassify(con, decisions=decisions)
     return report, counts

@@ -47,6 +47,20 @@ SETTINGS: tuple[Setting, ...] = (
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
     Setting("serve_cache_mb", int, 64,
             "Memory for whole API responses the web server reuses while the database file is unchanged; 0 disables."),
+    Setting("max_line_bytes", int, 1_000_000,
+            "Longest line of a CSV file that is read (bytes); a longer one is refused naming its row, so no line "
+            "(a flood without line breaks, a sparse file) is held in memory whole."),
+    Setting("max_cells", int, 500_000,
+            "Most cells of one CSV file read by the row-by-row readers (a load at the limit peaks near 0.85 GB); a "
+            "larger file is refused (the bulk files "
+            "of rijksfinancien.nl load set-based in DuckDB and are not limited by it)."),
+    Setting("max_json_mb", int, 10,
+            "Largest JSON table that is read, in MB (it is parsed whole); the published ones are about 1.5 MB."),
+    Setting("max_document_mb", int, 25,
+            "Largest parliamentary document (docx, pdf, xml or text) that is parsed, in MB, measured as the "
+            "document's text after unpacking: a small .docx can unpack to hundreds of MB."),
+    Setting("max_paragraphs", int, 200_000,
+            "Most paragraphs (and table rows) of one parliamentary document that are parsed."),
     Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),
     Setting("overrides_file", str, "",
             "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),

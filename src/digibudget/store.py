@@ -466,6 +466,20 @@ def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
         raise StoreError(f"setting job_memory_limit {limit!r} is not a memory size: {exc}") from exc
 
 
+def remove_leftovers(p: Path) -> list[Path]:
+    """Remove what a killed writing job left beside the database: its copy (``.<db>.<pid>.tmp``), that copy's
+    write-ahead log (``.tmp.wal``) and DuckDB's spill folder (``.tmp.tmp``, a directory), whatever their kind.
+    Called only under the writer's lock, so no running job owns them; never touches the live file. Returns them."""
+    removed = []
+    for stale in sorted(p.parent.glob(f".{p.name}.*.tmp*")):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+        removed.append(stale)
+    return removed
+
+
 @contextmanager
 def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for a job that writes, without disturbing readers.
@@ -491,8 +505,7 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             raise StoreError(f"another job is writing {target}; try again when it is done") from exc
-        for stale in p.parent.glob(f".{p.name}.*.tmp*"):  # left by an interrupted job: never the live file
-            stale.unlink(missing_ok=True)
+        remove_leftovers(p)
         if Path(target + ".wal").exists():
             connect(target).close()  # replay a write-ahead log left by a crash into the file first
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")

@@ -76,3 +76,38 @@ def write_bulk(path: Path, rows: int, *, year: int = 2024, fase: str = "O1") -> 
                    f"Regeling {i};{i % 9973},{i % 10};{(i * 7) % 100003};{i};;;;")
     path.write_text("\r\n".join(out) + "\r\n", encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------- peak memory of a command, in a child process
+
+_CHILD = """
+import json, resource, sys
+from digibudget.cli import main
+sys.argv = ["digibudget", *sys.argv[2:]]
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+finally:
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    with open(__OUT__, "w") as fh:
+        json.dump({"code": code, "peak_mb": round(peak_mb)}, fh)
+"""
+
+
+def run_measured(args: list[str], workdir: Path, timeout: float = 600) -> tuple[int, float, str]:
+    """Run ``digibudget <args>`` in a fresh Python process; returns (exit code, peak resident memory in MB, output).
+    Peak memory is the child's own ru_maxrss, so nothing of the test process counts."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    out = workdir / "peak.json"
+    code = _CHILD.replace("__OUT__", repr(str(out)))
+    env = {**os.environ, "NO_COLOR": "1", "TMPDIR": str(workdir)}
+    proc = subprocess.run([sys.executable, "-c", code, "child", *args], cwd=workdir, env=env, capture_output=True,
+                          timeout=timeout, check=False)
+    data = json.loads(out.read_text())
+    return int(data["code"]), float(data["peak_mb"]), (proc.stdout + proc.stderr).decode(errors="replace")

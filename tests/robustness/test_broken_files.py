@@ -75,7 +75,12 @@ CASES: dict[str, Refused | Finds | Value | Same] = {
     "utf16.csv": Refused(SourceError, 1, None, "UTF-16"),
     "header_rows_inside.csv": Finds("header-row-in-data", 11, None, STAATEN),
     "amount_nl_in_nl_file.csv": Value(28, "1ste suppletoire begroting", Decimal("1234.5")),
-    "amount_nl_in_en_file.csv": Finds("unreadable-amount", 2, "Stand eerste suppletoire", STAATEN, amounts_lost=1),
+    "amount_nl_in_en_file.csv": Value(2, "Stand eerste suppletoire", Decimal("1234.5")),
+    "amount_dutch_minus_in_en_file.csv": Finds("ambiguous-amount", 2, "Stand eerste suppletoire", STAATEN,
+                                               amounts_lost=1),
+    "amount_parenthesised_in_en_file.csv": Finds("ambiguous-amount", 2, "Stand eerste suppletoire", STAATEN,
+                                                 amounts_lost=1),
+    "amount_nl_grouped_in_en_file.csv": Value(2, "Stand eerste suppletoire", Decimal(-1234567)),
     "amount_dutch_minus.csv": Value(28, "1ste suppletoire begroting", Decimal(-1234)),
     "amount_parenthesised.csv": Value(28, "1ste suppletoire begroting", Decimal(-1234)),
     "amount_23_digits.csv": Value(2, "Stand eerste suppletoire", Decimal("12345678901234567890123")),
@@ -266,3 +271,10 @@ def test_cli_refuses_with_one_line_and_an_exit_code(name: str, db_file: Path) ->
     assert len(fout) == 1 and name in fout[0], out.output
     assert "Traceback" not in out.output
     assert _snapshot_file(db_file) == before
+
+
+def test_an_ambiguous_amount_names_both_readings() -> None:
+    con = _load_alone(BROKEN / "amount_dutch_minus_in_en_file.csv")
+    (message, severity), = con.execute("SELECT message, severity FROM finding WHERE code = 'ambiguous-amount'"
+                                       ).fetchall()
+    assert "-1.234" in message and "-1234" in message and severity == "error", message

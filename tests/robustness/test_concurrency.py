@@ -52,7 +52,7 @@ def test_the_dashboard_keeps_answering_while_an_ingest_runs(tmp_path: Path) -> N
     while job.poll() is None and time.monotonic() < deadline:
         seen.add(_state(client))
     _out, err = job.communicate(timeout=120)
-    assert job.returncode == 0, err.decode(errors="replace")
+    assert job.returncode == 0, err.decode(errors="replace")  # btabel (its unreadable cell) was loaded before
     after = _state(client)
     assert after != before and after[0] == 4
     assert seen <= {before, after}, f"a reader saw a half state: {seen - {before, after}}"

@@ -43,7 +43,7 @@ def _run(db: Path, data: Path, cwd: Path) -> float:
     start = time.monotonic()
     proc = _cli(db, data, cwd)
     _, err = proc.communicate(timeout=120)
-    assert proc.returncode == 0, err.decode(errors="replace")
+    assert proc.returncode in (0, 9), err.decode(errors="replace")  # 9: loaded, with an error finding (btabel)
     assert b"Traceback" not in err
     return time.monotonic() - start
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "budget"
 
 def test_results_are_reused_until_the_file_changes(tmp_path: Path) -> None:
     f = tmp_path / "x.duckdb"
-    f.write_bytes(b"v1")
+    with store.writing(f) as con:
+        con.execute("CREATE TABLE v AS SELECT 1 AS n")
     db = Database(str(f), max_results=2)
     calls: list[str] = []
 
@@ -31,15 +31,47 @@ def test_results_are_reused_until_the_file_changes(tmp_path: Path) -> None:
         calls.append(tag)
         return Result(["a"], [(tag,)])
 
-    assert db.memo("k1", lambda: compute("1")).rows == [("1",)]
-    assert db.memo("k1", lambda: compute("again")).rows == [("1",)]  # reused
-    db.memo("k2", lambda: compute("2"))
-    db.memo("k3", lambda: compute("3"))  # bounded: k1, the least recently used, is dropped
-    assert db.memo("k1", lambda: compute("1b")).rows == [("1b",)]
-    f.write_bytes(b"version two")  # another size: an ingest changed the file
-    os.utime(f, ns=(1, 1))
-    assert db.memo("k1", lambda: compute("new")).rows == [("new",)]
+    def memo(key: str, tag: str) -> Result:
+        cur = db.cursor()
+        try:
+            return db.memo(key, cur, lambda: compute(tag))
+        finally:
+            db.release(cur)
+
+    assert memo("k1", "1").rows == [("1",)]
+    assert memo("k1", "again").rows == [("1",)]  # reused
+    memo("k2", "2")
+    memo("k3", "3")  # bounded: k1, the least recently used, is dropped
+    assert memo("k1", "1b").rows == [("1b",)]
+    with store.writing(f) as con:  # an ingest swaps in a new file
+        con.execute("CREATE TABLE w AS SELECT 2 AS n")
+    assert memo("k1", "new").rows == [("new",)]
     assert calls == ["1", "2", "3", "1b", "new"]
+    db.close()
+
+
+def test_a_result_computed_on_the_old_file_is_not_kept_after_a_swap(tmp_path: Path) -> None:
+    """The race of issue 18: a request's cursor opened on the old file, the file swapped, then the request's memo
+    call. Its (old) result must not be stored for the new file."""
+    f = tmp_path / "x.duckdb"
+    with store.writing(f) as con:
+        con.execute("CREATE TABLE v AS SELECT 1 AS n")
+    db = Database(str(f))
+
+    def count() -> Result:
+        return Result(["n"], cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('v', 'w')")
+                      .fetchall())
+
+    cur = db.cursor()  # a request on the old file
+    with store.writing(f) as con:
+        con.execute("CREATE TABLE w AS SELECT 2 AS n")
+    assert db.memo("tables", cur, count).rows == [(1,)]  # it answers from the file it reads ...
+    db.release(cur)
+    cur = db.cursor()  # ... but a request after the swap computes again, on the new file
+    assert db.memo("tables", cur, count).rows == [(2,)]
+    assert db.memo("tables", cur, lambda: Result(["n"], [(-1,)])).rows == [(2,)]  # and that is what is kept
+    db.release(cur)
+    db.close()
 
 
 # --- whole responses (web/response_cache.py) ---------------------------------------------------------------------

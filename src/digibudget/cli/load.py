@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from .. import __version__, ingest, output, pipeline, queries, store
 from ..bundled import bundled_budget_paths, bundled_documents
+from ..errors import EXIT_LOADED_WITH_ERRORS
 from ..settings import SETTINGS, load_settings
 from .common import DbOption, FormatOption, app, db_path, edge, err
 
@@ -17,14 +18,26 @@ from .common import DbOption, FormatOption, app, db_path, edge, err
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
 @edge
 def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, or folders, to load.")],
-               db: DbOption = None, fmt: FormatOption = "table") -> None:
-    """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database."""
+               db: DbOption = None, fmt: FormatOption = "table",
+               strict: Annotated[bool, typer.Option(
+                   "--strict", help="Refuse the whole ingest when a file has error findings (an unreadable or "
+                                    "ambiguous amount), instead of loading it and exiting with code 9.")] = False,
+               ) -> None:
+    """Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database.
+
+    Exit code 0: loaded cleanly; 9: loaded, but some cells could not be read (error findings, amounts not stored);
+    3: refused, nothing changed."""
     with store.writing(db_path(db)) as con:
-        report = _build_with_progress(con, paths, db_path(db))
+        report = _build_with_progress(con, paths, db_path(db), strict=strict)
     _print_ingest(report, fmt)
+    if report.errors:
+        err.print(f"Let op: {report.errors} bevinding(en) met ernst 'error' (bedragen niet opgeslagen); zie "
+                  "'digibudget findings --severity error'. Exitcode "
+                  f"{EXIT_LOADED_WITH_ERRORS}; met --strict wordt zo'n bestand geweigerd.", highlight=False)
+        raise typer.Exit(EXIT_LOADED_WITH_ERRORS)
 
 
-def _build_with_progress(con: Any, paths: list[Path], database: str) -> ingest.IngestReport:
+def _build_with_progress(con: Any, paths: list[Path], database: str, strict: bool = False) -> ingest.IngestReport:
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   console=err, transient=True) as progress:
         task = progress.add_task("lezen", total=1)
@@ -32,13 +45,20 @@ def _build_with_progress(con: Any, paths: list[Path], database: str) -> ingest.I
         def tick(what: str, done: int, total: int) -> None:
             progress.update(task, description=what, completed=done, total=max(total, 1))
 
-        report, counts = pipeline.build(con, paths, decisions=pipeline.decisions_path(database), progress=tick)
+        report, counts = pipeline.build(con, paths, decisions=pipeline.decisions_path(database), progress=tick,
+                                        strict=strict)
     err.print("Classificatie: " + ", ".join(f"{t} {n} regels" for t, n in sorted(counts.items())), highlight=False)
     return report
 
 
+def _status(f: ingest.FileReport) -> str:
+    if f.status != "loaded":
+        return "al geladen"
+    return f"geladen, {f.errors} fout(en)" if f.errors else "geladen"
+
+
 def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
-    rows = [(Path(f.path).name, f.kind or "", "geladen" if f.status == "loaded" else "al geladen", f.rows_read,
+    rows = [(Path(f.path).name, f.kind or "", _status(f), f.rows_read,
              f.lines, f.amounts, f.commitments, f.findings) for f in report.files]
     output.render(queries.Result(["bestand", "soort", "status", "rijen", "regels", "bedragen", "% verplicht",
                                   "bevindingen"], rows, "Inlezen"), fmt)

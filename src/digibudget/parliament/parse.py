@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import DocumentError, Location
 from ..findings import Finding
+from . import limits
 from .extract import extract
 from .lines import Line, RawDocument, join_refs
 from .model import Answer, Document, Question
@@ -74,6 +75,9 @@ def parse_file(path: str | Path) -> Document:
     """Parse the document at ``path`` (format from content, checked against the extension)."""
     p = Path(path)
     try:
+        if not p.is_file() and p.exists():
+            raise DocumentError("this is not a regular file (a device, pipe or socket)", location=Location(str(p)))
+        limits.check_size(p.stat().st_size, str(p), "the file")
         data = p.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(p))) from exc
@@ -82,10 +86,15 @@ def parse_file(path: str | Path) -> Document:
 
 def parse_bytes(data: bytes, fmt: str | None = None, path: str | None = None) -> Document:
     """Parse bytes; ``fmt`` forces a format, otherwise it is detected."""
+    limits.check_size(len(data), path, "the file")
     chosen = fmt or detect_format(data, path)
     if fmt is not None and not data.strip():
         raise DocumentError("the document is empty", location=Location(path))
-    return parse_raw(read(data, chosen, path))
+    if chosen == "docx":
+        limits.check_docx(data, path)
+    raw = read(data, chosen, path)
+    limits.check_paragraphs(len(raw.lines), path)
+    return parse_raw(raw)
 
 
 def parse_text(text: str, path: str | None = None) -> Document:

@@ -14,6 +14,7 @@ import zipfile
 from typing import Any
 
 from ..errors import DocumentError, Location
+from .limits import check_paragraphs
 from .lines import Line, RawDocument, table_lines
 from .model import Footnote
 from .structure import _Q_HEAD
@@ -117,7 +118,9 @@ def read_docx(data: bytes, path: str | None = None) -> RawDocument:
     order: dict[str, str] = {}
     doc = RawDocument(format="docx", source=path)
     seen_question = False
-    for row, block in enumerate(_blocks(document.element.body), start=1):
+    blocks = _blocks(document.element.body)
+    check_paragraphs(len(blocks), path)
+    for row, block in enumerate(blocks, start=1):
         if block.tag == W + "tbl":
             if not seen_question:
                 continue

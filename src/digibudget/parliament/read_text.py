@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ..errors import DocumentError, Location
+from .limits import check_paragraphs
 from .lines import Line, RawDocument
 from .model import Footnote
 
@@ -89,6 +90,7 @@ def read_text(data: bytes | str, path: str | None = None) -> RawDocument:
     text = data if isinstance(data, str) else decode(data, path)
     if not text.strip():
         raise DocumentError("the document is empty", location=Location(path), expected="text with questions")
+    check_paragraphs(text.count("\n") + 1, path)
     doc = RawDocument(format="text", source=path)
     bodies: list[tuple[str, list[str]]] = []
     open_body: list[str] | None = None

@@ -33,7 +33,6 @@ def matches(header: list[str]) -> bool:
 
 def read(path: Path) -> ReadResult:
     header, body, sep = textfile.rows(path)
-    style = "nl" if sep == ";" else "en"  # the ';' variant writes 1.573 for 1573 and 81032,9 for decimals
     f = textfile.find_column
     c_jaar = f(header, path, "Begrotingsjaar")
     c_vuo = f(header, path, "Uitgaven Ontvangsten Verplichtingen", "Uitgaven (U) Verplichtingen (V) Ontvangsten (O)")
@@ -44,6 +43,10 @@ def read(path: Path) -> ReadResult:
     c_unit = f(header, path, "eenheid", required=False)
     c_url = f(header, path, "Url", required=False)
     moment_cols = [(fase, measure, f(header, path, *cands)) for fase, measure, cands in MOMENTS]
+    # the ';' variant writes 1.573 for 1573 and 81032,9 for decimals; the ',' export's convention is read from
+    # each whole column (a Dutch print form like '(1.234)' in a column of integers is ambiguous, not -1.234)
+    styles: dict[int, str | None] = ({i: "nl" for _, _, i in moment_cols if i is not None} if sep == ";"
+                                     else textfile.column_styles(path, [i for _, _, i in moment_cols], separator=sep))
     result = ReadResult(kind=KIND, licence="CC-0 (MinFin open data)")
     empty_amounts = 0
     for lineno, cells in body:
@@ -86,12 +89,13 @@ def read(path: Path) -> ReadResult:
         )
         for fase, measure, idx in moment_cols:
             assert idx is not None
-            value = amount_or_finding(get(idx), style=style, location=loc(idx), findings=result.findings)
+            value = amount_or_finding(get(idx), style=styles[idx], location=loc(idx), findings=result.findings)
             if value is None:
                 empty_amounts += 1
                 continue
             line.amounts.append(AmountRecord(jaar, fase, measure, jaar, value, unit, header[idx]))
         result.lines.append(line)
+    body.note_blank(result)
     if empty_amounts:
         result.findings.append(Finding("amount-missing", Location(str(path)), count=empty_amounts))
     return result

@@ -57,6 +57,9 @@ def read(path: Path) -> ReadResult:
     }
     amount_cols = [textfile.find_column(header, path, f"Bedrag t{o:+d}" if o else "Bedrag t") for o in _OFFSETS]
     # find_column prefers exact header matches, so "Bedrag t" does not pick up "Bedrag t-2"
+    # the template documents '.' decimal points and ',' thousands (412955.78476, 50,736); a column that shows the
+    # other convention (1.234,5) is read in it, one that contradicts itself decides nothing
+    styles = textfile.column_styles(path, amount_cols, default="en")
     result = ReadResult(kind=KIND, licence="CC-0 (MinFin open data)")
     empty_rows = 0
     empty_amounts = 0
@@ -170,7 +173,7 @@ def read(path: Path) -> ReadResult:
         for offset, idx in zip(_OFFSETS, amount_cols, strict=True):
             if idx is None:
                 continue
-            value = amount_or_finding(cells[idx], style="en", location=Location(str(path), lineno, header[idx]),
+            value = amount_or_finding(cells[idx], style=styles[idx], location=Location(str(path), lineno, header[idx]),
                                  findings=result.findings)
             if value is None:
                 empty_amounts += 1
@@ -192,6 +195,7 @@ def read(path: Path) -> ReadResult:
                     lineno, jaar, jaar, fase, hoofdstuk, artikel, jaar, "juridisch_verplicht", pct,
                     header[col["pct"] or 0], source_text=header[col["pct"] or 0]))
     _infer_subtotals(result, path)
+    body.note_blank(result, per_row=False)
     if empty_rows:
         result.findings.append(Finding("empty-row", Location(str(path)), count=empty_rows))
     if empty_amounts:

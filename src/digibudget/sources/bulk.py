@@ -61,7 +61,8 @@ def layout(path: Path, header: list[str]) -> Layout:
 
 
 def read(path: Path) -> ReadResult:
-    header, body, _ = textfile.rows(path)
+    header, body, _ = textfile.rows(path, note="; a bulk file with blank lines, line breaks inside cells or a lone CR "
+                                    "is read row by row instead of set-based: remove them, or raise max_cells")
     lay = layout(path, header)
     result = ReadResult(kind=KIND, licence=LICENCE)
     empty = 0
@@ -71,6 +72,7 @@ def read(path: Path) -> ReadResult:
         empty += missing
         if line is not None:
             result.lines.append(line)
+    body.note_blank(result)
     if empty:
         result.findings.append(Finding("amount-missing", Location(str(path)), count=empty))
     return result

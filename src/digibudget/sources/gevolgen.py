@@ -84,6 +84,7 @@ def read(path: Path) -> ReadResult:
     header, body, _ = textfile.rows(path)
     idx = {name: textfile.find_column(header, path, name) for name in COLUMNS}
     meta = _load_meta(path)
+    styles = textfile.column_styles(path, [idx["waarde"]], default="en")  # the long form: '.' decimal points
     result = ReadResult(kind=KIND, licence="CC-0 (rijksfinancien.nl)", title="Budgettaire gevolgen van beleid")
     raw_rows: list[tuple[int, dict[str, str]]] = []
     for lineno, cells in body:
@@ -96,6 +97,7 @@ def read(path: Path) -> ReadResult:
             continue
         raw_rows.append((lineno, {n: (cells[i].strip() if i is not None and i < len(cells) else "")
                                   for n, i in idx.items()}))
+    body.note_blank(result)
 
     def loc(lineno: int, name: str) -> Location:
         return Location(str(path), lineno, name)
@@ -145,7 +147,8 @@ def read(path: Path) -> ReadResult:
         if line is None:
             line = _line(r, lineno, path, begrotingsjaar, document, hoofdstuk, artikel, result)
             lines[key] = line
-        value = amount_or_finding(r["waarde"], style="en", location=loc(lineno, "waarde"), findings=result.findings)
+        value = amount_or_finding(r["waarde"], style=styles[idx["waarde"] or 0], location=loc(lineno, "waarde"),
+                                  findings=result.findings)
         if value is None:
             continue
         moment_jaar = begrotingsjaar + col.moment_offset

@@ -73,6 +73,7 @@ class ReadResult:
     commitments: list[CommitmentRecord] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     rows_read: int = 0
+    blank_rows: int = 0  # of rows_read: rows without any content
     url: str | None = None
     title: str | None = None
     licence: str | None = None

@@ -11,10 +11,74 @@ from ..findings import Finding
 
 SCALE = Decimal("1e-10")  # the store keeps 10 decimals (DECIMAL(38,10))
 MAX_DIGITS = 28  # ... and so at most 28 digits before the decimal point
+# the minus signs of print: hyphen-minus, figure dash, en dash, em dash, minus sign
 _MINUS = str.maketrans({"‒": "-", "−": "-", "–": "-", "—": "-"})
-_EN = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_NL = re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
-_SCI = re.compile(r"^-?\d+(\.\d+)?[eE][-+]?\d+$")
+# spaces of print: no-break, narrow no-break, thin, figure space; all read as a plain space
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "})
+_EN = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_NL = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
+_SCI = re.compile(r"^\d+(\.\d+)?[eE][-+]?\d+$")
+STYLES = {"en": "'.' decimal point, ',' thousands", "nl": "',' decimal comma, '.' thousands"}
+
+
+class AmbiguousAmountError(ValueFormatError):
+    """A cell that reads as two different numbers, and its column does not tell which convention it follows."""
+
+    def __init__(self, raw: str, readings: dict[str, Decimal], location: Location) -> None:
+        self.readings = readings
+        super().__init__(f"amount {raw!r} is ambiguous", location=location,
+                         expected=" or ".join(f"{format(v, 'f')} ({STYLES[k]})" for k, v in readings.items()))
+
+
+def _unsigned(raw: str) -> tuple[bool, str]:
+    """(negative, the digits and separators) of a printed amount: Dutch minus signs, '(1.234)' negatives and
+    spaces of print are understood; digits grouped by spaces must be grouped by three."""
+    text = raw.translate(_SPACES).strip().translate(_MINUS)
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    if text.startswith("-"):
+        negative, text = not negative, text[1:].strip()
+    if " " in text:
+        if not _SPACE_GROUPED.match(text):
+            return negative, "?"  # spaces that group nothing: unreadable
+        text = text.replace(" ", "")
+    return negative, text
+
+
+def readings(text: str) -> dict[str, Decimal]:
+    """The values an unsigned amount can mean in each convention ('en', 'nl') that admits it."""
+    out: dict[str, Decimal] = {}
+    if _EN.match(text):
+        out["en"] = Decimal(text.replace(",", ""))
+    if _NL.match(text):
+        out["nl"] = Decimal(text.replace(".", "").replace(",", "."))
+    return out
+
+
+class ColumnEvidence:
+    """What the cells of one column say about its number convention. A cell that reads in one convention only
+    (1.234,5; 12.5; 1,234,567) is evidence; an integer or a cell like 1.234 (1.234 or 1234) is none."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def add(self, raw: str) -> None:
+        if len(self.seen) == 2:
+            return
+        body = _unsigned(raw)[1]
+        r = readings(body)
+        if len(r) == 1:
+            self.seen.update(r)
+
+    def style(self, default: str | None = None) -> str | None:
+        """'en' or 'nl' when the cells agree on one; when they tell nothing, ``default`` (the convention the source
+        format documents, if any); None when they contradict each other."""
+        if not self.seen:
+            return default
+        return next(iter(self.seen)) if len(self.seen) == 1 else None
+
 
 HOOFDSTUKKEN = {
     "I", "IIA", "IIB", "III", "IV", "V", "VI", "VII", "VIII", "IXA", "IXB", "X", "XII", "XIII", "XIV", "XV",
@@ -22,33 +86,34 @@ HOOFDSTUKKEN = {
 }
 
 
-def parse_amount(raw: str, *, style: str, location: Location, findings: list[Finding]) -> Decimal | None:
+def parse_amount(raw: str, *, style: str | None, location: Location, findings: list[Finding]) -> Decimal | None:
     """Parse one published amount exactly.
 
     style "en": '.' decimal point, ',' thousands separator (the B-tabel template: "412955.78476", "50,736").
     style "nl": ',' decimal comma, '.' thousands separator (rijksfinancien.nl bulk files: "1.234,5").
-    Empty cells give None (not yet known). Dutch minus signs and '(1.234)' negatives are understood.
+    style None: the column does not tell (``ColumnEvidence``): a cell that reads one way is read so, a cell that
+    reads two ways (1.234) raises AmbiguousAmountError with both readings; nothing is guessed.
+    Empty cells give None (not yet known). Dutch minus signs, '(1.234)' negatives and spaces of print (no-break,
+    thin) are understood.
     """
-    text = raw.strip().replace("\u00a0", "").replace(" ", "").translate(_MINUS)
-    if text in {"", "-"}:
+    if raw.translate(_SPACES).strip().translate(_MINUS) in {"", "-"}:
         return None
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1]
+    negative, text = _unsigned(raw)
     if _SCI.match(text):
         value = _in_range(Decimal(text), raw, location)
         rounded = _quantize(value)
         findings.append(Finding("float-artefact", location, raw=raw.strip(), value=rounded))
         return -rounded if negative else rounded
-    pattern, thousands, decimal = (_EN, ",", ".") if style == "en" else (_NL, ".", ",")
-    if not pattern.match(text):
+    options = readings(text)
+    if style is not None:
+        options = {style: options[style]} if style in options else {}
+    if not options:
         raise ValueFormatError(f"cannot read amount {raw!r}", location=location,
-                               expected=("a number like 1234 or 1,234.5" if style == "en"
-                                         else "a number like 1234 or 1.234,5"))
-    try:
-        value = _in_range(Decimal(text.replace(thousands, "").replace(decimal, ".")), raw, location)
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
-        raise ValueFormatError(f"cannot read amount {raw!r}", location=location) from exc
+                               expected={"en": "a number like 1234 or 1,234.5", "nl": "a number like 1234 or 1.234,5"}
+                               .get(style or "", "a number like 1234, 1.234,5 or 1,234.5"))
+    if len(set(options.values())) > 1:
+        raise AmbiguousAmountError(raw.strip(), {k: -v if negative else v for k, v in options.items()}, location)
+    value = _in_range(next(iter(options.values())), raw, location)
     if value != _quantize(value):
         rounded = _quantize(value)
         findings.append(Finding("float-artefact", location, raw=raw.strip(), value=rounded))
@@ -72,7 +137,7 @@ def _quantize(value: Decimal) -> Decimal:
         return value.quantize(SCALE)
 
 
-def amount_or_finding(raw: str, *, style: str, location: Location, findings: list[Finding]) -> Decimal | None:
+def amount_or_finding(raw: str, *, style: str | None, location: Location, findings: list[Finding]) -> Decimal | None:
     """Like parse_amount, but an unreadable cell becomes an 'unreadable-amount' finding instead of an error.
 
     Used for the amount cells of real tables, where one garbled cell must not hide the rest of the file.
@@ -82,6 +147,11 @@ def amount_or_finding(raw: str, *, style: str, location: Location, findings: lis
         return None
     try:
         return parse_amount(raw, style=style, location=location, findings=findings)
+    except AmbiguousAmountError as exc:
+        (a, va), (b, vb) = sorted(exc.readings.items())
+        findings.append(Finding("ambiguous-amount", location, raw=raw.strip(), reading_a=va, style_a=STYLES[a],
+                                reading_b=vb, style_b=STYLES[b]))
+        return None
     except ValueFormatError as exc:
         findings.append(Finding("unreadable-amount", location, raw=raw, expected=exc.expected or ""))
         return None
@@ -93,6 +163,8 @@ def parse_percentage(raw: str, *, location: Location, findings: list[Finding]) -
         return None
     try:
         value = Decimal(text)
+        if not value.is_finite():  # 'NaN', 'Infinity': Decimal reads them, but they are no percentage
+            raise InvalidOperation(text)
     except InvalidOperation as exc:
         raise ValueFormatError(f"cannot read percentage {raw!r}", location=location,
                                expected="a percentage like 91.80%") from exc

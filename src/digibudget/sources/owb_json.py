@@ -23,6 +23,7 @@ from typing import Any
 
 from ..errors import Location, SourceError, ValueFormatError
 from ..findings import Finding
+from ..settings import load_settings
 from .model import AmountRecord, LineRecord, ReadResult
 from .normalise import amount_or_finding, normalise_hoofdstuk, normalise_instrument, normalise_vuo
 
@@ -50,7 +51,12 @@ def matches_json(data: object) -> bool:
 
 def load(path: Path) -> tuple[object, bytes]:
     """The parsed JSON of a file (and its bytes), or SourceError naming where it breaks."""
+    limit = int(load_settings()["max_json_mb"])
     try:
+        if path.stat().st_size > limit << 20:
+            raise SourceError(f"the file is {path.stat().st_size / (1 << 20):.1f} MB, more than {limit} MB "
+                              "(setting max_json_mb)", location=Location(str(path)),
+                              expected="a JSON table; raise max_json_mb for a larger one")
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
-from collections.abc import Iterator
+import itertools
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..errors import Location, SchemaError, SourceError, ValueFormatError
+from ..findings import Finding
+from ..settings import load_settings
+from .model import ReadResult
+from .normalise import ColumnEvidence
 
 _MAGIC = {
     b"%PDF": "a PDF document",
@@ -21,38 +30,86 @@ _MAGIC = {
 }
 
 
-def read_text(path: Path) -> str:
-    """Return the file's text (UTF-8, BOM removed) or raise SourceError naming the line of the first bad byte."""
+_HEAD = 1 << 16  # bytes looked at to recognise a file's kind
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _open(path: Path) -> BinaryIO:
+    """The file opened for reading; a device, pipe or socket is refused (``ingest /dev/zero`` never ends)."""
+    where = Location(str(path))
     try:
-        data = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise SourceError("this is not a regular file (a device, pipe or socket)", location=where,
+                              expected="a CSV or JSON file")
+        return path.open("rb")
     except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
-    if not data.strip():
-        raise SourceError("the file is empty", location=Location(str(path)))
-    head = data.lstrip(b"\xef\xbb\xbf").lstrip()[:8]
+        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=where) from exc
+
+
+def _check_head(path: Path, fh: BinaryIO) -> None:
+    """Refuse what is no delimited text at all, from its first bytes; an empty (or only blank) file too."""
+    head = fh.read(_HEAD)
+    if not head.strip():
+        while chunk := fh.read(1 << 20):  # only whitespace so far: is there anything at all? (bounded memory)
+            if chunk.strip():
+                break
+        else:
+            raise SourceError("the file is empty", location=Location(str(path)))
+    start = head.lstrip(b"\xef\xbb\xbf").lstrip()[:8]
     for magic, what in _MAGIC.items():
-        if head.startswith(magic):
+        if start.startswith(magic):
             raise SourceError(f"the file is {what}, not a delimited text file",
                               location=Location(str(path), 1), expected="CSV text")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise SourceError("the file is UTF-16 encoded; save it as UTF-8", location=Location(str(path), 1),
                           expected="UTF-8 CSV text")
-    if b"\x00" in data[:4096]:
-        raise SourceError("the file contains NUL bytes (binary or UTF-16)", location=Location(str(path), 1),
-                          expected="UTF-8 CSV text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        hint = ""
+    fh.seek(0)
+
+
+def _lines(path: Path, fh: BinaryIO, max_line: int) -> Iterator[str]:
+    """The file's physical lines as text with their line ends (CR, LF or CRLF, like universal newlines), decoded
+    strictly; a NUL byte, a line longer than ``max_line`` bytes or a byte that is not UTF-8 is refused naming its
+    exact line. Reads one line at a time: memory stays bounded whatever the file."""
+    lineno = 0
+    first = True
+    while raw := fh.readline(max_line + 1):
+        lineno += 1
+        if b"\x00" in raw:
+            raise SourceError("the file contains NUL bytes (binary or UTF-16)", location=Location(str(path), lineno),
+                              expected="UTF-8 CSV text")
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            raise SourceError(f"line {lineno} is longer than {max_line} bytes (setting max_line_bytes)",
+                              location=Location(str(path), lineno), expected="rows of a budget table")
         try:
-            data.decode("cp1252")
-            hint = "; it looks like Windows-1252: save it as UTF-8"
-        except UnicodeDecodeError:
-            pass
-        raise SourceError(f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8{hint}",
-                          location=Location(str(path), line), expected="UTF-8 text") from exc
-    return text.removeprefix("\ufeff")
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            hint = ""
+            with contextlib.suppress(UnicodeDecodeError):
+                raw.decode("cp1252")
+                hint = "; it looks like Windows-1252: save it as UTF-8"
+            offset = fh.tell() - len(raw) + exc.start
+            raise SourceError(f"byte 0x{raw[exc.start]:02x} at offset {offset} is not UTF-8{hint}",
+                              location=Location(str(path), lineno), expected="UTF-8 text") from exc
+        if first:
+            text, first = text.removeprefix("\ufeff"), False
+        if "\r" in text.rstrip("\r\n"):  # lone CRs end lines too (old Mac files), as universal newlines would
+            parts = _LINE_END.split(text)
+            ends = _LINE_END.findall(text)
+            for i, part in enumerate(parts):
+                piece = part + (ends[i] if i < len(ends) else "")
+                if piece:
+                    yield piece
+            continue
+        yield text
+
+
+def read_text(path: Path) -> str:
+    """Return the file's text (UTF-8, BOM removed) or raise SourceError naming the line of the first bad byte.
+    For small files only; the readers of tables stream with ``rows``."""
+    fh = _open(path)
+    with fh:
+        _check_head(path, fh)
+        return "".join(_lines(path, fh, int(load_settings()["max_line_bytes"])))
 
 
 def sniff_separator(header_line: str) -> str:
@@ -61,34 +118,113 @@ def sniff_separator(header_line: str) -> str:
     return sep if counts[sep] else ","
 
 
-def rows(path: Path, *, separator: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[str]]], str]:
-    """Header and an iterator of (physical line number, cells) for the data rows."""
-    text = read_text(path)
-    first = text.split("\n", 1)[0]
+@dataclass
+class Blank:
+    """Blank rows (no cell with content) of a file: counted, with the first 50 row numbers."""
+
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Body:
+    """The data rows of a file as (physical line number, cells), read as they are asked for. Blank rows are
+    counted, not yielded: a flood of blank lines costs no memory. At most ``max_cells`` cells."""
+
+    path: Path
+    rows: Iterator[tuple[int, list[str]]]
+    blank: Blank
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return self.rows
+
+    def note_blank(self, result: ReadResult, *, per_row: bool = True) -> None:
+        """Account for the blank rows in a reader's result: rows read, and one 'empty-row' finding (per_row: as
+        if one finding per row had been made, the form the set-based bulk path stores)."""
+        if not self.blank.count:
+            return
+        result.rows_read += self.blank.count
+        result.blank_rows += self.blank.count
+        if per_row:
+            first = Finding("empty-row", Location(str(self.path), self.blank.rows[0]), count=1)
+            first.occurrences, first.more_rows = self.blank.count, tuple(self.blank.rows)
+            result.findings.append(first)
+        else:
+            result.findings.append(Finding("empty-row", Location(str(self.path)), count=self.blank.count))
+
+
+def _reader(path: Path, fh: BinaryIO, separator: str | None, max_line: int) -> tuple[Any, list[str], str]:
+    """A csv reader positioned after the header, the header and the separator."""
+    _check_head(path, fh)
+    lines = _lines(path, fh, max_line)
+    first = next(lines, "")
     sep = separator or sniff_separator(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=sep, strict=True)
     try:
         header = next(reader)
-    except StopIteration as exc:  # pragma: no cover - read_text rejects empty files
+    except StopIteration as exc:  # pragma: no cover - _check_head rejects empty files
         raise SourceError("no header row", location=Location(str(path), 1)) from exc
     except csv.Error as exc:
         raise SourceError(f"malformed CSV header: {exc}", location=Location(str(path), 1),
                           expected="one header row of column names") from exc
-    header = [h.strip() for h in header]
+    return reader, [h.strip() for h in header], sep
 
-    def body() -> Iterator[tuple[int, list[str]]]:
-        start = reader.line_num + 1
-        try:
-            for cells in reader:
-                # reader.line_num is the physical line where this record ended; start is where it began
-                _check_width(cells, header, path, reader.line_num, sep)
-                yield reader.line_num, cells
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise SourceError(f"malformed CSV: {exc}", location=Location(str(path), start),
-                              expected="complete rows; a quoted cell must end with a quote") from exc
 
-    return header, body(), sep
+def rows(path: Path, *, separator: str | None = None, note: str = "") -> tuple[list[str], Body, str]:
+    """Header and the data rows (a ``Body``), streamed from the file: the file is open only while the rows are
+    being read (it is opened again for them), so a caller that wants only the header leaves nothing open. ``note``
+    is added to the max_cells error (why this file is read row by row)."""
+    settings = load_settings()
+    max_line, max_cells = int(settings["max_line_bytes"]), int(settings["max_cells"])
+    with _open(path) as fh:
+        _, header, sep = _reader(path, fh, separator, max_line)
+    blank = Blank()
+
+    def data() -> Iterator[tuple[int, list[str]]]:
+        with _open(path) as fh:
+            reader, _, _ = _reader(path, fh, sep, max_line)
+            start = reader.line_num + 1
+            cells_read = len(header)
+            try:
+                for cells in reader:
+                    # reader.line_num is the physical line where this record ended; start is where it began
+                    if not any(c.strip() for c in cells):
+                        blank.count += 1
+                        if len(blank.rows) < 50:
+                            blank.rows.append(reader.line_num)
+                        start = reader.line_num + 1
+                        continue
+                    cells_read += len(cells)
+                    if cells_read > max_cells:
+                        raise SourceError(f"the file has more than {max_cells} cells (setting max_cells){note}",
+                                          location=Location(str(path), reader.line_num),
+                                          expected="a budget table; raise max_cells for a larger one")
+                    _check_width(cells, header, path, reader.line_num, sep)
+                    yield reader.line_num, cells
+                    start = reader.line_num + 1
+            except csv.Error as exc:
+                raise SourceError(f"malformed CSV: {exc}", location=Location(str(path), start),
+                                  expected="complete rows; a quoted cell must end with a quote") from exc
+
+    return header, Body(path, data(), blank), sep
+
+
+def column_styles(path: Path, columns: Sequence[int | None], *, separator: str | None = None,
+                  default: str | None = None) -> dict[int, str | None]:
+    """The number convention of each amount column ('en', 'nl', or None), decided from the whole column in a first
+    pass over the file (streamed: only the evidence is kept); a column whose cells tell nothing gets ``default``,
+    the convention its source format documents, if it has one. A file that cannot be read to its end is judged on
+    the rows before the problem; the reader's own pass then raises it in order."""
+    evidence = {i: ColumnEvidence() for i in columns if i is not None}
+    _, body, _ = rows(path, separator=separator)
+    try:
+        for _, cells in body:
+            for i, ev in evidence.items():
+                if i < len(cells):
+                    ev.add(cells[i])
+    except SourceError:
+        pass
+    return {i: ev.style(default) for i, ev in evidence.items()}
 
 
 def _check_width(cells: list[str], header: list[str], path: Path, lineno: int, sep: str) -> None:

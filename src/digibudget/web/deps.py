@@ -41,26 +41,59 @@ class Database:
     _stamp: store.FileStamp | None = None
     _con_stamp: store.FileStamp | None = None
 
-    def memo(self, key: str, compute: Callable[[], Result]) -> Result:
-        """A query result by its parameters. The database is read-only while serving, so a result stays valid
-        until the file changes (a job that writes swaps in a new file: store.writing); at most `max_results`."""
-        stamp = store.file_stamp(self.path)
+    _cursor_stamps: dict[int, store.FileStamp | None] = field(default_factory=dict)
+
+    def _current(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Under the lock: whether ``con`` (a cursor from ``cursor``) reads the current file, after making the
+        caches that file's; False when it reads a file that has since been replaced (its results are not kept)."""
+        if id(con) not in self._cursor_stamps:
+            return False
+        stamp = self._cursor_stamps[id(con)]
+        if stamp != self._con_stamp:
+            return False
+        if stamp != self._stamp:
+            self.results.clear()
+            self.cache.clear()
+            self._stamp = stamp
+        return True
+
+    def memo(self, key: str, con: duckdb.DuckDBPyConnection, compute: Callable[[], Result]) -> Result:
+        """A query result by its parameters (the whole result: paging is applied to it afterwards, so the key has
+        none). The database is read-only while serving, so a result stays valid until the file changes (a job
+        that writes swaps in a new file: store.writing). A result is kept only under the stamp of the connection
+        that computed it, and only while that connection is the current one: a request still finishing on the old
+        file after a swap neither reads nor fills the new file's cache. At most `max_results`."""
         with self._lock:
-            if stamp != self._stamp:
-                self.results.clear()
-                self.cache.clear()
-                self._stamp = stamp
-            hit = self.results.get(key)
-            if hit is not None:
-                self.results.move_to_end(key)
-                return hit
+            if self._current(con):
+                hit = self.results.get(key)
+                if hit is not None:
+                    self.results.move_to_end(key)
+                    return hit
         result = compute()
         with self._lock:
+            if not self._current(con):
+                return result
             self.results[key] = result
             while len(self.results) > self.max_results or (
                     len(self.results) > 1 and sum(len(r.rows) for r in self.results.values()) > self.max_cached_rows):
                 self.results.popitem(last=False)
         return result
+
+    def cached(self, name: str, con: duckdb.DuckDBPyConnection, compute: Callable[[], Any]) -> Any:
+        """A small derived value (the moment selector, chapter names), by the same rule as ``memo``."""
+        with self._lock:
+            if self._current(con) and name in self.cache:
+                return self.cache[name]
+        value = compute()
+        with self._lock:
+            if self._current(con):
+                self.cache[name] = value
+        return value
+
+    def stamp_of(self, con: duckdb.DuckDBPyConnection) -> store.FileStamp | None:
+        """The stamp of the file a cursor of this database reads (for the response cache)."""
+        with self._lock:
+            return self._cursor_stamps.get(id(con))
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor on the current file; give it back with `release`. When a writing job has swapped in a new
@@ -75,15 +108,19 @@ class Database:
                 self._con.close()
                 self._con = None
             if self._con is None:
+                stamp = store.file_stamp(self.path)  # the file this connection really opens
                 self._con = store.connect(self.path, read_only=True)
                 self._con.execute("SET memory_limit = ?", [self.memory_limit])
                 self._con_stamp = stamp
             self._active += 1
-            return self._con.cursor()
+            cur = self._con.cursor()
+            self._cursor_stamps[id(cur)] = self._con_stamp
+            return cur
 
     def release(self, cur: duckdb.DuckDBPyConnection) -> None:
         cur.close()
         with self._lock:
+            self._cursor_stamps.pop(id(cur), None)
             self._active -= 1
             self._lock.notify_all()
 
@@ -94,9 +131,15 @@ class Database:
                 self._con = None
 
 
+STAMPS = "digibudget.stamps"  # scope key: the stamps of the files a request's cursors read (response_cache)
+
+
 def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     db: Database = request.app.state.db
     cur = db.cursor()
+    seen = request.scope.get(STAMPS)
+    if isinstance(seen, list):
+        seen.append(db.stamp_of(cur))
     try:
         yield cur
     finally:
@@ -266,7 +309,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {
 def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[str, str]]:
     """For a selector (cached: read-only): first ('', the default moment: the latest with broad coverage), then
     the budget moments with digital lines, newest first, as (value, label) with their coverage."""
-    if "moments" not in db.cache:
+    def compute() -> list[tuple[str, str]]:
         from ..analyze.coverage import broad_moments, default_moment, moment_label
         from ..analyze.moments import moments
 
@@ -284,16 +327,15 @@ def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[s
                                             f"{status})"))
         default = default_moment(con)
         first = ("", "standaard: laatste met brede dekking" + (f" ({moment_label(*default)})" if default else ""))
-        db.cache["moments"] = [first, *reversed(opts)]
-    return list(db.cache["moments"])
+        return [first, *reversed(opts)]
+
+    return list(db.cached("moments", con, compute))
 
 
 def chapters(con: duckdb.DuckDBPyConnection, db: Database) -> dict[str, str]:
-    if "chapters" not in db.cache:
-        from .data import chapter_names
+    from .data import chapter_names
 
-        db.cache["chapters"] = chapter_names(con)
-    return dict(db.cache["chapters"])
+    return dict(db.cached("chapters", con, lambda: chapter_names(con)))
 
 
 def stable(result: Result) -> Result:

@@ -5,6 +5,10 @@ GET response depend only on its path, its query and the file: the same request c
 the file changes, without routing, parameter checks, a query or JSON encoding. Concurrent identical requests wait
 for the first one instead of computing the same answer again (a cold dashboard opened by many people at once).
 
+An answer is kept under the stamp of the file its cursor read (reported by ``deps.get_con`` in the scope), not the
+stamp seen when the request arrived: a request that computed on the old file after a swap is never kept as the new
+file's answer, and one that read two files (never expected) is not kept at all.
+
 Only complete 200 responses of paths under /api/ are kept, each at most ``max_entry`` bytes, together at most
 ``max_bytes`` (least recently used first out). Errors, downloads beyond the entry size and writing methods always go
 through.
@@ -19,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import FileStamp, file_stamp
+
+STAMPS = "digibudget.stamps"  # as deps.STAMPS (deps imports the web stack; this module stays light)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -86,6 +92,8 @@ class ResponseCache:
             await send({"type": "http.response.body", "body": entry.body})
             return
         done = self.pending.setdefault(key, asyncio.Event())
+        read: list[FileStamp | None] = []
+        scope[STAMPS] = read
         status = 0
         headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
@@ -100,8 +108,10 @@ class ResponseCache:
                 body = bytes(message.get("body", b""))
                 chunks.append(body)
                 size += len(body)
-                if not message.get("more_body", False):
-                    self._put(key, Entry(stamp, headers, b"".join(chunks)))
+                if not message.get("more_body", False) and len(set(read)) <= 1:
+                    used = read[0] if read else stamp
+                    if used == file_stamp(self.path):  # an answer of a file already replaced is not kept
+                        self._put(key, Entry(used, headers, b"".join(chunks)))
             await send(message)
 
         try:

@@ -97,7 +97,7 @@ def mutations_json(request: Request, con: Con, p: Annotated[Paging, Depends(pagi
                    artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
                    jaar: JaarQ = None) -> Response:
     # paged like the integrated table (default PAGE rows; the CSV gives the whole result)
-    full = request.app.state.db.memo(f"mutaties {hoofdstuk} {artikel} {soort} {begrotingsjaar} {jaar}",
+    full = request.app.state.db.memo(f"mutaties {hoofdstuk} {artikel} {soort} {begrotingsjaar} {jaar}", con,
                                      lambda: mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar,
                                                               jaar))
     p = Paging(p.sorteer, p.richting, p.pagina, p.per_pagina or PAGE)

@@ -44,7 +44,7 @@ def table_result(con: Con, f: TableFilter, db: Database | None = None) -> Result
                                      artikel=f.artikel, instrument=f.instrument, uitvoerder=f.uitvoerder,
                                      vuo=f.vuo.value if f.vuo else None))
 
-    return db.memo("tabel " + repr(f), compute) if db is not None else compute()
+    return db.memo("tabel " + repr(f), con, compute) if db is not None else compute()
 
 
 @router.get("/tabel", response_class=HTMLResponse, include_in_schema=False)
