@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import UsageError
+from .nlformat import nl_cell, plain_decimal
 from .queries import Result
 
 FORMATS = ("table", "csv", "json")
@@ -22,7 +23,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
+        return plain_decimal(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -106,7 +107,8 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         table.add_column(result.columns[i], overflow="fold")
     empty = empty_year_columns(result)
     for row in result.rows:
-        table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else str(_plain(row[i]))
+        # a person reads this table: Dutch notation (1.234,5), years and ids as they are
+        table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else nl_cell(row[i], result.columns[i])
                         for i in shown))
     console.print(table)
     for line in coverage_lines(result):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from .. import output, store
+from .. import nlformat, output, store
 from ..errors import UsageError
 from ..queries import Result
 from .params import Paging, Richting
@@ -115,29 +114,8 @@ def plain(v: Any) -> Any:
     return v
 
 
-def nl_number(v: Any) -> str:
-    """Dutch notation for the page: 1.234.567,5; text stays text; None is empty."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "ja" if v else "nee"
-    if isinstance(v, Decimal | int | float) and not isinstance(v, bool):
-        text = str(output._plain(Decimal(str(v)) if isinstance(v, float) else v))
-        sign = "-" if text.startswith("-") else ""
-        whole, _, frac = text.lstrip("-").partition(".")
-        grouped = f"{int(whole):,}".replace(",", ".")
-        return sign + grouped + ("," + frac if frac else "")
-    return str(plain(v))
-
-
-_KEY = re.compile(r"jaar$|(^|_)(rij|id|regel|bron|van|tot|nr|nummer)$")
-
-
-def cell_text(v: Any, column: str) -> str:
-    """A table cell: years, rows and ids as they are (2017, not 2.017); other numbers in Dutch notation."""
-    if isinstance(v, int) and not isinstance(v, bool) and _KEY.search(column):
-        return str(v)
-    return nl_number(v)
+nl_number = nlformat.nl_number  # the one Dutch notation (digibudget.nlformat)
+cell_text = nlformat.nl_cell
 
 
 def chart_number(v: Any) -> float:
