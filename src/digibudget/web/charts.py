@@ -131,9 +131,10 @@ def sankey(links: list[tuple[str, str, float]]) -> dict[str, Any]:
 def hhi_bars(result: Result) -> dict[str, Any]:
     per: dict[str, dict[str, float]] = defaultdict(dict)
     for r in _rows(result):
-        per[r["dimensie"]][r["thema"]] = chart_number(r["hhi"])
+        if r["hhi"] is not None:  # one unit: no HHI (the table says why), so no bar
+            per[r["dimensie"]][r["thema"]] = chart_number(r["hhi"])
     themes = sorted({t for d in per.values() for t in d})
-    data = [{"type": "bar", "name": dim, "x": themes, "y": [vals.get(t, 0) for t in themes],
+    data = [{"type": "bar", "name": dim, "x": themes, "y": [vals.get(t) for t in themes],
              "hovertemplate": _hover("y", ",.0f", "(HHI)")} for dim, vals in sorted(per.items())]
     return {"data": data, "layout": {**LAYOUT, "barmode": "group", "height": 360,
                                      "xaxis": {"title": {"text": "thema"}},

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...errors import NotFoundError
 from ...queries import Result
 from ...queries import sources as sources_query
 from .. import data
@@ -32,7 +33,10 @@ def source_view(con: Con, source_id: int, rij: int | None) -> tuple[dict[str, An
     src = data.source_detail(con, source_id)
     if rij is None:
         return src, None, None
-    return src, data.source_row(con, source_id, rij), data.raw_line(str(src["path"]), rij)
+    row, raw = data.source_row(con, source_id, rij), data.raw_line(str(src["path"]), rij)
+    if not row.rows and raw is None:  # a row the file does not have (nor anything read from it): 404, not 'no rows'
+        raise NotFoundError(f"no row {rij} in source {source_id}", expected="a row number the source file has")
+    return src, row, raw
 
 
 @router.get("/bronnen", response_class=HTMLResponse, include_in_schema=False)
