@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import UsageError
-from .nlformat import nl_cell, plain_decimal
+from .nlformat import nl_cell, nl_decimal, plain_decimal
 from .queries import Result
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "csv-nl", "json")
 TERMINAL_HIDDEN = frozenset({"regel_ids"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,14 +36,19 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def to_csv(result: Result) -> str:
+def to_csv(result: Result, *, dutch: bool = False) -> str:
+    """Plain CSV for machines (',' and a decimal point), or with ``dutch`` CSV that Dutch Excel opens as numbers:
+    ';'-separated, a decimal comma without thousands separator, and a UTF-8 byte order mark."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n", delimiter=";" if dutch else ",")
     writer.writerow(result.columns)
+    number = nl_decimal if dutch else _plain
     for row in result.rows:
         # only text from sources is escaped; numbers (also negative ones) stay numbers
-        writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else _plain(v) for v in row])
-    return buf.getvalue()
+        writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else
+                         number(v) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else _plain(v)
+                         for v in row])
+    return ("\ufeff" if dutch else "") + buf.getvalue()
 
 
 def to_json(result: Result) -> str:
@@ -89,8 +94,8 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         console = Console()
         if not console.is_terminal:  # piped or captured: do not squeeze wide tables into 80 columns
             console = Console(width=240)
-    if fmt == "csv":
-        console.file.write(to_csv(result))
+    if fmt in ("csv", "csv-nl"):
+        console.file.write(to_csv(result, dutch=fmt == "csv-nl"))
         return
     if fmt == "json":
         console.file.write(to_json(result) + "\n")

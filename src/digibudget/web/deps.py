@@ -158,12 +158,14 @@ def json_response(data: Any, status_code: int = 200) -> Response:
                     media_type="application/json")
 
 
-def csv_response(result: Result, name: str) -> Response:
-    """The rows as plain CSV; the coverage, in short, in the X-Dekking header (the body stays plain)."""
-    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+def csv_response(formaat: str, result: Result, name: str) -> Response:
+    """The rows as plain CSV, or Dutch CSV for formaat 'csv-nl' (output.to_csv); the coverage, in short, in the
+    X-Dekking header (the body stays plain)."""
+    dutch = formaat == "csv-nl"
+    headers = {"Content-Disposition": f'attachment; filename="{name}{"_nl" if dutch else ""}.csv"'}
     if result.coverage is not None:
         headers["X-Dekking"] = result.coverage.short()
-    return Response(output.to_csv(result), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(output.to_csv(result, dutch=dutch), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 # ---------------------------------------------------------------- pages

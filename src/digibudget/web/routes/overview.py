@@ -23,7 +23,7 @@ from ..deps import (
     request_params,
     stable,
 )
-from ..params import VUO, MomentQ
+from ..params import VUO, CsvFormaat, CsvFormaatQ, MomentQ
 
 router = APIRouter()
 
@@ -58,8 +58,8 @@ def overview_json(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Respons
 
 
 @router.get("/api/overzicht.csv", responses=CSV_TABLE, summary="Thema's x ministeries x jaren als CSV")
-def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Response:
-    return csv_response(overview_result(con, moment, vuo), "overzicht")
+def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, overview_result(con, moment, vuo), "overzicht")
 
 
 @router.get("/api/momenten", responses=JSON_TABLE, summary="Begrotingsmomenten en hun dekking")
@@ -68,5 +68,5 @@ def moments_json(con: Con) -> Response:
 
 
 @router.get("/api/momenten.csv", responses=CSV_TABLE, summary="Begrotingsmomenten en hun dekking als CSV")
-def moments_csv(con: Con) -> Response:
-    return csv_response(stable(mark_moments(con, moments(con))), "momenten")
+def moments_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, stable(mark_moments(con, moments(con))), "momenten")

@@ -21,7 +21,7 @@ from ..deps import (
     plain,
     render,
 )
-from ..params import Vraagstatus
+from ..params import CsvFormaat, CsvFormaatQ, Vraagstatus
 
 router = APIRouter()
 VIEWS = {"integral_table": ("/tabel", "Integrale tabel"), "overlap": ("/overlap", "Overlap")}
@@ -48,8 +48,8 @@ def questions_json(con: Con, status: Vraagstatus | None = None) -> Response:
 
 
 @router.get("/api/kamervragen.csv", responses=CSV_TABLE, summary="Kamervragen als CSV")
-def questions_csv(con: Con, status: Vraagstatus | None = None) -> Response:
-    return csv_response(questions(con, status=status.value if status else None), "kamervragen")
+def questions_csv(con: Con, status: Vraagstatus | None = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, questions(con, status=status.value if status else None), "kamervragen")
 
 
 @router.get("/kamervragen/{ref}", response_class=HTMLResponse, include_in_schema=False)

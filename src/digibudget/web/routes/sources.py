@@ -23,6 +23,7 @@ from ..deps import (
     plain,
     render,
 )
+from ..params import CsvFormaat, CsvFormaatQ
 
 router = APIRouter()
 SourceId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Bron-id, zie /api/bronnen.")]
@@ -50,8 +51,8 @@ def sources_json(con: Con) -> Response:
 
 
 @router.get("/api/bronnen.csv", responses=CSV_TABLE, summary="Geladen bronnen als CSV")
-def sources_csv(con: Con) -> Response:
-    return csv_response(sources_query(con), "bronnen")
+def sources_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, sources_query(con), "bronnen")
 
 
 @router.get("/bron/{source_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -63,10 +64,10 @@ def source_page(request: Request, con: Con, source_id: SourceId, rij: RowQ = Non
 # the .csv route first: /api/x/{id} would otherwise take '{id}.csv' as an (invalid) id
 @router.get("/api/bron/{source_id}.csv", responses={**CSV_TABLE, **NOT_FOUND},
             summary="Wat uit een rij van een bron is gelezen, als CSV")
-def source_csv(con: Con, source_id: SourceId, rij: RowQ = None) -> Response:
+def source_csv(con: Con, source_id: SourceId, rij: RowQ = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
     src, row, _ = source_view(con, source_id, rij or 1)
     assert row is not None
-    return csv_response(row, f"bron_{src['source_id']}_rij_{rij or 1}")
+    return csv_response(formaat, row, f"bron_{src['source_id']}_rij_{rij or 1}")
 
 
 @router.get("/api/bron/{source_id}", responses={**JSON_OBJECT, **NOT_FOUND},

@@ -27,7 +27,7 @@ from ..deps import (
     sort_and_page,
     stable,
 )
-from ..params import VUO, Niveau, Paging, TableFilter, Thema, paging, table_filter
+from ..params import VUO, CsvFormaat, CsvFormaatQ, Niveau, Paging, TableFilter, Thema, paging, table_filter
 
 router = APIRouter()
 Filter = Annotated[TableFilter, Depends(table_filter)]
@@ -67,8 +67,8 @@ def table_json(request: Request, con: Con, f: Filter, p: Page) -> Response:
 
 
 @router.get("/api/tabel.csv", responses=CSV_TABLE, summary="De integrale tabel als CSV (dezelfde rijen als JSON)")
-def table_csv(request: Request, con: Con, f: Filter, p: Page) -> Response:
-    return csv_response(sort_and_page(table_result(con, f, request.app.state.db), p)[0], "integrale_tabel")
+def table_csv(request: Request, con: Con, f: Filter, p: Page, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, sort_and_page(table_result(con, f, request.app.state.db), p)[0], "integrale_tabel")
 
 
 def _export(con: Con, result: Result, fmt: str) -> Response:
