@@ -21,13 +21,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import DigibudgetError, NotFoundError, StoreError, UsageError
+from ..errors import DigibudgetError
 from ..settings import load_settings
 from .deps import Database, json_response, plotly_js_path, render
+from .messages import HTTP_NL, library_error_nl, validation_error_nl
 from .response_cache import ResponseCache
 from .routes import line, mutations, overlap, overview, parliament, quality, review, sources, table
 
-_DUTCH = {UsageError: "Ongeldige invoer", NotFoundError: "Niet gevonden", StoreError: "Databasefout"}
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
@@ -54,24 +54,20 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
 
     @app.exception_handler(DigibudgetError)
     async def library_error(request: Request, exc: DigibudgetError) -> Response:
-        label = next((v for k, v in _DUTCH.items() if isinstance(exc, k)), "Fout")
-        return _error(request, exc.http_status, f"{label}: {exc.describe()}", exc.describe())
+        return _error(request, exc.http_status, library_error_nl(exc), exc.describe())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
-        parts_nl, parts_en = [], []
+        parts_en = []
         for e in exc.errors():
             where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
-            parts_nl.append(f"parameter '{where}': {e.get('msg', '')}")
             parts_en.append(f"parameter '{where}': {e.get('msg', '')}")
-        return _error(request, 400, "Ongeldige parameter: " + "; ".join(parts_nl),
-                      "Invalid parameter: " + "; ".join(parts_en))
+        return _error(request, 400, validation_error_nl(exc.errors()), "Invalid parameter: " + "; ".join(parts_en))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        dutch = {404: "Niet gevonden", 405: "Methode niet toegestaan", 401: "Niet geautoriseerd",
-                 403: "Geen toegang"}.get(exc.status_code, "Fout")
-        response = _error(request, exc.status_code, f"{dutch}: {exc.detail}", str(exc.detail))
+        dutch = HTTP_NL.get(exc.status_code, f"Fout {exc.status_code}")
+        response = _error(request, exc.status_code, dutch, str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
         return response

@@ -204,8 +204,21 @@ NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutatie
 
 def render(name: str, request: Request | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
     path = request.url.path if request is not None else ""
+    if request is not None and "names" not in context:  # ministry names beside chapter codes in every table
+        context["names"] = _chapter_names(request.app.state.db)
     html = ENV.get_template(name).render(nav=NAV, current=path, **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+def _chapter_names(db: Database) -> dict[str, str]:
+    try:
+        cur = db.cursor()
+    except (duckdb.Error, UsageError):
+        return {}  # an error page while the database is unavailable
+    try:
+        return chapters(cur, db)
+    finally:
+        db.release(cur)
 
 
 def static_text(name: str) -> str:
