@@ -16,10 +16,12 @@ from digibudget.findings_nl import MESSAGES_NL, message_nl
 # words that are English and not Dutch (so 'is', 'of', 'in', 'door' are allowed)
 ENGLISH = re.compile(r"\b(the|and|with|from|should|must|found|not|invalid|which|this|that|these|only|every|each|when"
                      r"|where|into|would|shows?|prints?|writes?|reads?|default|files?|lines?|rows?|columns?|output"
-                     r"|input|instead|without|between|their|them|your|you|are|was|been|for|to|an|has|have|missing"
+                     r"|input|instead|without|between|their|them|your|you|are|been|for|to|an|has|have|missing"
                      r"|unknown|error|expected|appears|times|value|page|search|source|sources|chart)\b",
                      re.I)
-ALLOWED = re.compile(r"\b(Parquet|JSON|CSV|Excel|OpenAPI|API|HHI|URL|sha256|WCAG)\b")
+# names, metavariables (FILE) and the severity codes a filter takes
+ALLOWED = re.compile(r"\b(Parquet|JSON|CSV|Excel|OpenAPI|API|HHI|URL|sha256|WCAG|[A-Z]{3,})\b|info, warning of error|"
+                     r"warning \(waarschuwing\) of error")
 
 
 def english(text: str) -> list[str]:
@@ -83,3 +85,30 @@ def test_errors_are_dutch(client: TestClient, url: str, status: int, dutch: str)
     main = text if url.startswith("/api") else text.split("Verder:")[0]
     assert english(main) == [], main
     assert "Not Found" not in text
+
+
+def test_cli_help_is_dutch() -> None:
+    from typer.main import get_command
+
+    from digibudget.cli import app
+    from digibudget.cli.help_nl import command_texts, dutch
+
+    texts = command_texts(dutch(get_command(app)))
+    assert len(texts) > 100
+    left = [(where, text) for where, text in texts if english(text)]
+    assert left == [], "add a Dutch help text to digibudget.cli.help_nl.HELP_NL"
+
+
+def test_the_installed_command_prints_dutch_help(capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from digibudget.cli import main
+
+    argv = sys.argv
+    sys.argv = ["digibudget", "table", "--help"]
+    try:
+        with pytest.raises(SystemExit):
+            main()
+    finally:
+        sys.argv = argv
+    assert "De integrale tabel van de digitale uitgaven" in capsys.readouterr().out
