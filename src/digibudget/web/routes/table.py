@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...analyze.integral import integral_table
 from ...queries import Result, findings, sources
+from .. import answers
 from ..deps import (
     CSV_TABLE,
     JSON_TABLE,
@@ -53,9 +54,12 @@ def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
     full = table_result(con, f, request.app.state.db)
     page, total = sort_and_page(full, p)
     per = p.per_pagina or PAGE_SIZE
-    return render("table.html", request, result=page, total=total, paging=p, pages=max(1, -(-total // per)),
-                  f=f, moment=f.moment or "", themes=list(Thema), levels=list(Niveau), vuos=list(VUO),
-                  moments=moment_options(con, request.app.state.db), names=chapters(con, request.app.state.db),
+    names = chapters(con, request.app.state.db)
+    return render("table.html", request, result=answers.amounts_first(page), total=total, paging=p,
+                  pages=max(1, -(-total // per)), f=f, moment=f.moment or "", themes=list(Thema),
+                  levels=list(Niveau), vuos=list(VUO), moments=moment_options(con, request.app.state.db), names=names,
+                  per_theme=answers.totals(full, "thema", "Totaal per thema (hele selectie)"),
+                  per_ministry=answers.totals(full, "hoofdstuk", "Totaal per ministerie (hele selectie)", names),
                   params=request_params(request))
 
 
