@@ -26,6 +26,7 @@ HELP_NL: dict[str, str] = {
         "Elke wijziging tussen begrotingsmomenten, in volgorde van publicatie, alleen getypeerd met bewijs (label, "
         "kolom, tegenboeking, kasschuifprofiel, beoordeling); zonder bewijs 'onverklaard: verhoging' of "
         "'onverklaard: verlaging'.",
+    "V, U or O.": "V, U of O.",
     "Only this line key.": "Alleen deze regelsleutel.",
     "The year the money is for.": "Het jaar waarvoor het geld is.",
     "The year of the budget moment.": "Het jaar van het begrotingsmoment.",

@@ -24,6 +24,7 @@ from ..deps import (
     render,
 )
 from ..params import CsvFormaat, CsvFormaatQ
+from ..search import search
 
 router = APIRouter()
 SourceId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Bron-id, zie /api/bronnen.")]
@@ -38,6 +39,21 @@ def source_view(con: Con, source_id: int, rij: int | None) -> tuple[dict[str, An
     if not row.rows and raw is None:  # a row the file does not have (nor anything read from it): 404, not 'no rows'
         raise NotFoundError(f"no row {rij} in source {source_id}", expected="a row number the source file has")
     return src, row, raw
+
+
+SearchQ = Annotated[str, Query(min_length=0, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
+                               description="Zoekwoorden (hoofdletters en accenten maken niet uit).")]
+
+
+@router.get("/zoeken", response_class=HTMLResponse, include_in_schema=False)
+def search_page(request: Request, con: Con, q: SearchQ = "") -> HTMLResponse:
+    return render("search.html", request, q=q, result=search(con, q) if q.strip() else None)
+
+
+@router.get("/api/zoeken", responses=JSON_TABLE, summary="Zoeken in regels, artikelen, uitvoerders, Kamervragen en "
+            "bronnen")
+def search_json(con: Con, q: SearchQ = "") -> Response:
+    return json_response(payload(search(con, q)))
 
 
 @router.get("/bronnen", response_class=HTMLResponse, include_in_schema=False)

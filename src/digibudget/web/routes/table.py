@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...analyze.integral import integral_table
+from ...filters import canonical_chapter, canonical_instrument
 from ...queries import Result, findings, sources
 from .. import answers
 from ..deps import (
@@ -40,9 +41,11 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 def table_result(con: Con, f: TableFilter, db: Database | None = None) -> Result:
     def compute() -> Result:
+        # filters match case- and accent-insensitively ('subsidies' is 'Subsidies', 'vii' is 'VII')
         return stable(integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None,
-                                     jaar_van=f.van, jaar_tot=f.tot, niveau=f.niveau, hoofdstuk=f.hoofdstuk,
-                                     artikel=f.artikel, instrument=f.instrument, uitvoerder=f.uitvoerder,
+                                     jaar_van=f.van, jaar_tot=f.tot, niveau=f.niveau,
+                                     hoofdstuk=canonical_chapter(f.hoofdstuk), artikel=f.artikel,
+                                     instrument=canonical_instrument(con, f.instrument), uitvoerder=f.uitvoerder,
                                      vuo=f.vuo.value if f.vuo else None))
 
     return db.memo("tabel " + repr(f), compute) if db is not None else compute()
