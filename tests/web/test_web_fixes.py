@@ -72,3 +72,16 @@ def test_a_cached_response_is_compressed_only_for_who_asks(client: TestClient) -
     assert again.headers["content-encoding"] == "gzip" and again.json() == first
     plain = client.get(url, headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers and plain.json() == first
+
+
+def test_a_source_without_its_own_url_shows_the_origin_its_rows_hold(client: TestClient) -> None:
+    from digibudget.web.links import first_url, kamerstuk_url
+
+    assert kamerstuk_url("kst-26643-1450") == "https://zoek.officielebekendmakingen.nl/kst-26643-1450.html"
+    assert kamerstuk_url("javascript:alert(1)") is None
+    assert first_url("https://www.rijksfinancien.nl/x/1 (tabel a, regel 1)") == "https://www.rijksfinancien.nl/x/1"
+    sources = client.get("/api/bronnen").json()["rijen"]
+    gevolgen = next(s for s in sources if str(s.get("bestand", s.get("file_name", ""))).startswith("budgettaire_gev"))
+    sid = gevolgen.get("bron", gevolgen.get("source_id"))
+    page = client.get(f"/bron/{sid}").text
+    assert 'href="https://www.rijksfinancien.nl/memorie-van-toelichting/' in page and "niet vastgelegd" not in page

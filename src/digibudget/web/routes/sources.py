@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import NotFoundError
 from ...queries import Result
 from ...queries import sources as sources_query
-from .. import data
+from .. import data, links
 from ..deps import (
     CSV_TABLE,
     JSON_OBJECT,
@@ -74,7 +74,8 @@ def sources_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
 @router.get("/bron/{source_id}", response_class=HTMLResponse, include_in_schema=False)
 def source_page(request: Request, con: Con, source_id: SourceId, rij: RowQ = None) -> HTMLResponse:
     src, row, raw = source_view(con, source_id, rij)
-    return render("source.html", request, src=src, row=row, raw=raw, rij=rij)
+    return render("source.html", request, src=src, row=row, raw=raw, rij=rij,
+                  origins=links.source_origin(con, source_id, rij))
 
 
 # the .csv route first: /api/x/{id} would otherwise take '{id}.csv' as an (invalid) id
