@@ -31,7 +31,7 @@ def english(text: str) -> list[str]:
 def _template_text(source: str) -> str:
     """What a reader sees of a template: no Jinja code, no tags, no attribute values except title/alt/aria."""
     text = re.sub(r"{#.*?#}|{%.*?%}|{{.*?}}", " ", source, flags=re.S)
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)
+    text = re.sub(r"<(script|style|code)\b.*?</\1>", " ", text, flags=re.S)  # code: identifiers, not prose
     visible = " ".join(re.findall(r'(?:title|alt|aria-label|placeholder)="([^"]*)"', text))
     return re.sub(r"<[^>]*>", " ", text) + " " + visible
 

@@ -26,7 +26,7 @@ from ..settings import load_settings
 from .deps import Database, json_response, plotly_js_path, render
 from .messages import HTTP_NL, library_error_nl, validation_error_nl
 from .response_cache import ResponseCache
-from .routes import line, mutations, overlap, overview, parliament, quality, review, sources, table
+from .routes import about, line, mutations, overlap, overview, parliament, quality, review, sources, table
 
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -106,7 +106,7 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
         return FileResponse(str(plotly_js_path()), media_type="text/javascript", headers=headers)
 
     app.mount("/static", StaticFiles(packages=[("digibudget.web", "static")]), name="static")
-    for module in (overview, table, line, mutations, overlap, parliament, quality, sources):
+    for module in (overview, table, line, mutations, overlap, parliament, quality, sources, about):
         app.include_router(module.router)
     if app.state.write_token:
         app.include_router(review.router)

@@ -199,7 +199,8 @@ def request_params(request: Request) -> dict[str, Any]:
 ENV = _environment()
 
 NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutaties"), ("/overlap", "Overlap"),
-       ("/kamervragen", "Kamervragen"), ("/kwaliteit", "Datakwaliteit"), ("/bronnen", "Bronnen")]
+       ("/kamervragen", "Kamervragen"), ("/kwaliteit", "Datakwaliteit"), ("/bronnen", "Bronnen"),
+       ("/over", "Over de cijfers")]
 
 
 def render(name: str, request: Request | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
