@@ -178,6 +178,9 @@ def _environment() -> jinja2.Environment:
     env.filters["cell"] = cell_text
     env.globals["query"] = query_string
     env.globals["zip"] = zip
+    from .chart_text import describe
+
+    env.globals["chart_text"] = describe  # the text alternative of a chart
     return env
 
 
