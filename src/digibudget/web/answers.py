@@ -18,7 +18,8 @@ def year_columns(result: Result) -> list[str]:
 
 def totals(result: Result, key: str, title: str, names: dict[str, str] | None = None) -> Result:
     """Sums of the year columns per value of ``key`` (thema or hoofdstuk), largest first in the first year, and a
-    total row. A year no source holds stays empty (no zero); for hoofdstuk a 'ministerie' column gives the name."""
+    total row. A year no source holds stays empty (no zero); with ``names`` a 'ministerie' column gives the name
+    (the pages show it beside the code already)."""
     years = year_columns(result)
     if key not in result.columns or not years:
         return Result([key], [], title, result.unit, result.coverage)

@@ -45,7 +45,7 @@ def overview_page(request: Request, con: Con, moment: MomentQ = None, vuo: VUO =
     figures.append(charts.themes_stacked(result))
     label = result.coverage.label if result.coverage is not None else ""
     per_theme = answers.totals(result, "thema", f"Totaal per thema, {label}")
-    per_ministry = answers.totals(result, "hoofdstuk", f"Totaal per ministerie, {label}", names)
+    per_ministry = answers.totals(result, "hoofdstuk", f"Totaal per ministerie, {label}")
     return render("overview.html", request, result=result, figures=figures, per_theme=per_theme,
                   per_ministry=per_ministry, headline=_headline(per_theme, label, vuo),
                   coverage=_compact(mark_moments(con, moments(con))), broad_pct=round(100 * BROAD_SHARE),

@@ -62,7 +62,7 @@ def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
                   pages=max(1, -(-total // per)), f=f, moment=f.moment or "", themes=list(Thema),
                   levels=list(Niveau), vuos=list(VUO), moments=moment_options(con, request.app.state.db), names=names,
                   per_theme=answers.totals(full, "thema", "Totaal per thema (hele selectie)"),
-                  per_ministry=answers.totals(full, "hoofdstuk", "Totaal per ministerie (hele selectie)", names),
+                  per_ministry=answers.totals(full, "hoofdstuk", "Totaal per ministerie (hele selectie)"),
                   params=request_params(request))
 
 
