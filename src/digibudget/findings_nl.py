@@ -109,3 +109,13 @@ def message_nl(code: str, figures: dict[str, Any] | str | None, fallback: str = 
 def title_nl(code: str) -> str:
     """The Dutch title of a finding code (the catalogue's titles are Dutch)."""
     return CATALOGUE[code].title if code in CATALOGUE else code
+
+
+def finding_text(code: str, figures: str | None, fallback: str) -> str:
+    """The Dutch message of a stored finding, with '(3x)' when it was grouped from several occurrences."""
+    text = message_nl(code, figures, fallback)
+    try:
+        occurrences = json.loads(figures).get("occurrences") if figures else None
+    except (ValueError, AttributeError):
+        occurrences = None
+    return f"{text} ({occurrences}x)" if isinstance(occurrences, int) and occurrences > 1 else text

@@ -45,7 +45,7 @@ def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severit
              source_id: int | None = None, limit: int | None = None) -> Result:
     """The findings with their stable code and, for a reader, the Dutch title, severity and message of the
     catalogue (findings_nl), made from the stored figures."""
-    from .findings_nl import SEVERITY_NL, message_nl, title_nl
+    from .findings_nl import SEVERITY_NL, finding_text, title_nl
 
     if severity and severity not in {"info", "warning", "error"}:
         raise UsageError(f"unknown severity {severity!r}", expected="info, warning or error")
@@ -60,21 +60,9 @@ def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severit
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    rows = [(i, c, title_nl(c), SEVERITY_NL.get(e, e), b, r, k, message_nl(c, fig, m) + (f" ({occ}x)" if (
-             occ := _occurrences(fig)) else ""))
+    rows = [(i, c, title_nl(c), SEVERITY_NL.get(e, e), b, r, k, finding_text(c, fig, m))
             for i, c, e, b, r, k, m, fig in con.execute(sql, params).fetchall()]
     return Result(["id", "code", "titel", "ernst", "bestand", "rij", "kolom", "melding"], rows, "Bevindingen")
-
-
-def _occurrences(figures: Any) -> int | None:
-    """How often a grouped finding occurred (stored as figures.occurrences when more than once)."""
-    import json
-
-    try:
-        n = json.loads(figures).get("occurrences") if isinstance(figures, str) else None
-    except (ValueError, AttributeError):
-        return None
-    return int(n) if isinstance(n, int) and n > 1 else None
 
 
 def findings_summary(con: duckdb.DuckDBPyConnection) -> Result:
