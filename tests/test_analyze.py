@@ -92,15 +92,26 @@ def test_overlap_concentration_is_a_proper_hhi(con: duckdb.DuckDBPyConnection) -
     rows = _rows(overlap.concentration(con, moment="2015-OWB"))
     assert rows
     for r in rows:
-        assert 0 < int(str(r["hhi"])) <= 10000
-        if r["aantal"] == 1:
-            assert r["hhi"] == 10000
+        if r["aantal"] == 1:  # one unit: no HHI, and the row says why
+            assert r["hhi"] is None and "één eenheid" in r["opmerking"]
+        else:
+            assert 0 < int(str(r["hhi"])) < 10000 and r["opmerking"] is None
+    # an unknown executor is no unit of the concentration: its money is shown apart
+    assert not [r for r in rows if r["grootste"] in ("(onbekend)", "(geen)")]
+    assert any(r["zonder_eenheid_x1000"] for r in rows if r["dimensie"] == "uitvoerder")
     spread = _rows(overlap.spread(con, "hoofdstuk", moment="2015-OWB"))
     for theme in {r["thema"] for r in spread}:
         shares = [Decimal(str(r["aandeel_pct"])) for r in spread if r["thema"] == theme]
         assert abs(sum(shares) - 100) <= Decimal("0.5")
     with pytest.raises(UsageError):
         overlap.spread(con, "provincie")
+
+
+def test_near_duplicates_leave_out_standard_budget_terms(con: duckdb.DuckDBPyConnection) -> None:
+    rows = _rows(overlap.near_duplicates(con))
+    generic = [r for r in rows if any(t in str(r[k]).lower() for k in ("omschrijving_a", "omschrijving_b")
+                                      for t in ("waarvan ict", "materi"))]
+    assert generic == []
 
 
 def test_profiles_find_cliffs_in_real_series(con: duckdb.DuckDBPyConnection) -> None:

@@ -47,7 +47,7 @@ def test_lines_filters_and_formats_agree(db: str) -> None:
     stands = {(r["fase"], r["bedrag_x1000"]) for r in as_json["rijen"] if r["soort"] == "stand"}
     assert ("VB", "169975") in stands and ("O1", "181069") in stands
     table = runner.invoke(app, [*args, "--format", "table"])
-    assert "169975" in table.stdout
+    assert "169.975" in table.stdout  # the terminal table is for a person: Dutch notation
 
 
 def test_errors_are_one_clear_line_with_an_exit_code(tmp_path: Path, db: str) -> None:

@@ -13,16 +13,17 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import UsageError
+from .nlformat import nl_cell, nl_decimal, plain_decimal
 from .queries import Result
 
-FORMATS = ("table", "csv", "json")
+FORMATS = ("table", "csv", "csv-nl", "json")
 TERMINAL_HIDDEN = frozenset({"regel_ids"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f").rstrip("0")
+        return plain_decimal(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -35,14 +36,19 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def to_csv(result: Result) -> str:
+def to_csv(result: Result, *, dutch: bool = False) -> str:
+    """Plain CSV for machines (',' and a decimal point), or with ``dutch`` CSV that Dutch Excel opens as numbers:
+    ';'-separated, a decimal comma without thousands separator, and a UTF-8 byte order mark."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n", delimiter=";" if dutch else ",")
     writer.writerow(result.columns)
+    number = nl_decimal if dutch else _plain
     for row in result.rows:
         # only text from sources is escaped; numbers (also negative ones) stay numbers
-        writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else _plain(v) for v in row])
-    return buf.getvalue()
+        writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else
+                         number(v) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else _plain(v)
+                         for v in row])
+    return ("\ufeff" if dutch else "") + buf.getvalue()
 
 
 def to_json(result: Result) -> str:
@@ -88,8 +94,8 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         console = Console()
         if not console.is_terminal:  # piped or captured: do not squeeze wide tables into 80 columns
             console = Console(width=240)
-    if fmt == "csv":
-        console.file.write(to_csv(result))
+    if fmt in ("csv", "csv-nl"):
+        console.file.write(to_csv(result, dutch=fmt == "csv-nl"))
         return
     if fmt == "json":
         console.file.write(to_json(result) + "\n")
@@ -106,7 +112,8 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         table.add_column(result.columns[i], overflow="fold")
     empty = empty_year_columns(result)
     for row in result.rows:
-        table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else str(_plain(row[i]))
+        # a person reads this table: Dutch notation (1.234,5), years and ids as they are
+        table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else nl_cell(row[i], result.columns[i])
                         for i in shown))
     console.print(table)
     for line in coverage_lines(result):

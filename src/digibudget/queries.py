@@ -43,11 +43,15 @@ def sources(con: duckdb.DuckDBPyConnection) -> Result:
 
 def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severity: str | None = None,
              source_id: int | None = None, limit: int | None = None) -> Result:
+    """The findings with their stable code and, for a reader, the Dutch title, severity and message of the
+    catalogue (findings_nl), made from the stored figures."""
+    from .findings_nl import SEVERITY_NL, finding_text, title_nl
+
     if severity and severity not in {"info", "warning", "error"}:
         raise UsageError(f"unknown severity {severity!r}", expected="info, warning or error")
     sql = """
         SELECT f.finding_id AS id, f.code, f.severity AS ernst, s.file_name AS bestand, f.row_number AS rij,
-               f.column_name AS kolom, f.message AS melding
+               f.column_name AS kolom, f.message AS melding, f.figures
         FROM finding f LEFT JOIN source s USING (source_id)
         WHERE (?::VARCHAR IS NULL OR f.code = ?) AND (?::VARCHAR IS NULL OR f.severity = ?)
           AND (?::INTEGER IS NULL OR f.source_id = ?)
@@ -56,14 +60,20 @@ def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severit
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return _result(con, sql, params, "Bevindingen")
+    rows = [(i, c, title_nl(c), SEVERITY_NL.get(e, e), b, r, k, finding_text(c, fig, m))
+            for i, c, e, b, r, k, m, fig in con.execute(sql, params).fetchall()]
+    return Result(["id", "code", "titel", "ernst", "bestand", "rij", "kolom", "melding"], rows, "Bevindingen")
 
 
 def findings_summary(con: duckdb.DuckDBPyConnection) -> Result:
-    return _result(con, """
+    from .findings_nl import SEVERITY_NL, title_nl
+
+    res = _result(con, """
         SELECT code, severity AS ernst, count(*) AS bevindingen,
                sum(coalesce(json_extract(figures, '$.occurrences')::INTEGER, 1)) AS voorkomens
         FROM finding GROUP BY ALL ORDER BY voorkomens DESC, code""", [], "Bevindingen per code")
+    rows = [(r[0], title_nl(r[0]), SEVERITY_NL.get(r[1], r[1]), *r[2:]) for r in res.rows]
+    return res.with_rows(rows, ["code", "titel", "ernst", "bevindingen", "voorkomens"])
 
 
 def lines(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artikel: str | None = None,

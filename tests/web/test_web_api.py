@@ -76,7 +76,10 @@ def test_line_page_shows_history_themes_sources_and_links(client: TestClient) ->
 
 def test_question_8_links_to_the_integral_table(client: TestClient) -> None:
     page = client.get("/kamervragen/8").text
-    assert 'id="antwoord-view" href="/tabel"' in page
+    # filtered as the question asks: 2026 t/m 2031, from the latest moment that holds those years, per chapter
+    assert 'id="antwoord-view" href="/tabel?moment=2025-OWB&amp;van=2026&amp;tot=2031"' in page
+    assert 'href="/tabel?moment=2025-OWB&amp;van=2026&amp;tot=2031&amp;hoofdstuk=VII&amp;niveau=artikel"' in page
+    assert 'href="https://zoek.officielebekendmakingen.nl/kst-36915-VII-2.html"' in page
     assert 'href="/overlap"' in client.get("/kamervragen/28").text
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from hostile import HOSTILE, HOSTILE_YEAR
+from test_dutch_numbers import ENGLISH
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -83,6 +84,11 @@ def _shot(page: Any, name: str) -> None:
 def _charts_rendered(page: Any, minimum: int = 1) -> None:
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=15000)
     assert page.locator(".js-plotly-plot").count() >= minimum
+    # what plotly drew (titles, ticks, labels): Dutch numbers, no English thousands separator, no k/M suffix
+    texts = page.locator(".js-plotly-plot svg text").all_text_contents()
+    assert texts
+    english = [t for t in texts if ENGLISH.search(t)]
+    assert english == [], english
 
 
 PAGES = [("overzicht", "/?moment=2017-OWB", 2), ("mutaties", "/mutaties", 2),
@@ -111,7 +117,8 @@ def test_integral_table_filter_sort_page_and_download(server: str, page: Any) ->
     page.wait_for_url("**hoofdstuk=VII**")
     rows = page.locator("#integrale-tabel tbody tr")
     assert 0 < rows.count() <= before
-    assert set(page.locator("#integrale-tabel tbody tr td:nth-child(4)").all_inner_texts()) == {"VII"}
+    cells = page.locator("#integrale-tabel tbody tr td:nth-child(1)").all_inner_texts()  # amounts come after
+    assert {c.split()[0] for c in cells} == {"VII"} and all("Binnenlandse Zaken" in c for c in cells)
     page.click("#integrale-tabel thead >> text=regels")
     page.wait_for_url("**sorteer=regels**")
     _shot(page, "integrale_tabel")

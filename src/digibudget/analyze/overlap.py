@@ -14,6 +14,11 @@ from ..queries import Result, _result
 from .coverage import PARTIAL_STATEMENT, coverage
 from .integral import Window, window
 
+UNKNOWN = "('(onbekend)', '(geen)')"  # the placeholders of DIMENSIONS for a missing executor or instrument
+# descriptions that are standard budget terms, not programmes: the same words in several ministries say nothing
+GENERIC_MIN_CHAPTERS = 4
+GENERIC_TERMS = ("ict", "materiele uitgaven", "personele uitgaven", "apparaatsuitgaven", "apparaat", "overig",
+                 "overige", "overige uitgaven", "bijdrage", "opdrachten", "subsidies")
 DIMENSIONS = {"hoofdstuk": "l.hoofdstuk", "artikel": "l.hoofdstuk || ' art. ' || l.artikel",
               "instrument": "coalesce(l.instrument, '(geen)')", "uitvoerder": "coalesce(l.uitvoerder, '(onbekend)')"}
 
@@ -33,7 +38,11 @@ _BASE = """
 
 def concentration(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, jaar: int | None = None,
                   theme: str | None = None) -> Result:
-    """Per theme and dimension: number of distinct units, the largest unit's share, and the HHI (0-10,000)."""
+    """Per theme and dimension: number of distinct units, the largest unit's share, and the HHI (0-10,000).
+
+    An unknown executor or a line without instrument is no unit: its money is left out of the shares and shown
+    apart (zonder_eenheid_x1000), else '(onbekend)' would count as one large executor. With one unit the HHI is
+    empty and 'opmerking' says why (10.000 would read as 'fully concentrated' where there is nothing to compare)."""
     w = window(con, moment)
     year = jaar if jaar is not None else w.moment_jaar
     parts = []
@@ -44,12 +53,19 @@ def concentration(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, 
     sql = _BASE + f""", units AS ({" UNION ALL ".join(parts)}),
         shares AS (
             SELECT *, bedrag / nullif(sum(bedrag) OVER (PARTITION BY theme, dimensie), 0) AS aandeel FROM units
-            WHERE bedrag > 0
+            WHERE bedrag > 0 AND eenheid NOT IN {UNKNOWN}
+        ), unknown AS (
+            SELECT theme, dimensie, sum(bedrag) AS onbekend FROM units
+            WHERE bedrag > 0 AND eenheid IN {UNKNOWN} GROUP BY ALL
         )
-        SELECT theme AS thema, dimensie, count(*) AS aantal, sum(bedrag) AS bedrag_x1000,
-               round(10000 * sum(aandeel * aandeel), 0)::INTEGER AS hhi,
-               arg_max(eenheid, bedrag) AS grootste, round(100 * max(aandeel), 1) AS grootste_pct
-        FROM shares GROUP BY theme, dimensie ORDER BY theme, dimensie
+        SELECT s.theme AS thema, s.dimensie, count(*) AS aantal, sum(s.bedrag) AS bedrag_x1000,
+               CASE WHEN count(*) > 1 THEN round(10000 * sum(aandeel * aandeel), 0)::INTEGER END AS hhi,
+               arg_max(eenheid, s.bedrag) AS grootste, round(100 * max(aandeel), 1) AS grootste_pct,
+               any_value(u.onbekend) AS zonder_eenheid_x1000,
+               CASE WHEN count(*) = 1 THEN 'geen HHI: maar één eenheid, een concentratie zegt dan niets'
+                    END AS opmerking
+        FROM shares s LEFT JOIN unknown u USING (theme, dimensie)
+        GROUP BY s.theme, s.dimensie ORDER BY s.theme, s.dimensie
     """  # noqa: S608 - only the constant dimension expressions are formatted in
     return _covered(con, _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
                                  f"Spreiding en concentratie per thema ({w.fase} {w.moment_jaar}, jaar {year}; "
@@ -99,21 +115,32 @@ def multi_funded_executors(con: duckdb.DuckDBPyConnection, *, min_chapters: int 
 
 
 def near_duplicates(con: duckdb.DuckDBPyConnection, *, threshold: float = 0.9) -> Result:
-    """Digital lines in different ministries whose descriptions are (nearly) the same: a sign of fragmentation."""
+    """Digital lines in different ministries whose descriptions are (nearly) the same: a sign of fragmentation.
+
+    Compared after lowercasing, removing accents, punctuation and a leading 'waarvan'; a description found in
+    GENERIC_MIN_CHAPTERS or more ministries is a standard budget term ('Waarvan ICT', 'Materiële uitgaven') and
+    left out: it names no programme, so its likeness says nothing about overlap."""
     if not 0.5 <= threshold <= 1.0:
         raise UsageError(f"threshold {threshold}", expected="a similarity between 0.5 and 1")
     return _result(con, """
-        WITH d AS (
-            SELECT l.hoofdstuk, strip_accents(lower(trim(coalesce(l.regeling, l.detail,
-                   l.artikelonderdeel_naam)))) AS tekst,
-                   min(coalesce(l.regeling, l.detail, l.artikelonderdeel_naam)) AS omschrijving
+        WITH raw AS (
+            SELECT l.hoofdstuk, coalesce(l.regeling, l.detail, l.artikelonderdeel_naam) AS omschrijving,
+                   trim(regexp_replace(regexp_replace(strip_accents(lower(coalesce(l.regeling, l.detail,
+                        l.artikelonderdeel_naam))), '^[^a-z0-9]*(waarvan|w[.]v[.]|wv)?[^a-z0-9]*', ''),
+                        '[^a-z0-9]+', ' ', 'g')) AS tekst
             FROM budget_line l JOIN line_theme lt USING (line_id)
             WHERE lt.counted AND NOT l.is_total AND coalesce(l.regeling, l.detail, l.artikelonderdeel_naam) IS NOT NULL
-            GROUP BY ALL
+        ), generic AS (  -- 'waarvan ICT', 'materiele uitgaven': standard terms in many ministries, no programmes
+            SELECT tekst FROM raw GROUP BY tekst HAVING count(DISTINCT hoofdstuk) >= ?
+            UNION ALL SELECT unnest(?::VARCHAR[])
+        ), d AS (
+            SELECT hoofdstuk, tekst, min(omschrijving) AS omschrijving FROM raw
+            WHERE tekst NOT IN (SELECT tekst FROM generic) GROUP BY ALL
         )
         SELECT a.hoofdstuk AS hoofdstuk_a, a.omschrijving AS omschrijving_a, b.hoofdstuk AS hoofdstuk_b,
                b.omschrijving AS omschrijving_b, round(jaro_winkler_similarity(a.tekst, b.tekst), 3) AS gelijkenis
         FROM d a JOIN d b ON a.hoofdstuk < b.hoofdstuk AND length(a.tekst) > 2 AND length(b.tekst) > 2
         WHERE jaro_winkler_similarity(a.tekst, b.tekst) >= ?
-        ORDER BY gelijkenis DESC, hoofdstuk_a, hoofdstuk_b, omschrijving_a""", [threshold],
+        ORDER BY gelijkenis DESC, hoofdstuk_a, hoofdstuk_b, omschrijving_a""",
+                   [GENERIC_MIN_CHAPTERS, list(GENERIC_TERMS), threshold],
                    "Bijna gelijke omschrijvingen in verschillende ministeries")

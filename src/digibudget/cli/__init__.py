@@ -37,7 +37,11 @@ _mount()
 
 
 def main() -> None:
-    app(prog_name="digibudget")
+    from typer.main import get_command
+
+    from .help_nl import dutch
+
+    dutch(get_command(app))(prog_name="digibudget")
 
 
 if __name__ == "__main__":  # pragma: no cover

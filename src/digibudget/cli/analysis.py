@@ -33,10 +33,12 @@ def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
               ) -> None:
     """The integrated table of digital spending (question 8): themes x chapters x articles x years."""
     from ..analyze.integral import integral_table
+    from ..filters import canonical_chapter, canonical_instrument
 
     con = store.connect(db_path(db), read_only=True)
     result = integral_table(con, moment=moment, themes=thema, jaar_van=van, jaar_tot=tot, niveau=niveau,
-                            hoofdstuk=hoofdstuk, artikel=artikel, instrument=instrument, uitvoerder=uitvoerder,
+                            hoofdstuk=canonical_chapter(hoofdstuk), artikel=artikel,
+                            instrument=canonical_instrument(con, instrument), uitvoerder=uitvoerder,
                             vuo=vuo, include_hints=hints)
     emit(con, [result], fmt, output_file)
 

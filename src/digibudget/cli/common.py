@@ -20,7 +20,9 @@ err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")]
-FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output format: table, csv or json.")]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Uitvoer: table (tabel met Nederlandse getallen), "
+                                           "csv (voor machines), csv-nl (voor Nederlandse Excel: puntkomma, "
+                                           "decimale komma, BOM) of json.")]
 
 
 def edge(fn: F) -> F:

@@ -14,6 +14,11 @@ from ..queries import Result
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as output.csv_safe
 _AMOUNT_NAME = re.compile(r"^bedrag|_x1000$|_mln$|_eur$")
+# numbers that are no money: the unit of a Result never applies to them (a weight is no x € 1.000)
+NOT_MONEY = re.compile(r"pct|aandeel|gewicht|zekerheid|hhi|score|gelijkenis|^regels$|aantal|^n_|_n$")
+# columns that hold numbers even when a filter leaves them all empty (years, mutations, commitment amounts)
+NUMERIC_NAME = re.compile(r"^\d{4}$|^mutatie_|_t$|^bedrag|_x1000$|_mln$|_eur$|pct|^gewicht$|^zekerheid$|^hhi"
+                          r"|verdeling_onbekend$")
 
 
 def escape_text(text: str) -> str:
@@ -47,13 +52,14 @@ def exact_text(v: Any) -> str:
 
 def amount_columns(result: Result) -> list[str]:
     """The columns the Result's unit applies to: named as amounts (bedrag*, *_x1000, *_mln, *_eur), or else every
-    column holding decimals (except percentages). None when the Result has no unit."""
+    column holding decimals except those that are no money (percentages, shares, weights, confidence, HHI: see
+    NOT_MONEY). None when the Result has no unit."""
     if not result.unit:
         return []
     named = [c for c in result.columns if _AMOUNT_NAME.search(c)]
     if named:
         return named
-    return [c for i, c in enumerate(result.columns) if "pct" not in c and "aandeel" not in c
+    return [c for i, c in enumerate(result.columns) if not NOT_MONEY.search(c)
             and any(isinstance(row[i], Decimal) for row in result.rows)]
 
 

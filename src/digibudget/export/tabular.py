@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from ..queries import Result
-from .common import amount_columns, escape_text, exact_text, headers, unescape_text
+from .common import NUMERIC_NAME, amount_columns, escape_text, exact_text, headers, unescape_text
 from .profile import Column, profile_columns, unique_names
 
 # ---------------------------------------------------------------- csv
@@ -37,9 +37,20 @@ def write_csv(result: Result, target: Path, *, units: bool) -> None:
 # ---------------------------------------------------------------- parquet
 
 
+STABLE_SCALE = 13  # decimals of every exact number column (the integral table's amounts carry 13)
+
+
 def _duck_type(col: Column) -> tuple[str, str | None]:
-    """DuckDB type for a column, with a note when values must travel as text to stay exact."""
+    """DuckDB type for a column, with a note when values must travel as text to stay exact.
+
+    The type does not depend on the filter: a decimal column is DECIMAL(38, 13) whatever its values (wider only
+    when a value needs it), and a column a filter leaves empty keeps the number type its name stands for (a year,
+    a mutation, a commitment amount), so files of different selections share one schema."""
     kind = col.kind
+    if kind == "null" and NUMERIC_NAME.search(col.name):
+        return f"DECIMAL(38,{STABLE_SCALE})", None
+    if kind == "decimal" and col.finite and col.scale <= STABLE_SCALE and col.int_digits <= 38 - STABLE_SCALE:
+        return f"DECIMAL(38,{STABLE_SCALE})", None
     if kind == "decimal":
         if not col.finite:
             return "VARCHAR", f"{col.name}: bevat NaN/oneindig; als tekst"

@@ -6,25 +6,41 @@ message: JSON under /api, an HTML page elsewhere. Invalid parameters give 400, n
 
 from __future__ import annotations
 
+import functools
+import gzip
 from typing import Any
 from urllib.parse import urlencode
 
 import duckdb
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import DigibudgetError, NotFoundError, StoreError, UsageError
+from ..errors import DigibudgetError
 from ..settings import load_settings
 from .deps import Database, json_response, plotly_js_path, render
+from .messages import HTTP_NL, library_error_nl, validation_error_nl
 from .response_cache import ResponseCache
-from .routes import changes, drafts, line, mutations, overlap, overview, parliament, quality, review, sources, table
+from .routes import (
+    about,
+    changes,
+    drafts,
+    line,
+    mutations,
+    overlap,
+    overview,
+    parliament,
+    quality,
+    review,
+    sources,
+    table,
+)
 
-_DUTCH = {UsageError: "Ongeldige invoer", NotFoundError: "Niet gevonden", StoreError: "Databasefout"}
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
@@ -51,24 +67,20 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
 
     @app.exception_handler(DigibudgetError)
     async def library_error(request: Request, exc: DigibudgetError) -> Response:
-        label = next((v for k, v in _DUTCH.items() if isinstance(exc, k)), "Fout")
-        return _error(request, exc.http_status, f"{label}: {exc.describe()}", exc.describe())
+        return _error(request, exc.http_status, library_error_nl(exc), exc.describe())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_parameter(request: Request, exc: RequestValidationError) -> Response:
-        parts_nl, parts_en = [], []
+        parts_en = []
         for e in exc.errors():
             where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
-            parts_nl.append(f"parameter '{where}': {e.get('msg', '')}")
             parts_en.append(f"parameter '{where}': {e.get('msg', '')}")
-        return _error(request, 400, "Ongeldige parameter: " + "; ".join(parts_nl),
-                      "Invalid parameter: " + "; ".join(parts_en))
+        return _error(request, 400, validation_error_nl(exc.errors()), "Invalid parameter: " + "; ".join(parts_en))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        dutch = {404: "Niet gevonden", 405: "Methode niet toegestaan", 401: "Niet geautoriseerd",
-                 403: "Geen toegang"}.get(exc.status_code, "Fout")
-        response = _error(request, exc.status_code, f"{dutch}: {exc.detail}", str(exc.detail))
+        dutch = HTTP_NL.get(exc.status_code, f"Fout {exc.status_code}")
+        response = _error(request, exc.status_code, dutch, str(exc.detail))
         if exc.headers:
             response.headers.update(exc.headers)
         return response
@@ -92,21 +104,33 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
         return response
 
     cache_mb = int(load_settings()["serve_cache_mb"])
-    if cache_mb > 0:  # outermost: a reused response already carries the headers set above
+    if cache_mb > 0:  # a reused response already carries the headers set above
         app.add_middleware(ResponseCache, path=database, max_bytes=cache_mb << 20)
+    # outermost: pages, JSON and CSV compressed for a client that accepts gzip (the cache keeps plain bytes);
+    # a response that is already compressed (plotly.js below) passes untouched
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
-    def plotly_js() -> Response:
-        return FileResponse(str(plotly_js_path()), media_type="text/javascript",
-                            headers={"Cache-Control": "public, max-age=86400"})
+    def plotly_js(request: Request) -> Response:
+        headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", "").lower():
+            return Response(plotly_js_gzip(), media_type="text/javascript",
+                            headers={**headers, "Content-Encoding": "gzip"})
+        return FileResponse(str(plotly_js_path()), media_type="text/javascript", headers=headers)
 
     app.mount("/static", StaticFiles(packages=[("digibudget.web", "static")]), name="static")
-    for module in (overview, table, line, mutations, changes, overlap, parliament, drafts, quality, sources):
+    for module in (overview, table, line, mutations, changes, overlap, parliament, drafts, quality, sources, about):
         app.include_router(module.router)
     if app.state.write_token:
         app.include_router(review.router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+@functools.cache
+def plotly_js_gzip() -> bytes:
+    """plotly.min.js compressed once per process (about 4,8 MB to 1,4 MB), not on every request."""
+    return gzip.compress(plotly_js_path().read_bytes(), compresslevel=9, mtime=0)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

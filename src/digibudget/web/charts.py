@@ -5,11 +5,28 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..nlformat import AMOUNT_UNIT, PLOTLY_AMOUNT, PLOTLY_SEPARATORS
 from ..queries import Result
 from .deps import chart_number
 
-LAYOUT = {"margin": {"l": 60, "r": 20, "t": 40, "b": 50}, "font": {"family": "system-ui, sans-serif", "size": 12},
-          "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}
+# Dutch numbers on every chart: decimal comma, thousands dot (layout.separators), and axes and hover labels
+# formatted without SI suffixes (no '600k' or '0.8M' beside a euro unit); the unit in every title and value axis
+LAYOUT = {"margin": {"l": 80, "r": 20, "t": 40, "b": 50}, "font": {"family": "system-ui, sans-serif", "size": 12},
+          "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "separators": PLOTLY_SEPARATORS}
+SOURCE_KIND = {"btabel": "begrotingstabel (B-tabel)", "gevolgen": "budgettaire gevolgen van beleid",
+               "realisatie": "realisatie (jaarverslag)"}
+
+
+def value_axis(title: str = AMOUNT_UNIT, fmt: str = PLOTLY_AMOUNT) -> dict[str, Any]:
+    """A numeric axis in Dutch notation, titled with its unit."""
+    return {"title": {"text": title}, "tickformat": fmt, "hoverformat": fmt, "exponentformat": "none",
+            "automargin": True}
+
+
+def _hover(value: str, fmt: str = PLOTLY_AMOUNT, unit: str = AMOUNT_UNIT, label: str = "%{fullData.name}<br>%{x}:",
+           extra: str = "") -> str:
+    """A hover label with the value in Dutch notation and its unit."""
+    return f"{label} %{{{value}:{fmt}}} {unit}{extra}<extra></extra>"
 
 
 def _rows(result: Result) -> list[dict[str, Any]]:
@@ -38,8 +55,8 @@ def themes_sunburst(result: Result, year: str, names: dict[str, str]) -> dict[st
         parents.append("")
         values.append(v)
     return {"data": [{"type": "sunburst", "ids": ids, "labels": labels, "parents": parents, "values": values,
-                      "branchvalues": "total", "hovertemplate": "%{label}<br>%{value:,.0f} x € 1.000<extra></extra>"}],
-            "layout": {**LAYOUT, "title": {"text": f"Thema's en ministeries, {year} (x € 1.000)"}, "height": 420}}
+                      "branchvalues": "total", "hovertemplate": _hover("value", label="%{label}")}],
+            "layout": {**LAYOUT, "title": {"text": f"Thema's en ministeries, {year} ({AMOUNT_UNIT})"}, "height": 420}}
 
 
 def themes_stacked(result: Result) -> dict[str, Any]:
@@ -52,11 +69,12 @@ def themes_stacked(result: Result) -> dict[str, Any]:
     # a year no source holds is no zero: no bar, and the axis says so
     empty = {str(y) for y in result.coverage.jaren_zonder_bron} if result.coverage is not None else set()
     x = [f"{y} (geen bron)" if y in empty else y for y in years]
-    data = [{"type": "bar", "name": t, "x": x, "y": [None if y in empty else n for y, n in zip(years, v, strict=True)]}
-            for t, v in sorted(per.items())]
+    data = [{"type": "bar", "name": t, "x": x, "y": [None if y in empty else n for y, n in zip(years, v, strict=True)],
+             "hovertemplate": _hover("y")} for t, v in sorted(per.items())]
     return {"data": data, "layout": {**LAYOUT, "barmode": "relative", "height": 380,
-                                     "title": {"text": "Meerjarig per thema (x € 1.000)"},
-                                     "xaxis": {"type": "category"}}}
+                                     "title": {"text": f"Meerjarig per thema ({AMOUNT_UNIT})"},
+                                     "xaxis": {"type": "category", "title": {"text": "jaar"}},
+                                     "yaxis": value_axis()}}
 
 
 def line_history(result: Result) -> dict[str, Any]:
@@ -65,10 +83,12 @@ def line_history(result: Result) -> dict[str, Any]:
     for r in _rows(result):
         if r["soort"] in ("stand", "realisatie"):
             series[f"{r['fase']} {r['begrotingsjaar']}"][int(r["jaar"])] = chart_number(r["bedrag_x1000"])
-    data = [{"type": "scatter", "mode": "lines+markers", "name": k, "x": sorted(v), "y": [v[j] for j in sorted(v)]}
-            for k, v in series.items()]
-    return {"data": data, "layout": {**LAYOUT, "height": 380, "xaxis": {"dtick": 1},
-                                     "title": {"text": "Stand per begrotingsmoment en jaar (x € 1.000)"}}}
+    data = [{"type": "scatter", "mode": "lines+markers", "name": k, "x": sorted(v), "y": [v[j] for j in sorted(v)],
+             "hovertemplate": _hover("y")} for k, v in series.items()]
+    return {"data": data, "layout": {**LAYOUT, "height": 380,
+                                     "xaxis": {"dtick": 1, "tickformat": "d", "title": {"text": "jaar"}},
+                                     "yaxis": value_axis(),
+                                     "title": {"text": f"Stand per begrotingsmoment en jaar ({AMOUNT_UNIT})"}}}
 
 
 def waterfall(result: Result, bronsoort: str, jaar: int) -> dict[str, Any]:
@@ -84,10 +104,12 @@ def waterfall(result: Result, bronsoort: str, jaar: int) -> dict[str, Any]:
         measure.append("absolute" if is_start else "total" if is_end else "relative")
         text.append(str(r.get("toelichting") or ""))
     return {"data": [{"type": "waterfall", "x": x, "y": y, "measure": measure, "hovertext": text,
+                      "hovertemplate": _hover("y", label="%{x}", extra="<br>%{hovertext}"),
                       "connector": {"line": {"color": "#888"}}}],
             "layout": {**LAYOUT, "height": 400, "margin": {**LAYOUT["margin"], "b": 110},  # type: ignore[dict-item]
-                       "xaxis": {"tickangle": -30, "automargin": True},
-                       "title": {"text": f"{bronsoort}, jaar {jaar} (x € 1.000)"}}}
+                       "xaxis": {"tickangle": -30, "automargin": True}, "yaxis": value_axis(),
+                       "title": {"text": f"Van stand naar stand: {SOURCE_KIND.get(bronsoort, bronsoort)}, "
+                                         f"jaar {jaar} ({AMOUNT_UNIT})"}}}
 
 
 def sankey(links: list[tuple[str, str, float]]) -> dict[str, Any]:
@@ -98,19 +120,23 @@ def sankey(links: list[tuple[str, str, float]]) -> dict[str, Any]:
             if n not in index:
                 index[n] = len(nodes)
                 nodes.append(n)
-    return {"data": [{"type": "sankey", "node": {"label": nodes, "pad": 12},
+    return {"data": [{"type": "sankey", "node": {"label": nodes, "pad": 12}, "valueformat": PLOTLY_AMOUNT,
+                      "valuesuffix": f" {AMOUNT_UNIT}",
                       "link": {"source": [index[a] for a, _, _ in links], "target": [index[b] for _, b, _ in links],
                                "value": [v for _, _, v in links]}}],
             "layout": {**LAYOUT, "height": 520, "title": {"text": "Overboekingen: van → naar → uitvoerder "
-                                                                   "(x € 1.000)"}}}
+                                                                   f"({AMOUNT_UNIT})"}}}
 
 
 def hhi_bars(result: Result) -> dict[str, Any]:
     per: dict[str, dict[str, float]] = defaultdict(dict)
     for r in _rows(result):
-        per[r["dimensie"]][r["thema"]] = chart_number(r["hhi"])
+        if r["hhi"] is not None:  # one unit: no HHI (the table says why), so no bar
+            per[r["dimensie"]][r["thema"]] = chart_number(r["hhi"])
     themes = sorted({t for d in per.values() for t in d})
-    data = [{"type": "bar", "name": dim, "x": themes, "y": [vals.get(t, 0) for t in themes]}
-            for dim, vals in sorted(per.items())]
+    data = [{"type": "bar", "name": dim, "x": themes, "y": [vals.get(t) for t in themes],
+             "hovertemplate": _hover("y", ",.0f", "(HHI)")} for dim, vals in sorted(per.items())]
     return {"data": data, "layout": {**LAYOUT, "barmode": "group", "height": 360,
+                                     "xaxis": {"title": {"text": "thema"}},
+                                     "yaxis": value_axis("HHI (0-10.000, zonder eenheid)", ",.0f"),
                                      "title": {"text": "Concentratie (HHI, 0-10.000) per thema en dimensie"}}}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ import jinja2
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from .. import output, store
+from .. import nlformat, output, store
 from ..errors import UsageError
 from ..queries import Result
 from .params import Paging, Richting
@@ -158,29 +157,8 @@ def plain(v: Any) -> Any:
     return v
 
 
-def nl_number(v: Any) -> str:
-    """Dutch notation for the page: 1.234.567,5; text stays text; None is empty."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "ja" if v else "nee"
-    if isinstance(v, Decimal | int | float) and not isinstance(v, bool):
-        text = str(output._plain(Decimal(str(v)) if isinstance(v, float) else v))
-        sign = "-" if text.startswith("-") else ""
-        whole, _, frac = text.lstrip("-").partition(".")
-        grouped = f"{int(whole):,}".replace(",", ".")
-        return sign + grouped + ("," + frac if frac else "")
-    return str(plain(v))
-
-
-_KEY = re.compile(r"jaar$|(^|_)(rij|id|regel|bron|van|tot|nr|nummer)$")
-
-
-def cell_text(v: Any, column: str) -> str:
-    """A table cell: years, rows and ids as they are (2017, not 2.017); other numbers in Dutch notation."""
-    if isinstance(v, int) and not isinstance(v, bool) and _KEY.search(column):
-        return str(v)
-    return nl_number(v)
+nl_number = nlformat.nl_number  # the one Dutch notation (digibudget.nlformat)
+cell_text = nlformat.nl_cell
 
 
 def chart_number(v: Any) -> float:
@@ -223,12 +201,14 @@ def json_response(data: Any, status_code: int = 200) -> Response:
                     media_type="application/json")
 
 
-def csv_response(result: Result, name: str) -> Response:
-    """The rows as plain CSV; the coverage, in short, in the X-Dekking header (the body stays plain)."""
-    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+def csv_response(formaat: str, result: Result, name: str) -> Response:
+    """The rows as plain CSV, or Dutch CSV for formaat 'csv-nl' (output.to_csv); the coverage, in short, in the
+    X-Dekking header (the body stays plain)."""
+    dutch = formaat == "csv-nl"
+    headers = {"Content-Disposition": f'attachment; filename="{name}{"_nl" if dutch else ""}.csv"'}
     if result.coverage is not None:
         headers["X-Dekking"] = result.coverage.short()
-    return Response(output.to_csv(result), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(output.to_csv(result, dutch=dutch), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 # ---------------------------------------------------------------- pages
@@ -241,6 +221,9 @@ def _environment() -> jinja2.Environment:
     env.filters["cell"] = cell_text
     env.globals["query"] = query_string
     env.globals["zip"] = zip
+    from .chart_text import describe
+
+    env.globals["chart_text"] = describe  # the text alternative of a chart
     return env
 
 
@@ -264,13 +247,26 @@ ENV = _environment()
 NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutaties"),
        ("/veranderingen", "Wat is er veranderd"), ("/overlap", "Overlap"),
        ("/kamervragen", "Kamervragen"), ("/concept", "Conceptantwoord"), ("/kwaliteit", "Datakwaliteit"),
-       ("/bronnen", "Bronnen")]
+       ("/bronnen", "Bronnen"), ("/over", "Over de cijfers")]
 
 
 def render(name: str, request: Request | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
     path = request.url.path if request is not None else ""
+    if request is not None and "names" not in context:  # ministry names beside chapter codes in every table
+        context["names"] = _chapter_names(request.app.state.db)
     html = ENV.get_template(name).render(nav=NAV, current=path, **context)
     return HTMLResponse(html, status_code=status_code)
+
+
+def _chapter_names(db: Database) -> dict[str, str]:
+    try:
+        cur = db.cursor()
+    except (duckdb.Error, UsageError):
+        return {}  # an error page while the database is unavailable
+    try:
+        return chapters(cur, db)
+    finally:
+        db.release(cur)
 
 
 def static_text(name: str) -> str:

@@ -60,6 +60,16 @@ class Ernst(StrEnum):
     error = "error"
 
 
+class CsvFormaat(StrEnum):
+    csv = "csv"  # plain, for machines: ',' and a decimal point
+    csv_nl = "csv-nl"  # for Dutch Excel: ';', a decimal comma, UTF-8 with BOM
+
+
+CsvFormaatQ = Annotated[CsvFormaat, Query(description="csv (standaard, voor machines: komma, decimale punt) of "
+                                          "csv-nl (voor Nederlandse Excel: puntkomma, decimale komma, UTF-8 met "
+                                          "BOM).")]
+
+
 class Dimensie(StrEnum):
     hoofdstuk = "hoofdstuk"
     artikel = "artikel"

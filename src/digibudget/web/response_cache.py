@@ -88,7 +88,8 @@ class ResponseCache:
             entry = self._get(key, stamp)
         if entry is not None:
             self.hits += 1
-            await send({"type": "http.response.start", "status": 200, "headers": entry.headers})
+            # a copy: a middleware outside (GZip) edits the headers of the message it passes on
+            await send({"type": "http.response.start", "status": 200, "headers": list(entry.headers)})
             await send({"type": "http.response.body", "body": entry.body})
             return
         done = self.pending.setdefault(key, asyncio.Event())

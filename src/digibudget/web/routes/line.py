@@ -14,6 +14,7 @@ from ...classify.explain import Explanation, explain
 from ...queries import Result
 from .. import charts, data
 from ..deps import CSV_TABLE, JSON_OBJECT, NOT_FOUND, Con, csv_response, json_response, payload, plain, render
+from ..params import CsvFormaat, CsvFormaatQ
 
 router = APIRouter()
 LineId = Annotated[int, Path(ge=1, le=2**62, description="Regelnummer (line_id), zie de integrale tabel.")]
@@ -52,11 +53,11 @@ def line_page(request: Request, con: Con, line_id: LineId) -> HTMLResponse:
 # the .csv route first: /api/x/{id} would otherwise take '{id}.csv' as an (invalid) id
 @router.get("/api/regel/{line_id}.csv", responses={**CSV_TABLE, **NOT_FOUND},
             summary="De geschiedenis van een regel (alle bedragen per moment en jaar) als CSV")
-def line_csv(con: Con, line_id: LineId) -> Response:
+def line_csv(con: Con, line_id: LineId, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
     history = data.line_history(con, line_id)
     if not history.rows:
         explain(con, str(line_id))  # raises NotFoundError for an unknown line
-    return csv_response(history, f"regel_{line_id}")
+    return csv_response(formaat, history, f"regel_{line_id}")
 
 
 @router.get("/api/regel/{line_id}", responses={**JSON_OBJECT, **NOT_FOUND},

@@ -23,7 +23,7 @@ from ..deps import (
     render,
     sort_and_page,
 )
-from ..params import VUO, ArtikelQ, JaarQ, MutatieSoort, Paging, paging
+from ..params import VUO, ArtikelQ, CsvFormaat, CsvFormaatQ, JaarQ, MutatieSoort, Paging, paging
 
 router = APIRouter()
 HoofdstukW = Annotated[str, Query(pattern=r"^[A-Za-z0-9]{1,8}$", description="Begrotingshoofdstuk, bv. VII.")]
@@ -107,8 +107,8 @@ def mutations_json(request: Request, con: Con, p: Annotated[Paging, Depends(pagi
 @router.get("/api/mutaties.csv", responses=CSV_TABLE, summary="Getypeerde mutaties als CSV")
 def mutations_csv(con: Con, hoofdstuk: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{1,8}$")] = None,
                   artikel: ArtikelQ = None, soort: Soort = None, begrotingsjaar: JaarQ = None,
-                  jaar: JaarQ = None) -> Response:
-    return csv_response(mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar, jaar), "mutaties")
+                  jaar: JaarQ = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, mutations_result(con, hoofdstuk, artikel, soort, begrotingsjaar, jaar), "mutaties")
 
 @router.get("/api/waterval", responses=JSON_TABLE, summary="Van ontwerpbegroting naar eindstand per artikel")
 def waterfall_json(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vuo: VUO = VUO.U,
@@ -117,5 +117,5 @@ def waterfall_json(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vu
 
 @router.get("/api/waterval.csv", responses=CSV_TABLE, summary="Waterval per artikel als CSV")
 def waterfall_csv(con: Con, hoofdstuk: HoofdstukW, artikel: ArtikelQ = None, vuo: VUO = VUO.U,
-                  begrotingsjaar: JaarQ = None, jaar: JaarQ = None) -> Response:
-    return csv_response(waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar), "waterval")
+                  begrotingsjaar: JaarQ = None, jaar: JaarQ = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, waterfall_result(con, hoofdstuk, artikel, vuo, begrotingsjaar, jaar), "waterval")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from ...analyze import overlap
 from ..deps import CSV_TABLE, JSON_TABLE, Con, csv_response, json_response, moment_options, payload, render
-from ..params import Dimensie, JaarQ, MomentQ, Thema
+from ..params import CsvFormaat, CsvFormaatQ, Dimensie, JaarQ, MomentQ, Thema
 
 router = APIRouter()
 ThemaQ = Annotated[Thema | None, Query(description="Alleen dit thema.")]
@@ -40,8 +40,10 @@ def concentration_json(con: Con, moment: MomentQ = None, jaar: JaarQ = None, the
 
 
 @router.get("/api/overlap.csv", responses=CSV_TABLE, summary="Concentratie (HHI) als CSV")
-def concentration_csv(con: Con, moment: MomentQ = None, jaar: JaarQ = None, thema: ThemaQ = None) -> Response:
-    return csv_response(overlap.concentration(con, moment=moment, jaar=jaar, theme=thema.value if thema else None),
+def concentration_csv(con: Con, moment: MomentQ = None, jaar: JaarQ = None, thema: ThemaQ = None,
+                      formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat,
+                        overlap.concentration(con, moment=moment, jaar=jaar, theme=thema.value if thema else None),
                         "overlap")
 
 
@@ -55,8 +57,8 @@ def spread_json(con: Con, dimensie: Dimensie = Dimensie.hoofdstuk, moment: Momen
 
 @router.get("/api/overlap/spreiding.csv", responses=CSV_TABLE, summary="Verdeling per dimensie als CSV")
 def spread_csv(con: Con, dimensie: Dimensie = Dimensie.hoofdstuk, moment: MomentQ = None, jaar: JaarQ = None,
-               thema: ThemaQ = None) -> Response:
-    return csv_response(overlap.spread(con, dimensie.value, moment=moment, jaar=jaar,
+               thema: ThemaQ = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, overlap.spread(con, dimensie.value, moment=moment, jaar=jaar,
                                        theme=thema.value if thema else None), f"spreiding_{dimensie.value}")
 
 
@@ -66,8 +68,8 @@ def multi_json(con: Con, min_hoofdstukken: MinHoofdstukken = 2) -> Response:
 
 
 @router.get("/api/overlap/uitvoerders.csv", responses=CSV_TABLE, summary="Uitvoerders uit meerdere hoofdstukken, CSV")
-def multi_csv(con: Con, min_hoofdstukken: MinHoofdstukken = 2) -> Response:
-    return csv_response(overlap.multi_funded_executors(con, min_chapters=min_hoofdstukken), "uitvoerders")
+def multi_csv(con: Con, min_hoofdstukken: MinHoofdstukken = 2, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, overlap.multi_funded_executors(con, min_chapters=min_hoofdstukken), "uitvoerders")
 
 
 @router.get("/api/overlap/dubbelen", responses=JSON_TABLE, summary="Bijna gelijke omschrijvingen tussen ministeries")
@@ -76,5 +78,5 @@ def duplicates_json(con: Con, drempel: Drempel = 0.9) -> Response:
 
 
 @router.get("/api/overlap/dubbelen.csv", responses=CSV_TABLE, summary="Bijna gelijke omschrijvingen als CSV")
-def duplicates_csv(con: Con, drempel: Drempel = 0.9) -> Response:
-    return csv_response(overlap.near_duplicates(con, threshold=drempel), "dubbelen")
+def duplicates_csv(con: Con, drempel: Drempel = 0.9, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, overlap.near_duplicates(con, threshold=drempel), "dubbelen")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...analyze.coverage import BROAD_SHARE, mark_moments
 from ...analyze.integral import integral_table
 from ...analyze.moments import moments
+from ...nlformat import nl_number
 from ...queries import Result
-from .. import charts
+from .. import answers, charts
 from ..deps import (
     CSV_TABLE,
     JSON_TABLE,
@@ -23,7 +26,7 @@ from ..deps import (
     request_params,
     stable,
 )
-from ..params import VUO, MomentQ
+from ..params import VUO, CsvFormaat, CsvFormaatQ, MomentQ
 
 router = APIRouter()
 
@@ -40,10 +43,25 @@ def overview_page(request: Request, con: Con, moment: MomentQ = None, vuo: VUO =
     years = charts.year_columns(result)
     figures = [charts.themes_sunburst(result, years[0], names)] if years else []
     figures.append(charts.themes_stacked(result))
-    return render("overview.html", request, result=result, figures=figures,
+    label = result.coverage.label if result.coverage is not None else ""
+    per_theme = answers.totals(result, "thema", f"Totaal per thema, {label}")
+    per_ministry = answers.totals(result, "hoofdstuk", f"Totaal per ministerie, {label}")
+    return render("overview.html", request, result=result, figures=figures, per_theme=per_theme,
+                  per_ministry=per_ministry, headline=_headline(per_theme, label, vuo),
                   coverage=_compact(mark_moments(con, moments(con))), broad_pct=round(100 * BROAD_SHARE),
                   moments=moment_options(con, request.app.state.db), moment=moment or "", vuo=vuo.value,
                   names=names, params=request_params(request))
+
+
+def _headline(per_theme: Result, label: str, vuo: VUO) -> str:
+    """The answer in one sentence: the weighted total of the first year, in millions of euros."""
+    years = answers.year_columns(per_theme)
+    if not years or not per_theme.rows or per_theme.rows[-1][1] is None:
+        return f"Voor {label} zijn geen digitale bedragen geladen."
+    total = Decimal(per_theme.rows[-1][1]) / 1000  # x € 1.000 -> € mln
+    kind = {"U": "uitgaven", "V": "verplichtingen", "O": "ontvangsten"}[vuo.value]
+    return (f"{label[:1].upper()}{label[1:]}: € {nl_number(round(total, 1))} mln aan digitale {kind} in "
+            f"{years[0]} (gewogen), over {len(per_theme.rows) - 1} thema's.")
 
 
 def _compact(res: Result) -> Result:
@@ -58,8 +76,8 @@ def overview_json(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Respons
 
 
 @router.get("/api/overzicht.csv", responses=CSV_TABLE, summary="Thema's x ministeries x jaren als CSV")
-def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> Response:
-    return csv_response(overview_result(con, moment, vuo), "overzicht")
+def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, overview_result(con, moment, vuo), "overzicht")
 
 
 @router.get("/api/momenten", responses=JSON_TABLE, summary="Begrotingsmomenten en hun dekking")
@@ -68,5 +86,5 @@ def moments_json(con: Con) -> Response:
 
 
 @router.get("/api/momenten.csv", responses=CSV_TABLE, summary="Begrotingsmomenten en hun dekking als CSV")
-def moments_csv(con: Con) -> Response:
-    return csv_response(stable(mark_moments(con, moments(con))), "momenten")
+def moments_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, stable(mark_moments(con, moments(con))), "momenten")

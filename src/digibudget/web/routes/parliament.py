@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...queries import question_detail, questions
+from .. import links
 from ..deps import (
     CSV_TABLE,
     JSON_OBJECT,
@@ -21,7 +22,7 @@ from ..deps import (
     plain,
     render,
 )
-from ..params import Vraagstatus
+from ..params import CsvFormaat, CsvFormaatQ, Vraagstatus
 
 router = APIRouter()
 VIEWS = {"integral_table": ("/tabel", "Integrale tabel"), "overlap": ("/overlap", "Overlap")}
@@ -48,14 +49,17 @@ def questions_json(con: Con, status: Vraagstatus | None = None) -> Response:
 
 
 @router.get("/api/kamervragen.csv", responses=CSV_TABLE, summary="Kamervragen als CSV")
-def questions_csv(con: Con, status: Vraagstatus | None = None) -> Response:
-    return csv_response(questions(con, status=status.value if status else None), "kamervragen")
+def questions_csv(con: Con, status: Vraagstatus | None = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, questions(con, status=status.value if status else None), "kamervragen")
 
 
 @router.get("/kamervragen/{ref}", response_class=HTMLResponse, include_in_schema=False)
 def question_page(request: Request, con: Con, ref: Ref) -> HTMLResponse:
     q = question_detail(con, ref)
-    return render("question.html", request, q=q, view=VIEWS.get(str(q.get("data_view") or "")))
+    for v in q["verwijzingen"]:  # a Kamerstuk citation links to its official publication
+        v["url"] = links.kamerstuk_url(str(v["waarde"])) if v["soort"] == "kamerstuk" else None
+    view = VIEWS.get(str(q.get("data_view") or ""))
+    return render("question.html", request, q=q, view=view, answers=links.answer_links(con, q, view))
 
 
 @router.get("/api/kamervragen/{ref}", responses={**JSON_OBJECT, **NOT_FOUND},

@@ -19,7 +19,7 @@ from ..deps import (
     request_params,
     sort_and_page,
 )
-from ..params import Ernst, Paging, paging
+from ..params import CsvFormaat, CsvFormaatQ, Ernst, Paging, paging
 
 router = APIRouter()
 Code = Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,60}$", description="Bevindingscode.")]
@@ -50,8 +50,9 @@ def findings_json(con: Con, p: Page, code: Code = None, ernst: Ernst | None = No
 
 
 @router.get("/api/bevindingen.csv", responses=CSV_TABLE, summary="Bevindingen als CSV")
-def findings_csv(con: Con, p: Page, code: Code = None, ernst: Ernst | None = None, bron: Bron = None) -> Response:
-    return csv_response(sort_and_page(findings_result(con, code, ernst, bron), p)[0], "bevindingen")
+def findings_csv(con: Con, p: Page, code: Code = None, ernst: Ernst | None = None, bron: Bron = None,
+                 formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, sort_and_page(findings_result(con, code, ernst, bron), p)[0], "bevindingen")
 
 
 @router.get("/api/bevindingen/samenvatting", responses=JSON_TABLE, summary="Bevindingen per code")
@@ -60,5 +61,5 @@ def summary_json(con: Con) -> Response:
 
 
 @router.get("/api/bevindingen/samenvatting.csv", responses=CSV_TABLE, summary="Bevindingen per code als CSV")
-def summary_csv(con: Con) -> Response:
-    return csv_response(findings_summary(con), "bevindingen_per_code")
+def summary_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, findings_summary(con), "bevindingen_per_code")

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...errors import NotFoundError
 from ...queries import Result
 from ...queries import sources as sources_query
-from .. import data
+from .. import data, links
 from ..deps import (
     CSV_TABLE,
     JSON_OBJECT,
@@ -22,6 +23,8 @@ from ..deps import (
     plain,
     render,
 )
+from ..params import CsvFormaat, CsvFormaatQ
+from ..search import search
 
 router = APIRouter()
 SourceId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Bron-id, zie /api/bronnen.")]
@@ -32,7 +35,25 @@ def source_view(con: Con, source_id: int, rij: int | None) -> tuple[dict[str, An
     src = data.source_detail(con, source_id)
     if rij is None:
         return src, None, None
-    return src, data.source_row(con, source_id, rij), data.raw_line(str(src["path"]), rij)
+    row, raw = data.source_row(con, source_id, rij), data.raw_line(str(src["path"]), rij)
+    if not row.rows and raw is None:  # a row the file does not have (nor anything read from it): 404, not 'no rows'
+        raise NotFoundError(f"no row {rij} in source {source_id}", expected="a row number the source file has")
+    return src, row, raw
+
+
+SearchQ = Annotated[str, Query(min_length=0, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$",
+                               description="Zoekwoorden (hoofdletters en accenten maken niet uit).")]
+
+
+@router.get("/zoeken", response_class=HTMLResponse, include_in_schema=False)
+def search_page(request: Request, con: Con, q: SearchQ = "") -> HTMLResponse:
+    return render("search.html", request, q=q, result=search(con, q) if q.strip() else None)
+
+
+@router.get("/api/zoeken", responses=JSON_TABLE, summary="Zoeken in regels, artikelen, uitvoerders, Kamervragen en "
+            "bronnen")
+def search_json(con: Con, q: SearchQ = "") -> Response:
+    return json_response(payload(search(con, q)))
 
 
 @router.get("/bronnen", response_class=HTMLResponse, include_in_schema=False)
@@ -46,23 +67,24 @@ def sources_json(con: Con) -> Response:
 
 
 @router.get("/api/bronnen.csv", responses=CSV_TABLE, summary="Geladen bronnen als CSV")
-def sources_csv(con: Con) -> Response:
-    return csv_response(sources_query(con), "bronnen")
+def sources_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, sources_query(con), "bronnen")
 
 
 @router.get("/bron/{source_id}", response_class=HTMLResponse, include_in_schema=False)
 def source_page(request: Request, con: Con, source_id: SourceId, rij: RowQ = None) -> HTMLResponse:
     src, row, raw = source_view(con, source_id, rij)
-    return render("source.html", request, src=src, row=row, raw=raw, rij=rij)
+    return render("source.html", request, src=src, row=row, raw=raw, rij=rij,
+                  origins=links.source_origin(con, source_id, rij))
 
 
 # the .csv route first: /api/x/{id} would otherwise take '{id}.csv' as an (invalid) id
 @router.get("/api/bron/{source_id}.csv", responses={**CSV_TABLE, **NOT_FOUND},
             summary="Wat uit een rij van een bron is gelezen, als CSV")
-def source_csv(con: Con, source_id: SourceId, rij: RowQ = None) -> Response:
+def source_csv(con: Con, source_id: SourceId, rij: RowQ = None, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
     src, row, _ = source_view(con, source_id, rij or 1)
     assert row is not None
-    return csv_response(row, f"bron_{src['source_id']}_rij_{rij or 1}")
+    return csv_response(formaat, row, f"bron_{src['source_id']}_rij_{rij or 1}")
 
 
 @router.get("/api/bron/{source_id}", responses={**JSON_OBJECT, **NOT_FOUND},

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...analyze.integral import integral_table
+from ...filters import canonical_chapter, canonical_instrument
 from ...queries import Result, findings, sources
+from .. import answers
 from ..deps import (
     CSV_TABLE,
     JSON_TABLE,
@@ -27,7 +29,7 @@ from ..deps import (
     sort_and_page,
     stable,
 )
-from ..params import VUO, Niveau, Paging, TableFilter, Thema, paging, table_filter
+from ..params import VUO, CsvFormaat, CsvFormaatQ, Niveau, Paging, TableFilter, Thema, paging, table_filter
 
 router = APIRouter()
 Filter = Annotated[TableFilter, Depends(table_filter)]
@@ -39,9 +41,11 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 def table_result(con: Con, f: TableFilter, db: Database | None = None) -> Result:
     def compute() -> Result:
+        # filters match case- and accent-insensitively ('subsidies' is 'Subsidies', 'vii' is 'VII')
         return stable(integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None,
-                                     jaar_van=f.van, jaar_tot=f.tot, niveau=f.niveau, hoofdstuk=f.hoofdstuk,
-                                     artikel=f.artikel, instrument=f.instrument, uitvoerder=f.uitvoerder,
+                                     jaar_van=f.van, jaar_tot=f.tot, niveau=f.niveau,
+                                     hoofdstuk=canonical_chapter(f.hoofdstuk), artikel=f.artikel,
+                                     instrument=canonical_instrument(con, f.instrument), uitvoerder=f.uitvoerder,
                                      vuo=f.vuo.value if f.vuo else None))
 
     return db.memo("tabel " + repr(f), con, compute) if db is not None else compute()
@@ -53,9 +57,12 @@ def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
     full = table_result(con, f, request.app.state.db)
     page, total = sort_and_page(full, p)
     per = p.per_pagina or PAGE_SIZE
-    return render("table.html", request, result=page, total=total, paging=p, pages=max(1, -(-total // per)),
-                  f=f, moment=f.moment or "", themes=list(Thema), levels=list(Niveau), vuos=list(VUO),
-                  moments=moment_options(con, request.app.state.db), names=chapters(con, request.app.state.db),
+    names = chapters(con, request.app.state.db)
+    return render("table.html", request, result=answers.amounts_first(page), total=total, paging=p,
+                  pages=max(1, -(-total // per)), f=f, moment=f.moment or "", themes=list(Thema),
+                  levels=list(Niveau), vuos=list(VUO), moments=moment_options(con, request.app.state.db), names=names,
+                  per_theme=answers.totals(full, "thema", "Totaal per thema (hele selectie)"),
+                  per_ministry=answers.totals(full, "hoofdstuk", "Totaal per ministerie (hele selectie)"),
                   params=request_params(request))
 
 
@@ -67,8 +74,8 @@ def table_json(request: Request, con: Con, f: Filter, p: Page) -> Response:
 
 
 @router.get("/api/tabel.csv", responses=CSV_TABLE, summary="De integrale tabel als CSV (dezelfde rijen als JSON)")
-def table_csv(request: Request, con: Con, f: Filter, p: Page) -> Response:
-    return csv_response(sort_and_page(table_result(con, f, request.app.state.db), p)[0], "integrale_tabel")
+def table_csv(request: Request, con: Con, f: Filter, p: Page, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, sort_and_page(table_result(con, f, request.app.state.db), p)[0], "integrale_tabel")
 
 
 def _export(con: Con, result: Result, fmt: str) -> Response:

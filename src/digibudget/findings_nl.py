@@ -1,0 +1,121 @@
+"""The Dutch messages of the finding catalogue (findings.CATALOGUE): what a reader sees on the Datakwaliteit page,
+in the CLI and in exports. The stable codes and the stored English messages stay as they are; the Dutch message is
+made from the same figures (a test keeps the placeholders of both equal)."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from .findings import CATALOGUE
+from .nlformat import nl_number
+
+SEVERITY_NL = {"info": "informatie", "warning": "waarschuwing", "error": "fout"}
+
+MESSAGES_NL: dict[str, str] = {
+    "header-row-in-data": "een herhaalde kopregel is overgeslagen",
+    "empty-row": "{count} lege regels zijn overgeslagen",
+    "unknown-instrument": "instrument '{raw}' past bij geen van de gepubliceerde instrumenten; overgenomen zoals "
+                          "geschreven",
+    "instrument-normalised": "instrument '{raw}' gelezen als '{normalised}'",
+    "vuo-normalised": "V/U/O-code '{raw}' gelezen als '{normalised}'",
+    "unknown-hoofdstuk": "hoofdstuk '{raw}' is geen bekende hoofdstukcode",
+    "duplicate-line": "regel {key} komt {count} keer voor in deze bron voor hetzelfde jaar en moment",
+    "duplicate-total": "regel {key} heeft twee totaalrijen: rij {row_a} ({figures_a}) en rij {row_b} "
+                       "({figures_b}); {decision}{note}",
+    "duplicate-line-differs": "regel {key} staat in {count} rijen met verschillende bedragen ({rows}); alle tellen "
+                              "mee, als aparte regels die de bron hetzelfde noemt",
+    "total-mismatch": "{what}: de detailrijen tellen op tot {detail_sum}, de totaalrij zegt {total} (verschil "
+                      "{difference})",
+    "stand-mismatch": "{what}: {previous} + {mutations} = {expected}, maar de tabel zegt {stand}",
+    "source-mismatch": "{what}: {source_a} zegt {value_a}, {source_b} zegt {value_b} (verschil {difference})",
+    "lines-source-mismatch": "{what}: de regels van {source_a} ({count}) tellen op tot {value_a}, {source_b} zegt "
+                             "{value_b} (verschil {difference}){note}",
+    "source-agreement": "{what}: {count} bedragen komen overeen tussen {source_a} en {source_b}",
+    "unit-mismatch": "{what}: eenheid '{unit}' wijkt af van de verwachte '{expected}'",
+    "float-artefact": "bedrag '{raw}' is een afrondingsartefact van een kommagetal; opgeslagen als {value}",
+    "amount-missing": "{count} bedragcellen zijn leeg (nog niet bekend); daarvoor is geen waarde opgeslagen",
+    "percentage-out-of-range": "percentage juridisch verplicht {value} ligt buiten 0-100",
+    "truncated-table": "{what}: de brontabel is onvolledig ({reason}); totalen over de rijen zijn gedeeltelijk",
+    "total-flag-inferred": "de totaalindicatie van een {vuo}-rij is leeg; gelezen als '{flag}' uit het niveau van "
+                           "de rij",
+    "unreadable-amount": "bedragcel {raw!r} is niet te lezen (verwacht: {expected}); er is geen waarde opgeslagen",
+    "row-skipped": "{reason}; de rij is niet geladen",
+    "pro-memorie": "bedrag '{raw}' (pro memorie: nog niet gekwantificeerd); er is geen waarde opgeslagen",
+    "filled-from-row-above": "een lege cel is gelezen als '{value}', de waarde van de rij erboven",
+    "ambiguous-fase": "fase '{raw}' gelezen als '{normalised}' {reason}",
+    "code-mapped": "{what} '{raw}' gelezen als '{normalised}' ({reason})",
+    "records-left-out": "{count} records {what} zijn niet geladen ({total} in totaal): {reason}",
+    "record-is-part": "{what} ({value}) is een deel van de andere regels van het artikel, geen eigen regel; niet "
+                      "apart geladen",
+    "commitment-split-mismatch": "{what}: de categorieën tellen op tot {total}% ({parts}), niet tot 100% (1 punt "
+                                 "afronding toegestaan)",
+    "file-may-be-truncated": "het bestand eindigt niet met een regeleinde: de laatste rij kan zijn afgebroken; "
+                             "vergelijk met het gepubliceerde bestand",
+    "document-table-total-agrees": "{what}: de rijen tellen op tot {detail_sum}, zoals de totaalrij zegt ({unit})",
+    "document-table-total-mismatch": "{what}: de rijen tellen op tot {detail_sum}, de totaalrij zegt {total} "
+                                     "({unit}; verschil {difference})",
+    "document-stated-total-agrees": "{what}: de tekst noemt {stated_raw} ({stated} euro), de tabel geeft "
+                                    "{computed} euro",
+    "document-stated-total-mismatch": "{what}: de tekst noemt {stated_raw} ({stated} euro), maar de tabel telt op "
+                                      "tot {computed} euro (verschil {difference} euro)",
+    "document-unanswered-question": "vraag {number} heeft geen antwoord in het document",
+    "document-unknown-cross-reference": "{where} verwijst naar vraag {target}, die niet in het document staat",
+    "document-missing-footnote": "naar voetnoot {n} wordt verwezen, maar de tekst ervan is niet gevonden",
+    "document-no-questions": "geen vraagkoppen ('Vraag 1', '1.') gevonden; de hele tekst is als inleiding bewaard",
+    "document-location-not-loaded": "vraag {number} verwijst naar {place}, waarvoor geen begrotingsregel is geladen",
+    "document-figure-contradicts": "vraag {number}: het document noemt {stated} euro voor {what} ({year}); de "
+                                   "geladen data geven {loaded} euro ({source}, rij {row}; verschil {difference} "
+                                   "euro)",
+    "document-figures-unverifiable": "{count} genoemde bedragen voor {year} zijn niet te toetsen: er zijn geen "
+                                     "begrotingsdata voor {year} geladen",
+}
+
+
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_AS_IS = re.compile(r"row|rij|year|jaar|number|^n$|target|key")  # row numbers, years, question numbers, keys
+
+
+def _figure(key: str, value: Any) -> Any:
+    """A figure as a Dutch reader reads it: amounts and counts in Dutch notation (1.234,5); row numbers, years
+    and keys as they are."""
+    if _AS_IS.search(key) or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _NUMBER.match(value):
+        return nl_number(Decimal(value))
+    if isinstance(value, int | float | Decimal):
+        return nl_number(Decimal(str(value)) if isinstance(value, float) else value)
+    return value
+
+
+def message_nl(code: str, figures: dict[str, Any] | str | None, fallback: str = "") -> str:
+    """The Dutch message of a finding from its code and figures (as stored: a dict or its JSON text)."""
+    if isinstance(figures, str):
+        try:
+            figures = json.loads(figures)
+        except ValueError:
+            figures = None
+    template = MESSAGES_NL.get(code)
+    if template is None or not isinstance(figures, dict):
+        return fallback
+    try:
+        return template.format(**{k: _figure(k, v) for k, v in figures.items()})
+    except (KeyError, IndexError, ValueError):
+        return title_nl(code)
+
+
+def title_nl(code: str) -> str:
+    """The Dutch title of a finding code (the catalogue's titles are Dutch)."""
+    return CATALOGUE[code].title if code in CATALOGUE else code
+
+
+def finding_text(code: str, figures: str | None, fallback: str) -> str:
+    """The Dutch message of a stored finding, with '(3x)' when it was grouped from several occurrences."""
+    text = message_nl(code, figures, fallback)
+    try:
+        occurrences = json.loads(figures).get("occurrences") if figures else None
+    except (ValueError, AttributeError):
+        occurrences = None
+    return f"{text} ({occurrences}x)" if isinstance(occurrences, int) and occurrences > 1 else text
