@@ -15,6 +15,8 @@ from .nlformat import nl_number
 SEVERITY_NL = {"info": "informatie", "warning": "waarschuwing", "error": "fout"}
 
 MESSAGES_NL: dict[str, str] = {
+    "ambiguous-amount": "bedragcel '{raw}' is te lezen als {reading_a} ({style_a}) of als {reading_b} ({style_b}) en "
+                        "geen andere cel van de kolom zegt welke; er is geen waarde voor opgeslagen",
     "header-row-in-data": "een herhaalde kopregel is overgeslagen",
     "empty-row": "{count} lege regels zijn overgeslagen",
     "unknown-instrument": "instrument '{raw}' past bij geen van de gepubliceerde instrumenten; overgenomen zoals "

@@ -7,6 +7,35 @@ from __future__ import annotations
 from typing import Any
 
 HELP_NL: dict[str, str] = {
+    'What changed between two budget moments for a selection: new, disappeared and renamed lines, the '
+    'largest\nmutations with type and evidence, renumbered articles, changed commitment shares, new findings.':
+        'Wat er veranderde tussen twee begrotingsmomenten voor een selectie: nieuwe, verdwenen en anders benoemde '
+        'regels, de grootste mutaties met soort en bewijs, vernummerde artikelen, gewijzigde verplichtingen en '
+        'nieuwe bevindingen.',
+    'The earlier moment, e.g. 2020-OWB (default: the one published before --naar).':
+        'Het eerdere moment, bv. 2020-OWB (standaard: het moment dat vóór --naar is gepubliceerd).',
+    'The later moment (default: the last two loaded moments of the latest year that has two).':
+        'Het latere moment (standaard: de laatste twee geladen momenten van het laatste jaar dat er twee heeft).',
+    'Chapter(s); repeat the option.':
+        'Hoofdstuk(ken); herhaal de optie.',
+    'Executors whose name contains this.':
+        'Uitvoerders waarvan de naam dit bevat.',
+    'At most this many rows per section.':
+        'Ten hoogste zoveel rijen per onderdeel.',
+    'Load budget tables (B-tabel, begrotingsstaten, suppletoire tables, bulk files) into the database.\n\nExit '
+    'code 0: loaded cleanly; 9: loaded, but some cells could not be read (error findings, amounts not stored);\n3: '
+    'refused, nothing changed.':
+        'Laad begrotingstabellen (B-tabel, begrotingsstaten, suppletoire tabellen, bulkbestanden) in de '
+        'database.\n\nAfsluitcode 0: zonder fouten geladen; 9: geladen, maar sommige cellen waren onleesbaar '
+        '(foutbevindingen, bedragen niet opgeslagen); 3: geweigerd, niets veranderd.',
+    'Refuse the whole ingest when a file has error findings (an unreadable or ambiguous amount), instead of '
+    'loading it and exiting with code 9.':
+        'Weiger het hele laden als een bestand foutbevindingen heeft (een onleesbaar of dubbelzinnig bedrag), in '
+        'plaats van het te laden en af te sluiten met code 9.',
+    'Draft answers from the loaded figures: per question the analysis chosen by the rules (with its evidence), '
+    "a\nshort Dutch answer with every figure's moment and source cell, and what the data cannot answer.":
+        'Conceptantwoorden uit de geladen cijfers: per vraag de analyse die de regels kiezen (met het bewijs), een '
+        'kort antwoord met bij elk bedrag het moment en de broncel, en wat niet uit de data te beantwoorden is.',
     "The integrated table of digital spending (question 8): themes x chapters x articles x years.":
         "De integrale tabel van de digitale uitgaven (vraag 8): thema's x hoofdstukken x artikelen x jaren.",
     "Database file (default: setting 'database').": "Databasebestand (standaard: instelling 'database').",
