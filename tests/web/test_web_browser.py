@@ -190,7 +190,7 @@ def test_changes_page_switches_moments_and_links_the_feed(server: str, page: Any
 def test_draft_page_paste_and_upload(server: str, page: Any) -> None:
     page.goto(server + "/concept")
     page.fill("#tekst", "Vraag 1\nHoeveel bedraagt de opdracht aan het NCSC in de 2e suppletoire begroting 2022?")
-    page.click("form button[type=submit]")
+    page.click("form[action='/concept'] button[type=submit]")
     page.wait_for_selector("#vraag-1")
     assert "€ 5.395.000" in page.inner_text("#vraag-1")
     page.goto(server + "/concept")

@@ -51,25 +51,33 @@ def _toml_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
+def _check_review(reason: str, reviewer: str, date: str) -> None:
+    if not reason.strip() or not reviewer.strip():
+        raise UsageError("a decision needs a reason and a reviewer")
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError as exc:
+        raise UsageError(f"date {date!r}", expected="YYYY-MM-DD") from exc
+
+
+def _append(path: Path, block: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(block)
+
+
 def add_decision(path: Path, decision: Decision, themes: list[str]) -> None:
     """Append one decision (validated first, so a bad one never lands in the file)."""
     if decision.theme not in themes:
         raise UsageError(f"unknown theme {decision.theme!r}", expected=", ".join(themes))
     if not 0 <= decision.weight <= 1:
         raise UsageError(f"weight {decision.weight} outside 0..1")
-    if not decision.reason.strip() or not decision.reviewer.strip():
-        raise UsageError("a decision needs a reason and a reviewer")
-    try:
-        dt.date.fromisoformat(decision.date)
-    except ValueError as exc:
-        raise UsageError(f"date {decision.date!r}", expected="YYYY-MM-DD") from exc
+    _check_review(decision.reason, decision.reviewer, decision.date)
     load_decisions(path, themes)  # refuse to append to a broken file
     block = (f"\n[[decision]]\nline_key = {_toml_str(decision.line_key)}\ntheme = {_toml_str(decision.theme)}\n"
              f"weight = {decision.weight}\nreason = {_toml_str(decision.reason)}\n"
              f"reviewer = {_toml_str(decision.reviewer)}\ndate = {_toml_str(decision.date)}\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(block)
+    _append(path, block)
 
 
 @dataclass(frozen=True)
@@ -114,16 +122,9 @@ def add_mutation_decision(path: Path, decision: MutationDecision, soorten: tuple
         raise UsageError(f"unknown soort {decision.soort!r}", expected=", ".join(soorten))
     if not decision.mutation_key.strip():
         raise UsageError("a mutation decision needs the mutation key")
-    if not decision.reason.strip() or not decision.reviewer.strip():
-        raise UsageError("a decision needs a reason and a reviewer")
-    try:
-        dt.date.fromisoformat(decision.date)
-    except ValueError as exc:
-        raise UsageError(f"date {decision.date!r}", expected="YYYY-MM-DD") from exc
+    _check_review(decision.reason, decision.reviewer, decision.date)
     load_mutation_decisions(path, soorten)  # refuse to append to a broken file
     block = (f"\n[[mutation]]\nmutation_key = {_toml_str(decision.mutation_key)}\n"
              f"soort = {_toml_str(decision.soort)}\nreason = {_toml_str(decision.reason)}\n"
              f"reviewer = {_toml_str(decision.reviewer)}\ndate = {_toml_str(decision.date)}\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(block)
+    _append(path, block)

@@ -25,6 +25,13 @@ from ..params import TEXT, MutatieSoort, Thema
 router = APIRouter()
 
 
+def _check_token(request: Request, token: str | None) -> None:
+    """The write token, compared in constant time; 401 without it."""
+    expected: str = request.app.state.write_token
+    if not token or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise HTTPException(401, "write token missing or wrong (header X-Digibudget-Token)")
+
+
 class Review(BaseModel):
     regel: str = Field(pattern=r"^[^\x00-\x1f\x7f]{1,200}$", description="Regelnummer of line key.")
     thema: Thema
@@ -38,9 +45,7 @@ class Review(BaseModel):
              summary="Leg een beoordeeld classificatiebesluit vast (vereist X-Digibudget-Token)")
 def review(request: Request, con: Con, body: Review,
            x_digibudget_token: Annotated[str | None, Header()] = None) -> Response:
-    expected: str = request.app.state.write_token
-    if not x_digibudget_token or not hmac.compare_digest(x_digibudget_token.encode(), expected.encode()):
-        raise HTTPException(401, "write token missing or wrong (header X-Digibudget-Token)")
+    _check_token(request, x_digibudget_token)
     line_id = resolve_line(con, body.regel)
     row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
     assert row is not None
@@ -66,9 +71,7 @@ class MutationReview(BaseModel):
              summary="Leg een beoordeelde soort van een mutatie vast (vereist X-Digibudget-Token)")
 def review_mutation(request: Request, con: Con, body: MutationReview,
                     x_digibudget_token: Annotated[str | None, Header()] = None) -> Response:
-    expected: str = request.app.state.write_token
-    if not x_digibudget_token or not hmac.compare_digest(x_digibudget_token.encode(), expected.encode()):
-        raise HTTPException(401, "write token missing or wrong (header X-Digibudget-Token)")
+    _check_token(request, x_digibudget_token)
     key = pipeline.mutation_key_of(con, body.mutatie)
     decision = overrides.MutationDecision(key, str(body.soort.value), body.reden, body.beoordelaar,
                                           (body.datum or dt.date.today()).isoformat())
