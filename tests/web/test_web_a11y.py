@@ -16,7 +16,9 @@ PAGES = [("overzicht", "/?moment=2017-OWB"), ("integrale_tabel", "/tabel?moment=
          ("regel", "/regel/{line}"), ("mutaties", "/mutaties"), ("overlap", "/overlap?moment=2017-OWB"),
          ("kamervragen", "/kamervragen"), ("kamervraag_8", "/kamervragen/8"), ("datakwaliteit", "/kwaliteit"),
          ("bronnen", "/bronnen"), ("bron", "/bron/1?rij=2"), ("zoeken", "/zoeken?q=logius"),
-         ("over_de_cijfers", "/over"), ("api_docs", "/docs"), ("niet_gevonden", "/bestaat-niet")]
+         ("over_de_cijfers", "/over"), ("api_docs", "/docs"), ("niet_gevonden", "/bestaat-niet"),
+         ("veranderingen", "/veranderingen?van=2016-OWB&naar=2017-OWB&thema=digitalisering"),
+         ("conceptantwoord", "/concept")]
 WIDTHS = {"breed": (1400, 1000), "smal": (390, 844)}
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

@@ -41,30 +41,13 @@ from ..errors import UsageError
 from ..queries import Result
 from ..vocab import NL_NUM_MACRO, publication_key_sql
 from .lineage import RESOLVED_SQL
+from .mutation_types import _KIND_CONFIDENCE, CONFIDENCE, LABELS
+from .mutation_types import EVIDENCE_KINDS as EVIDENCE_KINDS  # re-exported: the types live in mutation_types
+from .mutation_types import SOORT_GROUPS as SOORT_GROUPS
+from .mutation_types import SOORTEN as SOORTEN
+from .mutation_types import UNEXPLAINED as UNEXPLAINED
 from .selection import KIND_RANK_SQL, WAARVAN_SQL, YEARS_PER_STEP_ROWS, base_source_sql, year_groups, years_sql
 
-SOORTEN = ("kasschuif", "overboeking", "herschikking", "taakstelling", "nieuwe middelen", "loon- en prijsbijstelling",
-           "realisatieverschil", "nieuwe raming", "onverklaard: verhoging", "onverklaard: verlaging")
-UNEXPLAINED = ("onverklaard: verhoging", "onverklaard: verlaging")
-# a filter value that selects a group of soorten
-SOORT_GROUPS = {"onverklaard": UNEXPLAINED,
-                "verklaard": tuple(s for s in SOORTEN if s not in UNEXPLAINED)}
-# the evidence behind a type, with the confidence it gives (the scale is documented in docs/mutations.md)
-EVIDENCE_KINDS = {
-    "review": "beoordeeld: een vastgelegde beslissing van een gebruiker",
-    "label": "het label van een benoemde mutatieregel in de bron ('Kasschuif', 'Overboeking ...')",
-    "kolom": "de soort van de bronkolom ('Mutaties via ISB, NvW, moties en amendementen')",
-    "kasschuifprofiel": "dezelfde regel, hetzelfde moment: mutaties over jaren die samen nul zijn",
-    "tegenboeking": "een even grote tegengestelde mutatie op een andere regel, zelfde moment en jaar",
-    "realisatie": "realisatie min laatste stand: onder- of overuitputting, geen besluit",
-    "nieuw_jaar": "een jaar buiten de vorige raming: de hele nieuwe raming, geen wijziging",
-    "restverschil": "wat de standen meer bewogen dan de gepubliceerde mutaties: onverklaard",
-    "geen": "geen onderbouwing gevonden: onverklaard",
-}
-CONFIDENCE = {"review": 1.0, "label": 0.9, "realisatie": 0.9, "tegenboeking": 0.8, "kasschuifprofiel": 0.8,
-              "kolom": 0.6, "tegenboeking_eenzijdig": 0.6, "nieuw_jaar": 0.5, "tegenboeking_meerdere": 0.4,
-              "restverschil": 0.0, "geen": 0.0}
-_KIND_CONFIDENCE = "CASE {kind} " + " ".join(f"WHEN '{k}' THEN {v}" for k, v in CONFIDENCE.items()) + " END"
 UNIT = "x € 1.000"
 NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
 
@@ -75,14 +58,6 @@ _ARTICLE_TOTAL = ("(l.is_total AND ((l.niveau = 'artikel' AND (l.regeling IS NUL
                   "'mutatiecategorie')))")
 _WAARVAN = "l.line_id IN (SELECT line_id FROM waarvan_line)"  # see selection.WAARVAN_SQL
 
-# label of a named mutation -> type; first match wins (a 'loon- en prijsbijstelling' overboeking is indexation)
-LABELS: tuple[tuple[str, str], ...] = (
-    (r"loon- ?en prijs|loonbijstelling|prijsbijstelling|\blpo\b", "loon- en prijsbijstelling"),
-    (r"kasschui", "kasschuif"),
-    (r"overboek", "overboeking"),
-    (r"taakstell|korting|ombuig|bezuinig", "taakstelling"),
-    (r"desalder", "nieuwe middelen"),
-)
 _LABEL_CASE = "CASE " + " ".join(
     f"WHEN regexp_matches(strip_accents(lower(label)), '{pattern}') THEN '{soort}'" for pattern, soort in LABELS
 ) + " END"

@@ -16,9 +16,11 @@ from .draft import STATUS_NO_FIGURES, STATUS_NOT_ANSWERABLE, STATUS_WITH_FIGURES
 MAX_LINES = 12
 
 
-def euro(value_k: Decimal) -> str:
-    """An amount in x € 1.000 as euros in text: € 89.932.000."""
-    return f"€ {nl_amount(Decimal(value_k) * 1000)}"
+def euro(value_k: Decimal, *, signed: bool = False) -> str:
+    """An amount in x € 1.000 as euros in text: € 89.932.000, -€ 8.500.000 (and +€ 12.300.000 when ``signed``)."""
+    value = Decimal(value_k) * 1000
+    sign = "-" if value < 0 else ("+" if signed and value > 0 else "")
+    return f"{sign}€ {nl_amount(abs(value))}"
 
 
 def _cell(file: str, row: Any, column: Any) -> str:
@@ -151,14 +153,13 @@ def changes(con: duckdb.DuckDBPyConnection, d: Draft) -> None:
     for r in rows:
         label = moment_label(int(r["moment_jaar"]), str(r["fase"]))
         cell = _cell(r["file_name"], r["source_row"], r["source_column"])
-        sign = "+" if r["value_k"] > 0 else ""
         place = str(r["hoofdstuk"]) + (f" art. {r['artikel']}" if r["artikel"] else "") + \
             (f", {r['artikelonderdeel']}" if r["artikelonderdeel"] else "")
         how = (f"{r['soort']} (bewijs: {r['evidence_kind']}, zekerheid {nl_amount(r['confidence'])}: "
                f"{r['evidence']})" if not str(r["soort"]).startswith("onverklaard")
                else f"{r['soort']}: de data zegt niet wat voor mutatie dit is")
         d.paragraphs.append(f"{r['naam'] or r['instrument'] or place} ({place}), {label}, jaar {r['jaar']}: "
-                            f"{sign}{euro(r['value_k'])}; {how} (bron: {cell}).")
+                            f"{euro(r['value_k'], signed=True)}; {how} (bron: {cell}).")
         d.figures.append(Figure(abs(Decimal(r["value_k"])) * 1000, int(r["jaar"]), label, cell))
 
 

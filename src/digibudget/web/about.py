@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..analyze.mutations import CONFIDENCE, EVIDENCE_KINDS, SOORTEN
+from ..analyze.mutation_types import CONFIDENCE, EVIDENCE_KINDS, SOORTEN
 from ..classify.rules import load_rules
 
 # what each mutation type means and which evidence can give it (docs/mutations.md, 'A type needs evidence')

@@ -1,0 +1,357 @@
+"""The schema as named, recorded migrations, in order (applied by store.migrate). A migration is never edited once
+released: a change of schema is a new migration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_core", """
+CREATE TABLE source (
+    source_id      INTEGER PRIMARY KEY,
+    sha256         VARCHAR NOT NULL UNIQUE,
+    kind           VARCHAR NOT NULL,
+    file_name      VARCHAR NOT NULL,
+    path           VARCHAR NOT NULL,
+    size_bytes     BIGINT NOT NULL,
+    url            VARCHAR,
+    title          VARCHAR,
+    licence        VARCHAR,
+    loaded_at      TIMESTAMP NOT NULL,
+    rows_read      INTEGER NOT NULL,
+    lines_loaded   INTEGER NOT NULL,
+    amounts_loaded INTEGER NOT NULL
+);
+-- one row per line of a published budget table (any level, totals included)
+CREATE TABLE budget_line (
+    line_id               BIGINT PRIMARY KEY,
+    source_id             INTEGER NOT NULL,
+    source_row            INTEGER NOT NULL,
+    source_ref            VARCHAR,
+    begrotingsjaar        SMALLINT NOT NULL,
+    document_fase         VARCHAR,
+    hoofdstuk             VARCHAR NOT NULL,
+    hoofdstuk_naam        VARCHAR,
+    artikel               VARCHAR,
+    artikel_naam          VARCHAR,
+    artikel_type          VARCHAR,
+    artikelonderdeel      VARCHAR,
+    artikelonderdeel_naam VARCHAR,
+    instrument            VARCHAR,
+    instrument_raw        VARCHAR,
+    regeling              VARCHAR,
+    detail                VARCHAR,
+    niveau                VARCHAR NOT NULL,
+    vuo                   VARCHAR NOT NULL CHECK (vuo IN ('V', 'U', 'O')),
+    is_total              BOOLEAN NOT NULL,
+    line_key              VARCHAR NOT NULL,
+    duplicate_of          BIGINT
+);
+-- one figure of a line: the stand or mutation at a budget moment (moment_jaar, fase) for the year `jaar`
+CREATE TABLE amount (
+    line_id       BIGINT NOT NULL,
+    moment_jaar   SMALLINT NOT NULL,
+    fase          VARCHAR NOT NULL CHECK (fase IN ('OWB', 'VB', 'O1', 'SBS', 'O2', 'JV', 'SW')),
+    measure       VARCHAR NOT NULL CHECK (measure IN ('stand', 'mutatie', 'realisatie', 'verschil')),
+    mutatie_soort VARCHAR,
+    jaar          SMALLINT NOT NULL,
+    value         DECIMAL(38,10) NOT NULL,
+    unit          VARCHAR NOT NULL CHECK (unit IN ('EUR1000', 'EURMLN')),
+    source_column VARCHAR NOT NULL,
+    source_row    INTEGER NOT NULL
+);
+-- the share of an article's expenditure that is committed, per moment, as a source states it
+CREATE TABLE legal_commitment (
+    source_id     INTEGER NOT NULL,
+    source_row    INTEGER NOT NULL,
+    begrotingsjaar SMALLINT NOT NULL,
+    moment_jaar   SMALLINT NOT NULL,
+    fase          VARCHAR NOT NULL,
+    hoofdstuk     VARCHAR NOT NULL,
+    artikel       VARCHAR NOT NULL,
+    jaar          SMALLINT NOT NULL,
+    category      VARCHAR NOT NULL CHECK (category IN ('juridisch_verplicht', 'complementair_noodzakelijk',
+                      'bestuurlijk_gebonden', 'beleidsmatig_gereserveerd', 'nog_niet_ingevuld')),
+    pct           DECIMAL(7,3) NOT NULL,
+    source_column VARCHAR NOT NULL
+);
+CREATE TABLE finding (
+    finding_id  BIGINT PRIMARY KEY,
+    source_id   INTEGER,
+    code        VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL,
+    path        VARCHAR,
+    row_number  INTEGER,
+    column_name VARCHAR,
+    figures     JSON
+);
+CREATE VIEW amount_k AS
+SELECT a.*, CASE a.unit WHEN 'EURMLN' THEN a.value * 1000 ELSE a.value END AS value_k
+FROM amount a;
+"""),
+    Migration("0002_classification", """
+CREATE TABLE executor (
+    executor_id VARCHAR PRIMARY KEY,
+    name        VARCHAR NOT NULL,
+    type        VARCHAR NOT NULL
+);
+-- every piece of evidence: a rule or context rule that matched a text of a line, or a reviewed decision
+CREATE TABLE tag (
+    line_id       BIGINT NOT NULL,
+    theme         VARCHAR NOT NULL,
+    weight        DECIMAL(4,3) NOT NULL,
+    confidence    DECIMAL(4,3) NOT NULL,
+    kind          VARCHAR NOT NULL CHECK (kind IN ('rule', 'context', 'override')),
+    rule_id       VARCHAR NOT NULL,
+    field         VARCHAR,
+    matched_text  VARCHAR,
+    text          VARCHAR,
+    rules_version VARCHAR NOT NULL
+);
+-- the decision per line and theme: the strongest tag, or the reviewed decision; `counted` when it is firm enough
+CREATE TABLE line_theme (
+    line_id    BIGINT NOT NULL,
+    theme      VARCHAR NOT NULL,
+    weight     DECIMAL(4,3) NOT NULL,
+    confidence DECIMAL(4,3) NOT NULL,
+    basis      VARCHAR NOT NULL,
+    rule_id    VARCHAR NOT NULL,
+    counted    BOOLEAN NOT NULL
+);
+CREATE TABLE line_executor (
+    line_id      BIGINT NOT NULL,
+    executor_id  VARCHAR NOT NULL,
+    field        VARCHAR NOT NULL,
+    matched_text VARCHAR,
+    rank         INTEGER NOT NULL
+);
+"""),
+    Migration("0003_fact", """
+-- the figures chosen for analysis: per hoofdstuk, artikel, V/U/O, moment and year one source, at the finest
+-- granularity that adds up to its article total (derived data, rebuilt after every ingest)
+CREATE TABLE fact (
+    line_id       BIGINT NOT NULL,
+    source_id     INTEGER NOT NULL,
+    hoofdstuk     VARCHAR NOT NULL,
+    artikel       VARCHAR NOT NULL,
+    vuo           VARCHAR NOT NULL,
+    moment_jaar   SMALLINT NOT NULL,
+    fase          VARCHAR NOT NULL,
+    measure       VARCHAR NOT NULL,
+    mutatie_soort VARCHAR,
+    jaar          SMALLINT NOT NULL,
+    value_k       DECIMAL(38,10) NOT NULL,
+    granularity   VARCHAR NOT NULL,
+    is_part       BOOLEAN NOT NULL
+);
+"""),
+    Migration("0004_documents", """
+CREATE TABLE document (
+    document_id INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    format      VARCHAR NOT NULL,
+    title       VARCHAR,
+    year        SMALLINT,
+    n_questions INTEGER NOT NULL
+);
+CREATE TABLE question (
+    document_id     INTEGER NOT NULL,
+    number          VARCHAR NOT NULL,
+    numbers         VARCHAR NOT NULL,
+    text            VARCHAR NOT NULL,
+    answer_text     VARCHAR,
+    grouped_with    VARCHAR,
+    status          VARCHAR NOT NULL,
+    status_label    VARCHAR NOT NULL,
+    status_evidence VARCHAR,
+    data_view       VARCHAR,
+    partly_deferred BOOLEAN NOT NULL,
+    line            INTEGER
+);
+-- citations, budget locations, cross-references and organisations named in a question or its answer
+CREATE TABLE reference (
+    document_id      INTEGER NOT NULL,
+    question_number  VARCHAR NOT NULL,
+    part             VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    value            VARCHAR NOT NULL,
+    hoofdstuk        VARCHAR,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    raw              VARCHAR
+);
+-- an amount stated in a document, in exact euros, with its context
+CREATE TABLE figure (
+    figure_id       BIGINT PRIMARY KEY,
+    document_id     INTEGER NOT NULL,
+    question_number VARCHAR NOT NULL,
+    part            VARCHAR NOT NULL,
+    raw             VARCHAR NOT NULL,
+    value_eur       DECIMAL(38,2) NOT NULL,
+    approximate     BOOLEAN NOT NULL,
+    qualifiers      VARCHAR,
+    table_id        VARCHAR,
+    label           VARCHAR
+);
+-- a question or a stated figure linked to a budget line, with the basis, a confidence and the evidence
+CREATE TABLE link (
+    document_id     INTEGER NOT NULL,
+    question_number VARCHAR NOT NULL,
+    figure_id       BIGINT,
+    line_id         BIGINT NOT NULL,
+    basis           VARCHAR NOT NULL,
+    confidence      DECIMAL(4,3) NOT NULL,
+    evidence        VARCHAR NOT NULL
+);
+"""),
+    Migration("0005_mutation", """
+-- the stands chosen to follow a line across budget moments: per source kind, line key, moment and year one figure
+-- (derived data, rebuilt by analyze.mutations.build)
+CREATE TABLE mutation_stand (
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    source_id        INTEGER NOT NULL,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    vuo              VARCHAR NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    measure          VARCHAR NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    tolerance        DECIMAL(38,10) NOT NULL
+);
+-- every change of a line between two budget moments, typed, with a confidence and the evidence
+CREATE TABLE mutation (
+    mutation_id      BIGINT PRIMARY KEY,
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    part_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    van_line_id      BIGINT,
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER,
+    source_column    VARCHAR,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    instrument       VARCHAR,
+    regeling         VARCHAR,
+    niveau           VARCHAR NOT NULL,
+    is_total         BOOLEAN NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    is_part          BOOLEAN NOT NULL,
+    vuo              VARCHAR NOT NULL,
+    van_moment_jaar  SMALLINT,
+    van_fase         VARCHAR,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    van_stand        DECIMAL(38,10),
+    naar_stand       DECIMAL(38,10),
+    tolerance        DECIMAL(38,10) NOT NULL,
+    basis            VARCHAR NOT NULL CHECK (basis IN ('mutatie', 'standverschil', 'restverschil',
+                         'realisatieverschil', 'nieuw_jaar')),
+    mutatie_soort    VARCHAR,
+    soort            VARCHAR NOT NULL CHECK (soort IN ('kasschuif', 'overboeking', 'herschikking', 'taakstelling',
+                         'nieuwe middelen', 'loon- en prijsbijstelling', 'onverklaard')),
+    confidence       DECIMAL(4,3) NOT NULL,
+    evidence         VARCHAR NOT NULL,
+    counterpart_id   BIGINT,
+    n_counterparts   INTEGER NOT NULL,
+    counted          BOOLEAN NOT NULL
+);
+"""),
+    Migration("0006_commitment_split", """
+-- the full split of an article's budget (budgetflexibiliteit): the share of one instrument where a source gives it
+-- (NULL = the whole article), whether it is a share of uitgaven (U) or verplichtingen (V; never O: ingest refuses
+-- it), and the label or sentence the share came from
+ALTER TABLE legal_commitment ADD COLUMN instrument VARCHAR;
+ALTER TABLE legal_commitment ADD COLUMN vuo VARCHAR NOT NULL DEFAULT 'U';
+ALTER TABLE legal_commitment ADD COLUMN source_text VARCHAR;
+"""),
+    Migration("0007_mutation_evidence", """
+-- derived data: rebuilt by the next build (ingest, classify or demo). A type needs evidence (evidence_kind); without
+-- it a change is 'onverklaard: verhoging' or 'onverklaard: verlaging'. mutation_key is stable across re-ingests, so
+-- a reviewed type (decisions file, [[mutation]]) finds its change again.
+DROP TABLE mutation;
+CREATE TABLE mutation (
+    mutation_id      BIGINT PRIMARY KEY,
+    mutation_key     VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    part_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    van_line_id      BIGINT,
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER,
+    source_column    VARCHAR,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    instrument       VARCHAR,
+    regeling         VARCHAR,
+    niveau           VARCHAR NOT NULL,
+    is_total         BOOLEAN NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    is_part          BOOLEAN NOT NULL,
+    vuo              VARCHAR NOT NULL,
+    van_moment_jaar  SMALLINT,
+    van_fase         VARCHAR,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    van_stand        DECIMAL(38,10),
+    naar_stand       DECIMAL(38,10),
+    tolerance        DECIMAL(38,10) NOT NULL,
+    basis            VARCHAR NOT NULL CHECK (basis IN ('mutatie', 'standverschil', 'restverschil',
+                         'realisatieverschil', 'nieuw_jaar')),
+    mutatie_soort    VARCHAR,
+    soort            VARCHAR NOT NULL CHECK (soort IN ('kasschuif', 'overboeking', 'herschikking', 'taakstelling',
+                         'nieuwe middelen', 'loon- en prijsbijstelling', 'realisatieverschil', 'nieuwe raming',
+                         'onverklaard: verhoging', 'onverklaard: verlaging')),
+    evidence_kind    VARCHAR NOT NULL CHECK (evidence_kind IN ('review', 'label', 'kolom', 'tegenboeking',
+                         'kasschuifprofiel', 'realisatie', 'nieuw_jaar', 'restverschil', 'geen')),
+    confidence       DECIMAL(4,3) NOT NULL,
+    evidence         VARCHAR NOT NULL,
+    counterpart_id   BIGINT,
+    n_counterparts   INTEGER NOT NULL,
+    counted          BOOLEAN NOT NULL
+);
+"""),
+    Migration("0008_lineage", """
+-- a budget article that continues under another number or chapter: renumbering found in the data (same name, the
+-- old number ends where the new one starts) or a reviewed mapping (data/lineage/). Only 1:1 links that never
+-- overlap in time are followed by the mutations (a split or merge is shown, not followed).
+CREATE TABLE lineage (
+    hoofdstuk_van VARCHAR NOT NULL,
+    artikel_van   VARCHAR NOT NULL,
+    hoofdstuk_naar VARCHAR NOT NULL,
+    artikel_naar  VARCHAR NOT NULL,
+    vuo           VARCHAR NOT NULL,
+    laatst_van    VARCHAR,
+    eerst_naar    VARCHAR,
+    basis         VARCHAR NOT NULL CHECK (basis IN ('renummering', 'review')),
+    relatie       VARCHAR NOT NULL CHECK (relatie IN ('1:1', 'splitsing', 'samenvoeging')),
+    followed      BOOLEAN NOT NULL,
+    confidence    DECIMAL(4,3) NOT NULL,
+    evidence      VARCHAR NOT NULL
+);
+"""),
+)
