@@ -6,8 +6,13 @@ A finding is never an exception: it is recorded, stored and shown to users. Code
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
+
+import duckdb
 
 from .errors import Location
 
@@ -163,3 +168,55 @@ def _fmt(value: Any) -> Any:
         text = format(value.normalize(), "f")
         return text
     return value
+
+
+# --- storing findings (ingest, reconcile, parliament) ------------------------------------------------------------
+
+def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
+                   findings: Sequence[Finding]) -> None:
+    """Store findings; identical messages of one source become one finding with a count and their rows.
+
+    They are numbered in a fixed order (file, row, column, code, message), whatever order the caller found them
+    in, so the same input gives the same database however the queries that found them happened to run.
+    """
+    if not findings:
+        return
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: (f.location.path or "", -1 if f.location.row is None else f.location.row,
+                                             f.location.column or "", f.code, f.message)):
+        groups.setdefault((f.code, f.message), []).append(f)
+    store_finding_groups(con, source_id, path, [
+        (group[0], sum(g.occurrences for g in group),
+         sorted({r for g in group for r in (g.location.row, *g.more_rows) if r is not None})[:50])
+        for group in groups.values()])
+
+
+def store_finding_groups(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
+                         groups: Sequence[tuple[Finding, int, list[int]]]) -> None:
+    """Store findings already grouped by code and message, in their order: (first finding, occurrences, the first
+    50 rows). ``store_findings`` groups a list; the set-based bulk path groups in SQL."""
+    if not groups:
+        return
+    row = con.execute("SELECT coalesce(max(finding_id), 0) FROM finding").fetchone()
+    start = int(row[0]) + 1 if row else 1
+    records = []
+    for i, (first, count, rows) in enumerate(groups):
+        figures = dict(first.figures)
+        message = first.message
+        if count > 1:
+            figures["occurrences"] = count
+            figures["rows"] = rows
+            message = f"{message} ({count}x)"
+        records.append([start + i, source_id, first.code, first.severity, message, first.location.path or path,
+                        first.location.row, first.location.column,
+                        json.dumps(figures, default=_json_default, ensure_ascii=False)])
+    for i in range(0, len(records), 500):  # one statement per 500 rows: executemany costs a round trip per row
+        chunk = records[i:i + 500]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        con.execute(f"INSERT INTO finding VALUES {values}", [v for r in chunk for v in r])  # noqa: S608
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)

@@ -8,12 +8,10 @@ already loaded adds nothing.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -21,10 +19,11 @@ import duckdb
 from . import reconcile
 from .duplicates import mark as mark_duplicates
 from .errors import Location, SourceError, StrictRefusal, ValueFormatError
-from .findings import Finding
+from .filehash import sha256_of
+from .findings import Finding, store_finding_groups, store_findings
 from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
-from .sources.model import COMMITMENT_CATEGORIES, FASES, UNITS, ReadResult
+from .sources.model import COMMITMENT_CATEGORIES, FASES, MAX_AMOUNT, MAX_PCT, UNITS, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
 
@@ -56,17 +55,6 @@ class IngestReport:
     def errors(self) -> int:
         """Error-severity findings of the files loaded now (the CLI exits with EXIT_LOADED_WITH_ERRORS)."""
         return sum(f.errors for f in self.loaded)
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
-    return h.hexdigest()
 
 
 def _ends_with_newline(path: Path) -> bool:
@@ -194,8 +182,6 @@ def _strict(strict: bool, path: Path, findings: Sequence[tuple[Finding, int]]) -
 
 
 _MEASURES = ("stand", "mutatie", "realisatie", "verschil")
-_MAX_VALUE = Decimal(10) ** 28  # DECIMAL(38,10)
-_MAX_PCT = Decimal(10) ** 4  # DECIMAL(7,3)
 
 
 def check(path: Path, result: ReadResult) -> None:
@@ -230,13 +216,13 @@ def check(path: Path, result: ReadResult) -> None:
                 refuse(f"amount of an unknown kind ({a.fase}, {a.measure}, {a.unit})", row, a.source_column)
             if not (-32768 <= a.jaar <= 32767 and -32768 <= a.moment_jaar <= 32767):
                 refuse(f"year {a.jaar} or moment {a.moment_jaar} is out of range", row, a.source_column)
-            limit = _MAX_VALUE / 1000 if a.unit == "EURMLN" else _MAX_VALUE  # amount_k shows millions x 1000
+            limit = MAX_AMOUNT / 1000 if a.unit == "EURMLN" else MAX_AMOUNT  # amount_k shows millions x 1000
             if not a.value.is_finite() or abs(a.value) >= limit:
                 refuse(f"amount {a.value} is out of range", row, a.source_column)
     for c in result.commitments:
         if not c.hoofdstuk.strip() or not c.artikel.strip() or not c.source_column.strip():
             refuse("a percentage lacks its hoofdstuk, artikel or column", c.source_row, c.source_column or None)
-        if c.fase not in FASES or not c.pct.is_finite() or abs(c.pct) >= _MAX_PCT:
+        if c.fase not in FASES or not c.pct.is_finite() or abs(c.pct) >= MAX_PCT:
             refuse(f"percentage {c.pct} ({c.fase}) cannot be stored", c.source_row, c.source_column)
         if c.vuo not in {"U", "V"} or c.category not in COMMITMENT_CATEGORIES:
             refuse(f"a share {c.category} of {c.vuo!r} cannot be stored (only of uitgaven or verplichtingen)",
@@ -343,53 +329,3 @@ def _insert_csv(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[st
 
 def _sql_path(p: Path) -> str:
     return str(p).replace("'", "''")
-
-
-def store_findings(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
-                   findings: Sequence[Finding]) -> None:
-    """Store findings; identical messages of one source become one finding with a count and their rows.
-
-    They are numbered in a fixed order (file, row, column, code, message), whatever order the caller found them
-    in, so the same input gives the same database however the queries that found them happened to run.
-    """
-    if not findings:
-        return
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for f in sorted(findings, key=lambda f: (f.location.path or "", -1 if f.location.row is None else f.location.row,
-                                             f.location.column or "", f.code, f.message)):
-        groups.setdefault((f.code, f.message), []).append(f)
-    store_finding_groups(con, source_id, path, [
-        (group[0], sum(g.occurrences for g in group),
-         sorted({r for g in group for r in (g.location.row, *g.more_rows) if r is not None})[:50])
-        for group in groups.values()])
-
-
-def store_finding_groups(con: duckdb.DuckDBPyConnection, source_id: int | None, path: str | None,
-                         groups: Sequence[tuple[Finding, int, list[int]]]) -> None:
-    """Store findings already grouped by code and message, in their order: (first finding, occurrences, the first
-    50 rows). ``store_findings`` groups a list; the set-based bulk path groups in SQL."""
-    if not groups:
-        return
-    row = con.execute("SELECT coalesce(max(finding_id), 0) FROM finding").fetchone()
-    start = int(row[0]) + 1 if row else 1
-    records = []
-    for i, (first, count, rows) in enumerate(groups):
-        figures = dict(first.figures)
-        message = first.message
-        if count > 1:
-            figures["occurrences"] = count
-            figures["rows"] = rows
-            message = f"{message} ({count}x)"
-        records.append([start + i, source_id, first.code, first.severity, message, first.location.path or path,
-                        first.location.row, first.location.column,
-                        json.dumps(figures, default=_json_default, ensure_ascii=False)])
-    for i in range(0, len(records), 500):  # one statement per 500 rows: executemany costs a round trip per row
-        chunk = records[i:i + 500]
-        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-        con.execute(f"INSERT INTO finding VALUES {values}", [v for r in chunk for v in r])  # noqa: S608
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)

@@ -11,17 +11,9 @@ from . import classify, ingest
 from .analyze import lineage, mutations, selection
 from .bundled import bundled_data_dir
 from .classify.overrides import MutationDecision, add_mutation_decision, load_mutation_decisions
+from .classify.overrides import decisions_path as decisions_path  # re-exported: callers that still name pipeline
 from .errors import DigibudgetError
-from .settings import load_settings
 from .store import transaction
-
-
-def decisions_path(database: str | Path | None = None) -> Path:
-    configured = str(load_settings()["overrides_file"])
-    if configured:
-        return Path(configured)
-    db = Path(str(database or load_settings()["database"]))
-    return db.with_name("decisions.toml") if str(db) != ":memory:" else Path("decisions.toml")
 
 
 def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: Path | None = None,

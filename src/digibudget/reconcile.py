@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import duckdb
 
 from .errors import Location
-from .findings import Finding
+from .findings import Finding, store_findings
 
 _FASE_LABEL = {"OWB": "ontwerpbegroting", "VB": "vastgestelde begroting", "O1": "1e suppletoire",
                "SBS": "septembersuppletoire", "O2": "2e suppletoire", "JV": "realisatie", "SW": "slotwet"}
@@ -200,8 +200,6 @@ def _lines_against_totals(con: duckdb.DuckDBPyConnection, stats: dict[str, int],
 
 
 def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[str, int]:
-    from .ingest import store_findings
-
     ids = list(new_source_ids)
     stats = {"totals_checked": 0, "totals_mismatch": 0, "stands_checked": 0, "stands_mismatch": 0,
              "cross_checked": 0, "cross_agree": 0, "cross_mismatch": 0, "lines_checked": 0, "lines_agree": 0,

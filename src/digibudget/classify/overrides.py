@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import RuleError, UsageError
+from ..settings import load_settings
+
+
+def decisions_path(database: str | Path | None = None) -> Path:
+    """The reviewed-decisions file: the setting overrides_file, else decisions.toml beside the database."""
+    configured = str(load_settings()["overrides_file"])
+    if configured:
+        return Path(configured)
+    db = Path(str(database or load_settings()["database"]))
+    return db.with_name("decisions.toml") if str(db) != ":memory:" else Path("decisions.toml")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -31,6 +31,7 @@ import httpx
 
 from .. import __version__
 from ..errors import FetchError, UsageError
+from ..filehash import hash_into
 
 ProgressCallback = Callable[[int, int | None], None]
 """Called with (bytes received so far, total bytes or None when unknown)."""
@@ -133,8 +134,9 @@ def filename_from_url(url: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
+    """The sha256 of a downloaded file (OSError propagates: the caller reports it as a FetchError)."""
     digest = hashlib.sha256()
-    _hash_into(path, digest)
+    hash_into(path, digest)
     return digest.hexdigest()
 
 
@@ -307,7 +309,7 @@ def _receive(response: httpx.Response, part: Path, offset: int, validator: str |
 
     digest = hashlib.sha256()
     if resumed:
-        _hash_into(part, digest)
+        hash_into(part, digest)
     received = start
     if progress is not None:
         progress(received, total)
@@ -421,17 +423,6 @@ def _read_validator(part: Path) -> str | None:
 def _discard(part: Path) -> None:
     part.unlink(missing_ok=True)
     _validator_path(part).unlink(missing_ok=True)
-
-
-def _hash_into(path: Path, digest: Any) -> None:
-    with path.open("rb") as fh:
-        for block in _blocks(fh):
-            digest.update(block)
-
-
-def _blocks(fh: Any) -> Iterator[bytes]:
-    while block := fh.read(1024 * 1024):
-        yield block
 
 
 def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 import duckdb
 
 from ..errors import Location
-from ..ingest import sha256_of, store_findings
+from ..filehash import sha256_of
+from ..findings import store_findings
 from ..store import transaction
 from .link import link_document
 from .model import Document, Extraction

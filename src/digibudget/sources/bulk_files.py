@@ -4,16 +4,15 @@ physical line count, the lines that hold a quote, and re-reading one row to rais
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from ..errors import Location, ValueFormatError
 from . import bulk, textfile
+from .model import MAX_AMOUNT as MAX_AMOUNT  # re-exported for bulk_sql
 
 HEAD_BYTES = 1 << 20
-MAX_VALUE = Decimal(10) ** 28
 
 
 def header_of(path: Path) -> tuple[list[str], str, str] | None:
@@ -111,7 +110,7 @@ def raise_for_row(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
 def refuse_amount(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
     line, _ = bulk.parse_row(path, lay, lineno, cells_of(path, sep, lineno), [])
     for a in line.amounts if line else []:
-        if not a.value.is_finite() or abs(a.value) >= MAX_VALUE:
+        if not a.value.is_finite() or abs(a.value) >= MAX_AMOUNT:
             raise ValueFormatError(f"amount {a.value} is out of range",
                                    location=Location(str(path), lineno, a.source_column))
     raise ValueFormatError("an amount is out of range", location=Location(str(path), lineno))  # pragma: no cover

@@ -23,7 +23,6 @@ import csv
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,7 @@ _WS_CLASS = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in _WS) + "]"  # the same
 # an amount DuckDB can cast exactly as Python's Decimal reads it: no spaces, no exotic minus, at most 18 digits
 # before and 10 after the decimal comma (every other non-empty cell goes through normalise.amount_or_finding)
 _PLAIN = r"^-?(\d{1,3}(\.\d{3}){1,5}|\d{1,18})(,\d{1,10})?$"
-_MAX_VALUE = Decimal(10) ** 28
+_MAX_VALUE = bulk_files.MAX_AMOUNT  # declared once, in sources.model
 
 
 @dataclass

@@ -9,6 +9,9 @@ from ..findings import Finding
 
 FASES = ("OWB", "VB", "O1", "SBS", "O2", "JV", "SW")
 UNITS = ("EUR1000", "EURMLN")
+# the largest absolute value the store holds: amounts are DECIMAL(38,10), shares DECIMAL(7,3); larger is a finding
+MAX_AMOUNT = Decimal(10) ** 28
+MAX_PCT = Decimal(10) ** 4
 COMMITMENT_CATEGORIES = ("juridisch_verplicht", "complementair_noodzakelijk", "bestuurlijk_gebonden",
                          "beleidsmatig_gereserveerd", "nog_niet_ingevuld")
 

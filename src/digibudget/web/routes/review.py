@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from ... import pipeline
+from ... import pipeline  # mutation reviews: moving to a shared library function (issue 15, cli branch)
 from ...classify import overrides
 from ...classify.explain import resolve_line
 from ...classify.rules import load_rules
@@ -49,7 +49,7 @@ def review(request: Request, con: Con, body: Review,
     line_id = resolve_line(con, body.regel)
     row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
     assert row is not None
-    path = pipeline.decisions_path(request.app.state.db.path)
+    path = overrides.decisions_path(request.app.state.db.path)
     decision = overrides.Decision(str(row[0]), body.thema.value, body.gewicht, body.reden, body.beoordelaar,
                                   (body.datum or dt.date.today()).isoformat())
     overrides.add_decision(path, decision, load_rules().theme_ids())
