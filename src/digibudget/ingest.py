@@ -23,9 +23,10 @@ from .filehash import sha256_of
 from .findings import Finding, store_finding_groups, store_findings
 from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
-from .sources.model import COMMITMENT_CATEGORIES, FASES, MAX_AMOUNT, MAX_PCT, UNITS, ReadResult
+from .sources.model import MAX_AMOUNT, MAX_PCT, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
+from .vocab import COMMITMENT_CATEGORIES, FASES, MEASURES, UNITS
 
 
 @dataclass
@@ -181,7 +182,6 @@ def _strict(strict: bool, path: Path, findings: Sequence[tuple[Finding, int]]) -
                         expected="every amount readable; without --strict the file loads and these become findings")
 
 
-_MEASURES = ("stand", "mutatie", "realisatie", "verschil")
 
 
 def check(path: Path, result: ReadResult) -> None:
@@ -212,7 +212,7 @@ def check(path: Path, result: ReadResult) -> None:
             row = a.source_row or line.source_row
             if not a.source_column.strip():
                 refuse("an amount has no column name", row)
-            if a.fase not in FASES or a.measure not in _MEASURES or a.unit not in UNITS:
+            if a.fase not in FASES or a.measure not in MEASURES or a.unit not in UNITS:
                 refuse(f"amount of an unknown kind ({a.fase}, {a.measure}, {a.unit})", row, a.source_column)
             if not (-32768 <= a.jaar <= 32767 and -32768 <= a.moment_jaar <= 32767):
                 refuse(f"year {a.jaar} or moment {a.moment_jaar} is out of range", row, a.source_column)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from .errors import UsageError
-from .sources.model import FASES
+from .vocab import FASES
 
 if TYPE_CHECKING:
     from .analyze.coverage import Coverage

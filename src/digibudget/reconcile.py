@@ -19,9 +19,7 @@ import duckdb
 
 from .errors import Location
 from .findings import Finding, store_findings
-
-_FASE_LABEL = {"OWB": "ontwerpbegroting", "VB": "vastgestelde begroting", "O1": "1e suppletoire",
-               "SBS": "septembersuppletoire", "O2": "2e suppletoire", "JV": "realisatie", "SW": "slotwet"}
+from .vocab import FASE_LABEL
 
 # The details are summed per level key before they meet their totals, so the check stays linear in the rows even
 # when an article recurs in several blocks of one file. A level number names what a sum keeps: bit 4 set = summed
@@ -146,7 +144,7 @@ def _commitment_splits(con: duckdb.DuckDBPyConnection, ids: list[int], paths: di
         stats["splits_checked"] += 1
         if abs(total - 100) > 1:
             stats["splits_mismatch"] += 1
-            what = f"{hfst} art. {art} {vuo}, {_FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}"
+            what = f"{hfst} art. {art} {vuo}, {FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}"
             per_source.setdefault(sid, []).append(Finding(
                 "commitment-split-mismatch", Location(paths.get(sid), row), what=what, total=total, parts=parts))
 
@@ -190,7 +188,7 @@ def _lines_against_totals(con: duckdb.DuckDBPyConnection, stats: dict[str, int],
         note = known_difference(hfst, art, vuo, int(mj))
         cross.append(Finding(
             "lines-source-mismatch", Location(fa, rows[0]),
-            what=f"{hfst} art. {art} {vuo}, {_FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}", count=int(n),
+            what=f"{hfst} art. {art} {vuo}, {FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}", count=int(n),
             source_a=f"{fa} (rij {', '.join(str(r) for r in rows)}{' ...' if n > len(rows) else ''})", value_a=va,
             source_b=f"{fb} (rij {rb})", value_b=vb, difference=va - vb, note=f"; {note}" if note else ""))
     for (fa, fb), count in sorted(agree.items()):
@@ -218,7 +216,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
         (sid, row, hfst, art, ond, instr, reg, vuo, bj, fase, measure, soort, jaar, _unit, total, dsum, _n) = r
         if abs(total - dsum) >= 1:
             what = " ".join(str(p) for p in (f"{hfst} art. {art}", ond, instr, reg) if p)
-            what += f", {vuo}, {_FASE_LABEL.get(fase, fase)} {bj} {measure}{' ' + soort if soort else ''}, jaar {jaar}"
+            what += f", {vuo}, {FASE_LABEL.get(fase, fase)} {bj} {measure}{' ' + soort if soort else ''}, jaar {jaar}"
             per_source.setdefault(sid, []).append(Finding(
                 "total-mismatch", Location(paths.get(sid), row), what=what, detail_sum=dsum, total=total,
                 difference=total - dsum))
@@ -251,7 +249,7 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
         fa, fb, hfst, art, vuo, mj, fase, jaar, va, vb, ra, rb, _sa, _sb, _tol = r
         cross.append(Finding(
             "source-mismatch", Location(fa, ra),
-            what=f"{hfst} art. {art} {vuo}, {_FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}",
+            what=f"{hfst} art. {art} {vuo}, {FASE_LABEL.get(fase, fase)} {mj}, jaar {jaar}",
             source_a=f"{fa} (rij {ra})", value_a=va, source_b=f"{fb} (rij {rb})", value_b=vb, difference=va - vb))
     con.execute("DROP TABLE rec_cross")
     for (fa, fb), count in sorted(agree.items()):

@@ -64,6 +64,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("write_token", str, "", "Token required by endpoints that write; empty disables writing over HTTP."),
     Setting("overrides_file", str, "",
             "Reviewed classification decisions (TOML); empty means decisions.toml next to the database."),
+    Setting("themes_file", str, "",
+            "Themes and classification rules (TOML); empty means the themes.toml shipped in the package."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

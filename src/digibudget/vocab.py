@@ -1,4 +1,6 @@
-"""The budget vocabulary declared once: the fases, their Dutch labels and when each is published.
+"""The budget vocabulary declared once: fases (order, Dutch labels, aliases, publication), the budget moment,
+V/U/O, units, levels (niveau), mutation types and the themes. SQL fragments, web enums, CLI choices and docs derive
+from these; nothing else spells them out.
 
 The order in which budget moments are *published* is not the order of their year and fase: for money of year t the
 ontwerpbegroting of t+1 (Prinsjesdag, September t, which also shows year t) comes before the 2e suppletoire of t
@@ -8,9 +10,50 @@ from the jaarverslag of t to the ontwerpbegroting of t+1 appears that never happ
 
 from __future__ import annotations
 
-FASES = ("OWB", "VB", "O1", "SBS", "O2", "JV", "SW")
+import re
+import tomllib
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import RuleError, UsageError
+from .settings import load_settings
+
+
+# --- fases ------------------------------------------------------------------------------------------------------
+class Fase(StrEnum):
+    """The budget moments of one budget year, in the order of the budget cycle."""
+
+    OWB = "OWB"
+    VB = "VB"
+    O1 = "O1"
+    SBS = "SBS"
+    O2 = "O2"
+    JV = "JV"
+    SW = "SW"
+
+
+FASES: tuple[str, ...] = tuple(f.value for f in Fase)
+FASE_ORDER = {f: i for i, f in enumerate(FASES)}
 FASE_LABEL = {"OWB": "ontwerpbegroting", "VB": "vastgestelde begroting", "O1": "1e suppletoire",
               "SBS": "septembersuppletoire", "O2": "2e suppletoire", "JV": "jaarverslag", "SW": "slotwet"}
+# other spellings of a fase in published files (B-tabel: 1STESUP/2DESUP; bulk files: I1/I2 for the incidentele
+# suppletoire begrotingen) -> the canonical code
+FASE_ALIASES = {"1STESUP": "O1", "2DESUP": "O2", "I1": "O1", "I2": "SBS"}
+
+
+def fase_of(code: str) -> str | None:
+    """The canonical fase of a code as published (any case, an alias too), or None."""
+    c = code.strip().upper()
+    return c if c in FASE_ORDER else FASE_ALIASES.get(c)
+
+
+def fase_order_sql(col: str) -> str:
+    """The position of a fase in the budget cycle, as SQL over a column (constants only: safe to format into SQL)."""
+    return f"list_position([{', '.join(repr(f) for f in FASES)}], {col})"
+
 
 # per fase: (years after the budget year, month) of publication, and a rank for moments published in the same month
 #   OWB t: Prinsjesdag, September t-1          VB t: adopted by Parliament, December t-1
@@ -37,6 +80,141 @@ def publication_key_sql(year_col: str, fase_col: str) -> str:
 
 def moment_label(moment_jaar: int, fase: str) -> str:
     return f"{FASE_LABEL.get(fase, fase)} {moment_jaar}"
+
+
+# --- the budget moment ------------------------------------------------------------------------------------------
+YEAR_MIN, YEAR_MAX = 1990, 2100
+_FASE_ALT = "|".join(sorted(FASES, key=len, reverse=True))
+# the one grammar of a moment: '2025-OWB', '2025 o1', '2025/JV', 'OWB2025', 'O1 2024' (case-insensitive); the web
+# validates query parameters with this same pattern (OpenAPI shows it)
+MOMENT_PATTERN = (rf"(?i)^\s*(?:(\d{{4}})\s*[-/ ]?\s*({_FASE_ALT})|({_FASE_ALT})\s*[-/ ]?\s*(\d{{4}}))\s*$")
+_MOMENT_RE = re.compile(MOMENT_PATTERN)
+
+
+class Moment(NamedTuple):
+    """A budget moment: the budget year and the fase ('2025-OWB' is the ontwerpbegroting 2025). A tuple, so code
+    that holds (year, fase) pairs keeps working; it parses and prints itself with one grammar."""
+
+    jaar: int
+    fase: str
+
+    @classmethod
+    def parse(cls, text: str) -> Moment:
+        """'2025-OWB', '2025 O1', 'OWB2025' -> Moment(2025, 'OWB'); anything else is a UsageError."""
+        m = _MOMENT_RE.match(text)
+        if m:
+            year, fase = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            if YEAR_MIN <= int(year) <= YEAR_MAX:
+                return cls(int(year), fase.upper())
+        raise UsageError(f"budget moment {text!r} not understood",
+                         expected=f"YEAR-FASE, e.g. 2025-OWB or 2024-O1 (fase {', '.join(FASES)}; "
+                                  f"year {YEAR_MIN}-{YEAR_MAX})")
+
+    @classmethod
+    def of(cls, value: Moment | tuple[int, str] | str) -> Moment:
+        """A moment from text (parsed) or a (year, fase) pair (checked)."""
+        if isinstance(value, str):
+            return cls.parse(value)
+        year, fase = value
+        if fase not in FASE_ORDER:
+            raise UsageError(f"unknown fase {fase!r}", expected=", ".join(FASES))
+        return cls(int(year), fase)
+
+    def __str__(self) -> str:
+        return f"{self.jaar}-{self.fase}"
+
+    @property
+    def label(self) -> str:
+        """In Dutch, as a reader says it: 'ontwerpbegroting 2025'."""
+        return moment_label(self.jaar, self.fase)
+
+    def cycle_key(self) -> tuple[int, int]:
+        """Orders moments by year, then by fase in the budget cycle."""
+        return self.jaar, FASE_ORDER[self.fase]
+
+    def publication_key(self) -> int:
+        """Orders moments by publication (see ``publication_key``)."""
+        return publication_key(self.jaar, self.fase)
+
+
+MomentLike = Moment | str
+
+# --- amounts ----------------------------------------------------------------------------------------------------
+class VUO(StrEnum):
+    """Verplichtingen, uitgaven, ontvangsten: never added to each other."""
+
+    V = "V"
+    U = "U"
+    O = "O"  # noqa: E741 - the published code for ontvangsten
+
+
+VUO_CODES: tuple[str, ...] = tuple(v.value for v in VUO)
+VUO_LABEL = {"V": "verplichtingen", "U": "uitgaven", "O": "ontvangsten"}
+# units as published: euro x 1,000 (the store's unit) or euro millions (some suppletoire and Miljoenennota tables)
+UNITS = ("EUR1000", "EURMLN")
+UNIT_LABEL = {"EUR1000": "x € 1.000", "EURMLN": "x € 1 mln"}
+MEASURES = ("stand", "mutatie", "realisatie", "verschil")
+COMMITMENT_CATEGORIES = ("juridisch_verplicht", "complementair_noodzakelijk", "bestuurlijk_gebonden",
+                         "beleidsmatig_gereserveerd", "nog_niet_ingevuld")
+
+# --- levels of the integrated table (analyze.integral.LEVELS has a column list for each) ---------------------------
+class Niveau(StrEnum):
+    """The levels of the integrated table."""
+
+    regel = "regel"
+    artikel = "artikel"
+    hoofdstuk = "hoofdstuk"
+    instrument = "instrument"
+    uitvoerder = "uitvoerder"
+    thema = "thema"
+
+
+NIVEAUS: tuple[str, ...] = tuple(n.value for n in Niveau)
+
+# --- the types of a change between budget moments (analyze.mutation_types adds the evidence) -----------------------
+SOORTEN = ("kasschuif", "overboeking", "herschikking", "taakstelling", "nieuwe middelen", "loon- en prijsbijstelling",
+           "realisatieverschil", "nieuwe raming", "onverklaard: verhoging", "onverklaard: verlaging")
+UNEXPLAINED = ("onverklaard: verhoging", "onverklaard: verlaging")
+# a filter value that selects a group of soorten
+SOORT_GROUPS = {"onverklaard": UNEXPLAINED,
+                "verklaard": tuple(s for s in SOORTEN if s not in UNEXPLAINED)}
+
+
+# --- themes: as declared in classify/themes.toml (or the file the setting themes_file names) ------------------------
+def themes_file() -> Path | None:
+    """The themes file in force: the setting themes_file, or None for the one shipped in the package."""
+    configured = str(load_settings()["themes_file"])
+    return Path(configured) if configured else None
+
+
+def themes_text(path: Path | None = None) -> tuple[str, str]:
+    """(TOML text, where it came from) of the themes file: ``path``, else the one in force."""
+    path = path if path is not None else themes_file()
+    if path is None:
+        return (resources.files("digibudget.classify").joinpath("themes.toml").read_text(encoding="utf-8"),
+                "digibudget/classify/themes.toml")
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except OSError as exc:
+        raise RuleError(f"cannot read rules file {path}: {exc}") from exc
+
+
+@cache
+def _theme_ids(path: Path | None) -> tuple[str, ...]:
+    text, where = themes_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{where} is not valid TOML: {exc}") from exc
+    ids = tuple(str(t["id"]) for t in data.get("theme", []) if t.get("id"))
+    if not ids:
+        raise RuleError(f"{where}: no [[theme]] declared")
+    return ids
+
+
+def theme_ids() -> tuple[str, ...]:
+    """The theme ids, in the order of the themes file in force (classify.rules validates the file fully)."""
+    return _theme_ids(themes_file())
 
 
 # a figure as a Dutch reader writes it (1.234.567 and 1.234,5): for text people read, never for machine formats

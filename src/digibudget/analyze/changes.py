@@ -27,9 +27,8 @@ import duckdb
 
 from ..errors import RuleError, UsageError
 from ..queries import Result
-from ..vocab import FASE_LABEL, FASES, publication_key, publication_key_sql
+from ..vocab import FASES, Moment, moment_label, publication_key, publication_key_sql
 from .lineage import RESOLVED_CTES
-from .moments import parse_moment
 
 UNIT = "x € 1.000"
 
@@ -90,13 +89,13 @@ class ChangeReport:
 
 
 def moment_text(m: tuple[int, str]) -> str:
-    return f"{FASE_LABEL.get(m[1], m[1])} {m[0]}"
+    return moment_label(*m)
 
 
-def loaded_moments(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:
+def loaded_moments(con: duckdb.DuckDBPyConnection) -> list[Moment]:
     """Every moment with chosen figures, in publication order."""
     rows = con.execute("SELECT DISTINCT moment_jaar, fase FROM fact").fetchall()
-    return sorted(((int(r[0]), str(r[1])) for r in rows), key=lambda m: publication_key(*m))
+    return sorted((Moment(int(r[0]), str(r[1])) for r in rows), key=Moment.publication_key)
 
 
 def default_pair(con: duckdb.DuckDBPyConnection) -> tuple[tuple[int, str], tuple[int, str]]:
@@ -121,8 +120,8 @@ def previous_moment(con: duckdb.DuckDBPyConnection, naar: tuple[int, str]) -> tu
     return before[-1] if before else None
 
 
-def _moment(text: str | tuple[int, str]) -> tuple[int, str]:
-    return parse_moment(text) if isinstance(text, str) else text
+def _moment(text: str | tuple[int, str]) -> Moment:
+    return Moment.of(text)
 
 
 def _selection_sql(sel: Selection, alias: str = "l") -> tuple[str, dict[str, Any]]:

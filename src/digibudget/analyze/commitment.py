@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from ..queries import Result, _result
-from ..sources.model import COMMITMENT_CATEGORIES
+from ..vocab import COMMITMENT_CATEGORIES
 
 _SQL = """
 WITH c AS (

@@ -27,7 +27,8 @@ from typing import Any
 import duckdb
 
 from ..queries import Result
-from .moments import FASE_LABEL, FASE_ORDER
+from ..vocab import FASE_ORDER, Moment, fase_order_sql
+from ..vocab import moment_label as moment_label  # re-exported: callers import it from here
 
 BROAD_SHARE = 0.8
 PARTIAL_STATEMENT = "gedeeltelijke dekking: geen landelijk totaal"
@@ -50,10 +51,6 @@ def chapter_key(hoofdstuk: str) -> tuple[int, int, str]:
 def nl_int(n: int) -> str:
     """An integer in Dutch notation (1.234)."""
     return f"{n:,}".replace(",", ".")
-
-
-def moment_label(moment_jaar: int, fase: str) -> str:
-    return f"{FASE_LABEL.get(fase, fase)} {moment_jaar}"
 
 
 @dataclass(frozen=True)
@@ -159,7 +156,7 @@ def _order(m: tuple[int, str]) -> tuple[int, int]:
     return (m[0], FASE_ORDER.get(m[1], 99))
 
 
-def default_moment(con: duckdb.DuckDBPyConnection) -> tuple[int, str] | None:
+def default_moment(con: duckdb.DuckDBPyConnection) -> Moment | None:
     """The latest broad moment with digital lines; without any, the latest moment with digital lines."""
     rows = con.execute("""
         SELECT DISTINCT moment_jaar, fase FROM fact
@@ -169,7 +166,7 @@ def default_moment(con: duckdb.DuckDBPyConnection) -> tuple[int, str] | None:
         return None
     broad = broad_moments(con)
     wide = [m for m in tagged if m in broad]
-    return (wide or tagged)[-1]
+    return Moment(*(wide or tagged)[-1])
 
 
 def reference_moment(con: duckdb.DuckDBPyConnection, moment_jaar: int,
@@ -239,11 +236,11 @@ def mutations_coverage(con: duckdb.DuckDBPyConnection, *, begrotingsjaar: int | 
     """Mutations lead to a moment: the coverage of the latest moment the listed changes lead to (of
     ``begrotingsjaar`` when given), in the year ``jaar`` (default: that moment's year). None without mutations."""
     h = hoofdstuk.upper() if hoofdstuk else None
-    row = con.execute("""
+    row = con.execute(f"""
         SELECT moment_jaar, fase FROM mutation
         WHERE counted AND (?::INTEGER IS NULL OR moment_jaar = ?) AND (?::VARCHAR IS NULL OR hoofdstuk = ?)
-        ORDER BY moment_jaar DESC, list_position(['OWB', 'VB', 'O1', 'SBS', 'O2', 'JV', 'SW'], fase) DESC
-        LIMIT 1""", [begrotingsjaar, begrotingsjaar, h, h]).fetchone()
+        ORDER BY moment_jaar DESC, {fase_order_sql("fase")} DESC
+        LIMIT 1""", [begrotingsjaar, begrotingsjaar, h, h]).fetchone()  # noqa: S608 - constants
     if row is None:
         return None
     mj, fase = int(row[0]), str(row[1])

@@ -24,12 +24,12 @@ import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, _result
+from ..vocab import Moment, MomentLike
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
-from .moments import FASE_LABEL, parse_moment
 
 P = ParamSpec("P")
 
-LEVELS = {
+LEVELS = {  # one entry per vocab.NIVEAUS, in that order (tests/test_vocab.py)
     "regel": ["thema", "gewicht", "zekerheid", "hoofdstuk", "artikel", "artikel_naam", "artikelonderdeel",
               "instrument", "regeling", "uitvoerder", "vuo", "granulariteit", "deel_van_regel"],
     "artikel": ["thema", "hoofdstuk", "artikel", "artikel_naam", "vuo"],
@@ -58,14 +58,20 @@ class Window:
     standaard: bool = False  # the default moment (no moment asked for)
 
     @property
+    def moment(self) -> Moment:
+        return Moment(self.moment_jaar, self.fase)
+
+    @property
     def label(self) -> str:
-        return f"{FASE_LABEL.get(self.fase, self.fase)} {self.moment_jaar}, jaren {self.jaar_van}-{self.jaar_tot}"
+        return f"{self.moment.label}, jaren {self.jaar_van}-{self.jaar_tot}"
 
 
-def window(con: duckdb.DuckDBPyConnection, moment: str | None = None, jaar_van: int | None = None,
+def window(con: duckdb.DuckDBPyConnection, moment: MomentLike | None = None, jaar_van: int | None = None,
            jaar_tot: int | None = None) -> Window:
+    """The moment (a Moment, or text in the one grammar of vocab.Moment; default: the latest broad moment) and the
+    years it shows (default: its year and five more)."""
     if moment:
-        mj, fase = parse_moment(moment)
+        mj, fase = Moment.of(moment)
     else:
         latest = default_moment(con)
         if latest is None:
@@ -136,7 +142,7 @@ def covered(fn: Callable[P, Result]) -> Callable[P, Result]:
 
 
 @covered
-def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, themes: list[str] | None = None,
+def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, themes: list[str] | None = None,
                    jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
                    hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,
                    uitvoerder: str | None = None, vuo: str | None = None, include_hints: bool = False) -> Result:

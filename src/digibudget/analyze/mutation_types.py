@@ -4,12 +4,9 @@ page and the reviewed decisions use these."""
 
 from __future__ import annotations
 
-SOORTEN = ("kasschuif", "overboeking", "herschikking", "taakstelling", "nieuwe middelen", "loon- en prijsbijstelling",
-           "realisatieverschil", "nieuwe raming", "onverklaard: verhoging", "onverklaard: verlaging")
-UNEXPLAINED = ("onverklaard: verhoging", "onverklaard: verlaging")
-# a filter value that selects a group of soorten
-SOORT_GROUPS = {"onverklaard": UNEXPLAINED,
-                "verklaard": tuple(s for s in SOORTEN if s not in UNEXPLAINED)}
+from ..vocab import SOORT_GROUPS, SOORTEN, UNEXPLAINED  # the types themselves are vocabulary
+
+__all__ = ["CONFIDENCE", "EVIDENCE_KINDS", "LABELS", "SOORTEN", "SOORT_GROUPS", "UNEXPLAINED"]
 # the evidence behind a type, with the confidence it gives (the scale is documented in docs/mutations.md)
 EVIDENCE_KINDS = {
     "review": "beoordeeld: een vastgelegde beslissing van een gebruiker",

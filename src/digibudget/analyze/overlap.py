@@ -11,6 +11,7 @@ import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, _result
+from ..vocab import MomentLike
 from .coverage import PARTIAL_STATEMENT, coverage
 from .integral import Window, window
 
@@ -36,7 +37,7 @@ _BASE = """
 """
 
 
-def concentration(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, jaar: int | None = None,
+def concentration(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, jaar: int | None = None,
                   theme: str | None = None) -> Result:
     """Per theme and dimension: number of distinct units, the largest unit's share, and the HHI (0-10,000).
 
@@ -81,7 +82,7 @@ def _covered(con: duckdb.DuckDBPyConnection, result: Result, w: Window, year: in
     return replace(result, title=title, coverage=cov)
 
 
-def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: str | None = None, jaar: int | None = None,
+def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: MomentLike | None = None, jaar: int | None = None,
            theme: str | None = None) -> Result:
     """The units of one dimension (e.g. every ministry) per theme, with amount and share."""
     if dimension not in DIMENSIONS:

@@ -7,6 +7,7 @@ import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, _result
+from ..vocab import MomentLike
 from .integral import window
 
 _SERIES = """
@@ -22,7 +23,7 @@ _SERIES = """
 """
 
 
-def cliffs(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, drop_pct: float = 50,
+def cliffs(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, drop_pct: float = 50,
            min_amount: float = 1000, digital_only: bool = True) -> Result:
     """Lines that end or drop sharply after a year (e.g. the NCSC's NIS2 money after 2027, question 3)."""
     if not 0 < drop_pct <= 100:
@@ -37,7 +38,7 @@ def cliffs(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, drop_pc
                    "x € 1.000")
 
 
-def last_year_spikes(con: duckdb.DuckDBPyConnection, *, moment: str | None = None, rise_pct: float = 50,
+def last_year_spikes(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, rise_pct: float = 50,
                      digital_only: bool = False) -> Result:
     """Series that fall and then jump in the last year of the window (question 19: NGF money parked in 2031)."""
     w = window(con, moment)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RuleError
+from ..vocab import themes_text
 
 FIELDS = ("regeling", "detail", "instrument_raw", "artikelonderdeel_naam", "artikel_naam")
 CLAUSE_KINDS = ("insluiting", "uitsluiting", "grensgeval")
@@ -144,7 +145,13 @@ def _clause_of(r: dict[str, Any], themes: tuple[Theme, ...], at: str) -> str:
 
 
 def load_rules(themes_file: Path | None = None, executors_file: Path | None = None) -> RuleSet:
-    data, where = _read(themes_file, "themes.toml")
+    """The rules of ``themes_file``, else of the themes file in force (the setting themes_file, else the shipped
+    one), with the executors."""
+    text, where = themes_text(themes_file)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{where} is not valid TOML: {exc}") from exc
     themes = _themes(data, where)
     theme_ids = {t.id for t in themes}
     rules: list[Rule] = []

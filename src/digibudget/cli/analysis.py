@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,11 @@ import typer
 
 from .. import output, queries, store
 from ..classify.rules import load_rules
+from ..vocab import Niveau, theme_ids
 from .common import DbOption, FormatOption, app, db_path, edge, emit, err
+
+# the themes of the themes file in force (vocab): a theme added to themes.toml is a choice here
+Thema = StrEnum("Thema", {t: t for t in theme_ids()})  # type: ignore[misc]
 
 
 @app.command("table", rich_help_panel="Analyse en export")
@@ -18,11 +23,11 @@ def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
               moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: the latest with "
                                                                "broad coverage).")]
               = None,
-              thema: Annotated[list[str] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
+              thema: Annotated[list[Thema] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
               van: Annotated[int | None, typer.Option(help="First year (default: the moment's year).")] = None,
               tot: Annotated[int | None, typer.Option(help="Last year (default: first + 5).")] = None,
-              niveau: Annotated[str, typer.Option(help="regel, artikel, hoofdstuk, instrument, uitvoerder, thema.")]
-              = "regel",
+              niveau: Annotated[Niveau, typer.Option(help="regel, artikel, hoofdstuk, instrument, uitvoerder, thema.")]
+              = Niveau.regel,
               hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
               artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
               instrument: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
@@ -36,7 +41,8 @@ def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
     from ..filters import canonical_chapter, canonical_instrument
 
     con = store.connect(db_path(db), read_only=True)
-    result = integral_table(con, moment=moment, themes=thema, jaar_van=van, jaar_tot=tot, niveau=niveau,
+    result = integral_table(con, moment=moment, themes=[str(t) for t in thema] if thema else None, jaar_van=van,
+                            jaar_tot=tot, niveau=niveau.value,
                             hoofdstuk=canonical_chapter(hoofdstuk), artikel=artikel,
                             instrument=canonical_instrument(con, instrument), uitvoerder=uitvoerder,
                             vuo=vuo, include_hints=hints)
@@ -106,13 +112,13 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
 
     con = store.connect(db_path(db), read_only=True)
     w = window(con, moment)
-    m = f"{w.moment_jaar}-{w.fase}"
+    m = w.moment
     results = [integral_table(con, moment=m), integral_table(con, moment=m, niveau="artikel"),
                mark_moments(con, queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar)),
                with_mutations_coverage(con, mutations.mutations(con, begrotingsjaar=w.moment_jaar),
                                        begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
                overlap.multi_funded_executors(con), queries.questions(con)]
-    meta = {"database": db_path(db), "moment": m, "regels_versie": load_rules().version,
+    meta = {"database": db_path(db), "moment": str(m), "regels_versie": load_rules().version,
             "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     if w.standaard:
         meta["standaardmoment"] = DEFAULT_NOTE_CLI

@@ -160,6 +160,7 @@ def _integrated_tables(con: Any) -> list[queries.Result]:
     moment with most digital detail (per chapter): what the demo prints, each with its coverage."""
     from ..analyze.coverage import default_moment
     from ..analyze.integral import integral_table
+    from ..vocab import Moment
 
     latest = default_moment(con)
     if latest is None:
@@ -170,7 +171,8 @@ def _integrated_tables(con: Any) -> list[queries.Result]:
         GROUP BY ALL ORDER BY count(DISTINCT line_id) DESC, moment_jaar DESC LIMIT 1""").fetchall()
     out = [integral_table(con, niveau="artikel", vuo="U")]  # the default moment, and it says so
     if richest and tuple(richest[0]) != latest:
-        out.append(integral_table(con, moment=f"{richest[0][0]}-{richest[0][1]}", niveau="hoofdstuk", vuo="U"))
+        richest_moment = Moment(int(richest[0][0]), str(richest[0][1]))
+        out.append(integral_table(con, moment=richest_moment, niveau="hoofdstuk", vuo="U"))
     return out
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import Location, ValueFormatError
 from ..findings import Finding
+from ..vocab import fase_of
 from . import textfile
 from .model import AmountRecord, CommitmentRecord, LineRecord, ReadResult
 from .normalise import (
@@ -24,8 +25,6 @@ from .normalise import (
 )
 
 KIND = "btabel"
-_FASE = {"OWB": "OWB", "VB": "VB", "1STESUP": "O1", "O1": "O1", "2DESUP": "O2", "O2": "O2", "JV": "JV", "SW": "SW",
-         "SBS": "SBS"}
 _TOTAL_LABELS = {"verplichtingen", "uitgaven", "ontvangsten", "totaal", "totale uitgaven", "totale verplichtingen"}
 _VUO_LABELS = {"verplichtingen": "V", "uitgaven": "U", "ontvangsten": "O"}
 _OFFSETS = (-2, -1, 0, 1, 2, 3, 4)
@@ -91,7 +90,7 @@ def read(path: Path) -> ReadResult:
             continue
         jaar = parse_year(cell("jaar"), location=loc("jaar"))
         fase_raw = cell("fase").upper()
-        fase = _FASE.get(fase_raw)
+        fase = fase_of(fase_raw)
         if fase is None and not fase_raw and last_fase:
             fase = last_fase
             result.findings.append(Finding("filled-from-row-above", loc("fase"), value=fase))

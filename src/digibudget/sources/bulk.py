@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import Location, ValueFormatError
 from ..findings import Finding
+from ..vocab import FASE_ALIASES, FASES
 from . import textfile
 from .model import AmountRecord, LineRecord, ReadResult
 from .normalise import (
@@ -23,8 +24,7 @@ from .normalise import (
 )
 
 KIND = "bulk"
-_FASES = {"OWB": "OWB", "VB": "VB", "O1": "O1", "I1": "O1", "SBS": "SBS", "I2": "SBS", "O2": "O2", "JV": "JV",
-          "SW": "SW"}
+_FASES = {**{f: f for f in FASES}, **FASE_ALIASES}  # every spelling of a fase (vocab), for bulk_sql too
 # amount column -> (fase, measure); StandSBSupp is the older name of StandSBS
 _AMOUNTS = (("StandOWB", "OWB", "stand"), ("StandVB", "VB", "stand"), ("StandO1", "O1", "stand"),
             ("StandSBS", "SBS", "stand"), ("StandSBSupp", "SBS", "stand"), ("StandO2", "O2", "stand"),

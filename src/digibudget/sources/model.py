@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..findings import Finding
+from ..vocab import COMMITMENT_CATEGORIES, FASES, UNITS
 
-FASES = ("OWB", "VB", "O1", "SBS", "O2", "JV", "SW")
-UNITS = ("EUR1000", "EURMLN")
+__all__ = ["COMMITMENT_CATEGORIES", "FASES", "MAX_AMOUNT", "MAX_PCT", "UNITS", "AmountRecord", "CommitmentRecord",
+           "LineRecord", "ReadResult"]
+
 # the largest absolute value the store holds: amounts are DECIMAL(38,10), shares DECIMAL(7,3); larger is a finding
 MAX_AMOUNT = Decimal(10) ** 28
 MAX_PCT = Decimal(10) ** 4
-COMMITMENT_CATEGORIES = ("juridisch_verplicht", "complementair_noodzakelijk", "bestuurlijk_gebonden",
-                         "beleidsmatig_gereserveerd", "nog_niet_ingevuld")
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ from urllib.parse import urlencode
 
 import duckdb
 
+from ..vocab import Moment
+
 OFFICIAL = "https://zoek.officielebekendmakingen.nl/"
 _KST = re.compile(r"^kst-\d{4,6}(-[A-Z0-9]{1,6})?-\d{1,5}$")
 _URL = re.compile(r"https?://[^\s()<>\"']+")
 _YEARS = re.compile(r"\b(20\d\d|19\d\d)\s*(?:t/m|tot en met|-|–)\s*(20\d\d|19\d\d)\b")
-_FASES = ["OWB", "VB", "O1", "SBS", "O2", "JV", "SW"]
 
 
 def kamerstuk_url(value: str) -> str | None:
@@ -48,8 +49,7 @@ def _moment_for(con: duckdb.DuckDBPyConnection, last_year: int | None) -> str | 
         WHERE lt.counted AND (?::INTEGER IS NULL OR f.moment_jaar <= ?)""", [last_year, last_year]).fetchall()
     if not rows:
         return None
-    year, fase = max(rows, key=lambda r: (int(r[0]), _FASES.index(r[1]) if r[1] in _FASES else -1))
-    return f"{year}-{fase}"
+    return str(max((Moment(int(r[0]), str(r[1])) for r in rows), key=Moment.cycle_key))
 
 
 def answer_links(con: duckdb.DuckDBPyConnection, q: dict[str, Any], view: tuple[str, str] | None

@@ -11,42 +11,23 @@ from typing import Annotated
 
 from fastapi import Query
 
-from ..analyze.mutations import SOORT_GROUPS, SOORTEN
+from .. import vocab
 from ..parliament.model import Status
+from ..vocab import MOMENT_PATTERN, SOORT_GROUPS, SOORTEN, theme_ids
 
 Vraagstatus = Status  # the question statuses of parliament.model (beantwoord met/zonder cijfers, uitgesteld, ...)
 
 
-class Thema(StrEnum):
-    digitalisering = "digitalisering"
-    cyberveiligheid = "cyberveiligheid"
-    digitale_infrastructuur = "digitale_infrastructuur"
-    informatiehuishouding = "informatiehuishouding"
+def _members(values: tuple[str, ...]) -> dict[str, str]:
+    """Enum members for vocabulary values (names: the values as identifiers)."""
+    return {v.replace(" ", "_").replace(":", "").replace("-", ""): v for v in values}
 
 
-class Fase(StrEnum):
-    OWB = "OWB"
-    VB = "VB"
-    O1 = "O1"
-    SBS = "SBS"
-    O2 = "O2"
-    JV = "JV"
-    SW = "SW"
-
-
-class VUO(StrEnum):
-    V = "V"
-    U = "U"
-    O = "O"  # noqa: E741 - the published code for ontvangsten
-
-
-class Niveau(StrEnum):  # the keys of analyze.integral.LEVELS (a test keeps them equal)
-    regel = "regel"
-    artikel = "artikel"
-    hoofdstuk = "hoofdstuk"
-    instrument = "instrument"
-    uitvoerder = "uitvoerder"
-    thema = "thema"
+# derived from the library's vocabulary (vocab.py): a theme added to themes.toml appears here and in OpenAPI
+Thema = StrEnum("Thema", _members(theme_ids()))  # type: ignore[misc]
+Fase = vocab.Fase
+VUO = vocab.VUO
+Niveau = vocab.Niveau  # the keys of analyze.integral.LEVELS
 
 
 class Richting(StrEnum):
@@ -81,7 +62,7 @@ class Dimensie(StrEnum):
 
 # no control characters (DuckDB and spreadsheets choke on them), bounded length
 TEXT = r"^[^\x00-\x1f\x7f]*$"
-MOMENT = r"^(199\d|20\d\d)-(OWB|VB|O1|SBS|O2|JV|SW)$"
+MOMENT = MOMENT_PATTERN  # the one grammar of vocab.Moment
 
 MomentQ = Annotated[str | None, Query(pattern=MOMENT, description="Begrotingsmoment JAAR-FASE, bv. 2017-OWB "
                                       "(standaard: het laatste moment met brede dekking en digitale regels).")]
@@ -130,6 +111,5 @@ def table_filter(moment: MomentQ = None,
                        hoofdstuk or None, artikel or None, instrument or None, uitvoerder or None, vuo)
 
 
-# derived from the library: the types of analyze.mutations, then the groups a filter may name ('onverklaard')
-MutatieSoort = StrEnum("MutatieSoort", {s.replace(" ", "_").replace(":", "").replace("-", ""): s  # type: ignore[misc]
-                                        for s in (*SOORTEN, *SOORT_GROUPS)})
+# derived from the library: the mutation types, then the groups a filter may name ('onverklaard')
+MutatieSoort = StrEnum("MutatieSoort", _members((*SOORTEN, *SOORT_GROUPS)))  # type: ignore[misc]

@@ -53,7 +53,7 @@ def main_mutations(con: duckdb.DuckDBPyConnection, table: Result, year: int) -> 
 
 def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> str:
     w = window(con, moment)
-    moment_text = f"{w.moment_jaar}-{w.fase}"
+    moment_text = str(w.moment)
     # moment as asked (None: the default, and the coverage note says so)
     overview = stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U"))
     table = stable(integral_table(con, moment=moment, niveau="regel"))
@@ -62,7 +62,7 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
         [charts.themes_stacked(overview)]
     muts = main_mutations(con, table, w.moment_jaar)
-    conc = overlap.concentration(con, moment=moment_text)
+    conc = overlap.concentration(con, moment=w.moment)
     multi = overlap.multi_funded_executors(con)
     qs = questions(con)
     si = qs.columns.index("status")
