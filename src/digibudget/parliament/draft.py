@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -24,16 +22,26 @@ import duckdb
 
 from ..classify.rules import load_rules
 from ..errors import RuleError
+from .draft_analyses import run
+from .draft_model import (
+    ANALYSES,
+    NEEDS,
+    STATUS_NO_FIGURES,
+    STATUS_NOT_ANSWERABLE,
+    STATUS_WITH_FIGURES,
+    Draft,
+    DraftRule,
+    Entities,
+    Figure,
+    norm,
+)
 from .link import tolerance
 from .model import Document, Question
 from .refs import find_budget_locations, find_years
 
-ANALYSES = ("geen", "verplichtingen", "overlap", "integrale_tabel", "thema_per_hoofdstuk", "mutaties", "regel",
-            "artikel")
-NEEDS = ("post", "uitvoerder", "locatie", "hoofdstuk", "thema")
-STATUS_NOT_ANSWERABLE = "niet uit de data te beantwoorden"
-STATUS_WITH_FIGURES = "concept met cijfers"
-STATUS_NO_FIGURES = "geen cijfers in de data"
+__all__ = ["ANALYSES", "MINISTRIES", "NEEDS", "STATUS_NOT_ANSWERABLE", "STATUS_NO_FIGURES", "STATUS_WITH_FIGURES",
+           "Draft", "DraftRule", "Entities", "Figure", "compare", "decide", "draft_document", "entities",
+           "load_draft_rules", "norm", "published_amounts"]
 
 # ministries (abbreviation or name in lower case) -> begrotingshoofdstuk
 MINISTRIES: dict[str, str] = {
@@ -54,22 +62,6 @@ _QUOTED = re.compile(r"[‘'\"“]([^’'\"”]{3,80})[’'\"”]")
 _POST = re.compile(r"\b(?:de |het )?(?:post|regeling|budget voor|middelen voor|bijdrage aan)\s+(?:de |het )?"
                    r"([A-Z][\w\- ]{2,60}?)(?=\s*(?:\(|\?|,|\.|$| van | in | op | naar | voor ))")
 _CHAPTER = re.compile(r"\b(?:hoofdstuk|H)\s?(?P<h>[IVX]{1,5}[AB]?|\d{1,2})\b")
-
-
-def norm(text: str) -> str:
-    """Lower case without accents, as the rules see it."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
-@dataclass(frozen=True)
-class DraftRule:
-    id: str
-    label: str
-    analyse: str
-    priority: int
-    pattern: re.Pattern[str] | None
-    unless: re.Pattern[str] | None
-    needs: tuple[str, ...]
 
 
 def load_draft_rules(path: Path | None = None) -> tuple[str, list[DraftRule]]:
@@ -96,21 +88,6 @@ def load_draft_rules(path: Path | None = None) -> tuple[str, list[DraftRule]]:
         rules.append(DraftRule(str(r["id"]), str(r.get("label", r["id"])), str(r["analyse"]),
                                int(r.get("priority", 0)), pattern, unless, needs))
     return str(data.get("version", "")), sorted(rules, key=lambda x: -x.priority)
-
-
-@dataclass
-class Entities:
-    posts: list[str] = field(default_factory=list)
-    executors: list[tuple[str, str]] = field(default_factory=list)  # (id, name)
-    locations: list[tuple[str | None, str, str | None]] = field(default_factory=list)  # (hoofdstuk, artikel, onderdeel)
-    hoofdstukken: list[str] = field(default_factory=list)
-    themes: list[str] = field(default_factory=list)
-    years: list[int] = field(default_factory=list)
-    moment: tuple[int, str] | None = None
-
-    def has(self, need: str) -> bool:
-        return bool({"post": self.posts, "uitvoerder": self.executors, "locatie": self.locations,
-                     "hoofdstuk": self.hoofdstukken, "thema": self.themes}[need])
 
 
 def _known_post(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -215,29 +192,6 @@ def _entity_text(ent: Entities, need: str) -> str:
     return ", ".join(ent.themes)
 
 
-@dataclass(frozen=True)
-class Figure:
-    value_eur: Decimal
-    jaar: int
-    moment: str
-    source: str
-
-
-@dataclass
-class Draft:
-    number: str
-    question: str
-    rule: DraftRule
-    evidence: str
-    entities: Entities
-    paragraphs: list[str] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    status: str = STATUS_NO_FIGURES
-    published: list[tuple[str, Decimal]] = field(default_factory=list)
-    matched: list[str] = field(default_factory=list)
-    remark: str = ""
-
-
 def published_amounts(doc: Document, q: Question) -> list[tuple[str, Decimal]]:
     """The amounts of the published answer (in euros), if the document has one."""
     answer = next((a for a in doc.answers if a.id == q.answer_id), None)
@@ -266,8 +220,6 @@ def compare(draft: Draft, reach: str = "") -> None:
 
 def draft_document(con: duckdb.DuckDBPyConnection, doc: Document, *, rules_path: Path | None = None) -> list[Draft]:
     """A draft for every question of ``doc``."""
-    from .draft_analyses import run
-
     _, rules = load_draft_rules(rules_path)
     reach = _reach(con)
     drafts: list[Draft] = []

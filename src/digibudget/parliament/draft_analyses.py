@@ -11,7 +11,7 @@ import duckdb
 
 from ..analyze.coverage import moment_label
 from ..vocab import nl_amount, publication_key
-from .draft import STATUS_NO_FIGURES, STATUS_NOT_ANSWERABLE, STATUS_WITH_FIGURES, Draft, Entities, Figure
+from .draft_model import STATUS_NO_FIGURES, STATUS_NOT_ANSWERABLE, STATUS_WITH_FIGURES, Draft, Entities, Figure, norm
 
 MAX_LINES = 12
 
@@ -124,7 +124,6 @@ _TYPES = {"kasschui": "kasschuif", "overboek": "overboeking", "overgeheveld": "o
 
 def changes(con: duckdb.DuckDBPyConnection, d: Draft) -> None:
     """The typed changes of the named lines (at the named moment, for the asked years)."""
-    from .draft import norm
 
     ent = d.entities
     where, params = _lines_where(ent)

@@ -1,0 +1,129 @@
+"""The architecture as tests (docs/architecture.md explains it): the import graph of src/digibudget has no cycle and
+keeps the layer rules, and modules and functions stay small enough to read.
+
+Layer rules (an import of a module means any import of it, at module level or inside a function; an import only
+for type checking, under ``if TYPE_CHECKING:``, is no import: it never runs):
+1. nothing imports in a cycle (a lazy import inside a function counts: it hides a cycle, it does not remove it);
+2. the web layer (digibudget.web) never imports ingest, sources, pipeline or fetch: it reads the store through
+   queries and analyze, it does not load files;
+3. queries and analyze never import sources: what they need of the vocabulary is in vocab;
+4. only the command line (digibudget.cli) imports typer: library packages stay usable without a terminal.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PKG = "digibudget"
+
+# rules 2-4 as (importer prefix, forbidden prefix)
+LAYER_RULES = [
+    ("digibudget.web", "digibudget.ingest"), ("digibudget.web", "digibudget.sources"),
+    ("digibudget.web", "digibudget.pipeline"), ("digibudget.web", "digibudget.fetch"),
+    ("digibudget.queries", "digibudget.sources"), ("digibudget.analyze", "digibudget.sources"),
+]
+# known exceptions, each with the work that removes it (issue 15); a fixed one may simply be deleted from the list
+KNOWN = {
+    ("digibudget.web.routes.review", "digibudget.pipeline"):
+        "mutation reviews: record_mutation_review moves to a library function both edges use (cli branch)",
+    ("digibudget.web.commands", "typer"): "the serve command moves under cli/ (cli branch)",
+    ("digibudget.fetch.cli", "typer"): "the fetch commands move under cli/ (cli branch)",
+    ("digibudget.parliament.cli", "typer"): "the docs commands move under cli/ (cli branch)",
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted((SRC / PKG).rglob("*.py"))}
+
+
+def imports_of(name: str, path: Path, known: dict[str, Path]) -> Iterator[str]:
+    """Every module (of this package, or a top-level third-party name) that ``name`` imports, anywhere in it."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:  # 'from . import x' imports the submodule x when there is one
+                sub = f"{target}.{alias.name}"
+                yield sub if sub in known else target
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node, except the bodies of ``if TYPE_CHECKING:``."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for other in node.orelse:
+                yield other
+                yield from _runtime_nodes(other)
+            continue
+        yield node
+        yield from _runtime_nodes(node)
+
+
+def graph() -> dict[str, set[str]]:
+    known = modules()
+    return {name: set(imports_of(name, path, known)) - {name} for name, path in known.items()}
+
+
+def _under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    g = {m: {t for t in targets if _under(t, PKG)} for m, targets in graph().items()}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        path.append(m)
+        for t in sorted(g.get(m, ())):
+            if state.get(t) == 1:
+                cycles.append([*path[path.index(t):], t])
+            elif t not in state:
+                visit(t)
+        path.pop()
+        state[m] = 2
+
+    for m in sorted(g):
+        if m not in state:
+            visit(m)
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
+
+
+def test_the_layer_rules_hold() -> None:
+    broken = sorted((m, t) for m, targets in graph().items() for t in targets
+                    for importer, forbidden in LAYER_RULES
+                    if _under(m, importer) and _under(t, forbidden) and (m, forbidden) not in KNOWN)
+    assert not broken, broken
+
+
+def test_only_the_command_line_imports_typer() -> None:
+    users = sorted(m for m, targets in graph().items() if "typer" in targets or "click" in targets)
+    assert [m for m in users if not _under(m, "digibudget.cli") and (m, "typer") not in KNOWN] == []
+
+
+def test_the_checks_see_a_cycle_and_a_broken_rule(tmp_path: Path) -> None:
+    """The graph reader finds relative, lazy and submodule imports (else the tests above could not fail)."""
+    g = graph()
+    assert "digibudget.findings" in g["digibudget.ingest"]  # 'from .findings import ...'
+    assert "digibudget.sources.bulk_sql" in g["digibudget.ingest"]  # 'from .sources import bulk_sql'
+    assert "digibudget.analyze.integral" in g["digibudget.cli.analysis"]  # a lazy import inside a function
