@@ -15,18 +15,20 @@ from hypothesis import strategies as st
 from digibudget import ingest, store
 from digibudget.analyze import mutations, selection
 from digibudget.errors import UsageError
+from digibudget.pipeline import source_preference
 
 REPO = Path(__file__).resolve().parents[1]
 GEVOLGEN = REPO / "data" / "gevolgen" / "budgettaire_gevolgen_van_beleid_long.csv"
 FIXTURES = Path(__file__).parent / "fixtures"
 MUT = FIXTURES / "mutations"
+PREFERENCE = source_preference()  # the readers' ranks of the source kinds
 
 
 def _load(*paths: Path) -> duckdb.DuckDBPyConnection:
     con = store.connect(":memory:")
     ingest.ingest(con, list(paths))
-    selection.build(con)
-    mutations.build(con)
+    selection.build(con, preference=PREFERENCE)
+    mutations.build(con, preference=PREFERENCE)
     return con
 
 
@@ -165,7 +167,7 @@ def test_mutations_query(gevolgen: duckdb.DuckDBPyConnection) -> None:
 
 def test_build_is_repeatable(gevolgen: duckdb.DuckDBPyConnection) -> None:
     before = gevolgen.execute("SELECT * FROM mutation ORDER BY mutation_id").fetchall()
-    mutations.build(gevolgen)
+    mutations.build(gevolgen, preference=PREFERENCE)
     assert gevolgen.execute("SELECT * FROM mutation ORDER BY mutation_id").fetchall() == before
 
 
@@ -202,7 +204,7 @@ def test_a_moment_against_itself_has_no_mutations(values: list[int], fase: str) 
     lines = [("6", f"r{i}", False) for i in range(len(values))]
     for sid in (1, 2):
         _insert(con, lines, [(i, fase, "stand", None, 2024, v) for i, v in enumerate(values)], sid)
-    mutations.build(con)
+    mutations.build(con, preference=PREFERENCE)
     assert con.execute("SELECT count(*) FROM mutation").fetchall() == [(0,)]
     con.close()
 
@@ -230,7 +232,7 @@ def test_waterfall_start_plus_steps_is_end(plan: list[tuple[list[int], list[bool
                 amounts.append((n, FASES[k + 1], "mutatie", "suppletoire", 2024, m))
     amounts += [(0, fase, "stand", None, 2024, total[k]) for k, fase in enumerate(FASES)]
     _insert(con, lines, amounts)
-    mutations.build(con)
+    mutations.build(con, preference=PREFERENCE)
     res = mutations.waterfall(con, "VII", "6", jaar=2024)
     start = sum(r[6] for r in res.rows if r[4] == "ontwerpbegroting")
     steps = sum(r[6] for r in res.rows if r[4] == "mutatie")
@@ -255,7 +257,7 @@ def test_kasschuiven_net_to_zero_per_line_and_moment(per_line: list[list[int]]) 
                 expected.add(f"VII|6|||r{n}||U")
         amounts += [(n, "O1", "mutatie", "suppletoire", 2024 + j, v) for j, v in enumerate(values)]
     _insert(con, lines, amounts)
-    mutations.build(con)
+    mutations.build(con, preference=PREFERENCE)
     groups = con.execute("""SELECT line_key, moment, coalesce(mutatie_soort, ''), basis, sum(value_k), count(*),
                                    max(tolerance) FROM mutation WHERE soort = 'kasschuif' GROUP BY ALL""").fetchall()
     for _key, _moment, _soort, _basis, total, n, tol in groups:
@@ -275,14 +277,14 @@ def test_built_per_group_of_years_gives_the_same_tables() -> None:
         return [con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
                 for t in ("fact", "mutation_stand", "mutation")]
 
-    selection.build(con)
-    mutations.build(con)
+    selection.build(con, preference=PREFERENCE)
+    mutations.build(con, preference=PREFERENCE)
     whole = tables()
     assert len(selection.year_groups(con)) == 1 and all(whole)
     groups = selection.year_groups(con, max_rows=1)
     assert len(groups) > 10 and all(len(g) == 1 for g in groups)
-    selection.build(con, max_rows=1)
-    mutations.build(con, max_rows=1)
+    selection.build(con, preference=PREFERENCE, max_rows=1)
+    mutations.build(con, preference=PREFERENCE, max_rows=1)
     assert tables() == whole
     assert {r[0] for r in con.execute("SELECT DISTINCT soort FROM mutation").fetchall()} >= {"kasschuif",
                                                                                            "overboeking"}

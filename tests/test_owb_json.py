@@ -28,7 +28,7 @@ def db() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def test_detection_and_folders(tmp_path: Path) -> None:
-    assert detect(JSON_DIR / "owb_btabel_2019.json") is owb_json
+    assert detect(JSON_DIR / "owb_btabel_2019.json") is owb_json.READER
     other = tmp_path / "other.json"
     other.write_text(json.dumps([{"jaar": 2019, "bedrag": 1}]), encoding="utf-8")
     with pytest.raises(UnknownFormatError, match=r"no reader recognises this JSON \(an array of records with the "

@@ -20,11 +20,11 @@ def _amount(line: LineRecord, fase: str, jaar: int, measure: str = "stand") -> D
 
 
 def test_detection_picks_the_reader_by_header() -> None:
-    assert detect(BUDGET / "btabel_2015_excerpt.csv") is btabel
-    assert detect(BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv") is begrotingsstaten
-    assert detect(BUDGET / "begrotingsstaten_2016_met_eenheid.csv") is begrotingsstaten
-    assert detect(BUDGET / "gevolgen_excerpt.csv") is gevolgen
-    assert detect(FIXTURES / "fetch" / "Budgettaire_Tabellen_2024_O1_incl.csv") is bulk
+    assert detect(BUDGET / "btabel_2015_excerpt.csv") is btabel.READER
+    assert detect(BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv") is begrotingsstaten.READER
+    assert detect(BUDGET / "begrotingsstaten_2016_met_eenheid.csv") is begrotingsstaten.READER
+    assert detect(BUDGET / "gevolgen_excerpt.csv") is gevolgen.READER
+    assert detect(FIXTURES / "fetch" / "Budgettaire_Tabellen_2024_O1_incl.csv") is bulk.READER
 
 
 def test_btabel_real_rows_with_hierarchy_years_and_messy_cells() -> None:

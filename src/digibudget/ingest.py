@@ -23,6 +23,7 @@ from .filehash import sha256_of
 from .findings import Finding, store_finding_groups, store_findings
 from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
+from .sources import suffixes as reader_suffixes
 from .sources.model import MAX_AMOUNT, MAX_PCT, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
@@ -68,13 +69,15 @@ def _ends_with_newline(path: Path) -> bool:
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, folders expanded to the CSV and JSON files below them (sorted, so loads are reproducible;
-    the JSON descriptions beside a table, like tables_meta.json and *.provenance.json, are no tables)."""
+    """Files as given, folders expanded to the files below them that some reader accepts (by suffix: .csv,
+    .json, ...; sorted, so loads are reproducible; the JSON descriptions beside a table, like tables_meta.json and
+    *.provenance.json, are no tables)."""
     out: list[Path] = []
+    accepted = reader_suffixes()
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and (
-                q.suffix == ".csv" or (q.suffix == ".json" and not is_sidecar(q)))))
+            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in accepted
+                              and not is_sidecar(q)))
         elif p.is_file():
             out.append(p)
         elif p.exists():

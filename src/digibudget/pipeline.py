@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import classify, ingest
+from . import classify, ingest, sources
 from .analyze import lineage, mutations, selection
 from .bundled import bundled_data_dir
 from .classify.overrides import MutationDecision, add_mutation_decision, load_mutation_decisions
@@ -38,10 +38,17 @@ def reclassify(con: duckdb.DuckDBPyConnection, *, decisions: Path | None = None)
 def _derive(con: duckdb.DuckDBPyConnection, decisions: Path | None) -> dict[str, int]:
     """Everything derived from the loaded lines: tags, the chosen facts, the typed mutations."""
     counts = classify.run(con, decisions_file=decisions)
-    selection.build(con)
+    preference = source_preference()
+    selection.build(con, preference=preference)
     counts["lineage"] = lineage.build(con, lineage.load_reviewed(reviewed_lineage_paths()))
-    counts["mutations"] = mutations.build(con, reviews=load_mutation_decisions(decisions, mutations.SOORTEN))
+    counts["mutations"] = mutations.build(con, preference=preference,
+                                          reviews=load_mutation_decisions(decisions, mutations.SOORTEN))
     return counts
+
+
+def source_preference() -> selection.SourcePreference:
+    """The readers' ranks of the source kinds (the reader registry), as the selection and the mutations take them."""
+    return selection.SourcePreference(sources.ranks(), sources.lines_only_kinds())
 
 
 def reviewed_lineage_paths() -> list[Path]:

@@ -1,5 +1,9 @@
 """Every change of a budget line between budget moments, typed only where evidence says so (why did it move?).
 
+Long because: the set-based build is five SQL statements (prepare, per group of years, type, pair, finish) that
+share their temporary tables and CTE names; they are read together or not at all. The evidence scale and the
+types are already apart (analyze.mutation_types, vocab).
+
 A line is followed across moments and years by its ``line_key`` (in a Miljoenennota mutation table the stand and
 mutation rows all belong to the chapter or article total of the table), re-keyed through budget lineage
 (analyze.lineage: a renumbered article keeps its chain, so a renumbering is no mutation). Budget moments run in
@@ -46,7 +50,7 @@ from .mutation_types import EVIDENCE_KINDS as EVIDENCE_KINDS  # re-exported: the
 from .mutation_types import SOORT_GROUPS as SOORT_GROUPS
 from .mutation_types import SOORTEN as SOORTEN
 from .mutation_types import UNEXPLAINED as UNEXPLAINED
-from .selection import KIND_RANK_SQL, WAARVAN_SQL, YEARS_PER_STEP_ROWS, base_source_sql, year_groups, years_sql
+from .selection import WAARVAN_SQL, YEARS_PER_STEP_ROWS, SourcePreference, base_source_sql, year_groups, years_sql
 
 UNIT = "x € 1.000"
 NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
@@ -73,7 +77,7 @@ _COLUMN_EVIDENCE = "'verhoging bij nota van wijziging, ISB, motie of amendement'
 # ever compare figures of one year), then the typing of all changes (a kasschuif spans years; a counterpart can sit
 # in any chapter). Small databases are one group of years.
 _AMOUNT_SQL = rf"""
-SELECT l.line_id, l.source_id, s.kind, {KIND_RANK_SQL.format(kind="s.kind")} AS kind_rank, l.begrotingsjaar,
+SELECT l.line_id, l.source_id, s.kind, __KIND_RANK_S__ AS kind_rank, l.begrotingsjaar,
        l.document_fase, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total,
        l.vuo, {_NAMED} AS named, {_ARTICLE_TOTAL} AS is_article_total, {_WAARVAN} AS is_part,
        CASE WHEN lg.artikel_naar IS NOT NULL  -- lineage: the article continues under another number
@@ -169,7 +173,7 @@ WITH lines AS (
            mutatie_soort, NULL::DECIMAL(38,10) AS explicit_sum
     FROM mut_explicit WHERE value_k <> 0
     UNION ALL
-    SELECT s.kind, {KIND_RANK_SQL.format(kind="s.kind")}, s.line_key, '', s.line_id, s.van_line_id, s.source_id,
+    SELECT s.kind, __KIND_RANK_S__, s.line_key, '', s.line_id, s.van_line_id, s.source_id,
            NULL, NULL, s.hoofdstuk, s.artikel, s.is_article_total, s.vuo, s.van_moment_jaar, s.van_fase,
            s.moment_jaar, s.fase, s.moment, s.jaar,
            s.value_k - s.van_value - coalesce(e.explicit_sum, 0), s.van_value, s.value_k, s.tolerance,
@@ -346,23 +350,25 @@ DROP TABLE mut_review; DROP TABLE mut_lineage;
 """  # noqa: S608 - constants of this module only
 
 
-def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS,
+def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_rows: int = YEARS_PER_STEP_ROWS,
           reviews: list[MutationDecision] | None = None) -> int:
     """Rebuild the mutation and mutation_stand tables (set-based, after selection.build and lineage.build); return
-    the changes. ``reviews`` are reviewed types (the decisions file's [[mutation]] blocks): they win."""
+    the changes. ``preference``: the readers' ranks of the source kinds (as for selection.build). ``reviews`` are
+    reviewed types (the decisions file's [[mutation]] blocks): they win."""
     con.execute("CREATE OR REPLACE TEMP TABLE mut_review (mutation_key VARCHAR, soort VARCHAR, reason VARCHAR, "
                 "reviewer VARCHAR, date VARCHAR)")
     if reviews:
         con.executemany("INSERT INTO mut_review VALUES (?, ?, ?, ?, ?)",
                         [[r.mutation_key, r.soort, r.reason, r.reviewer, r.date] for r in reviews])
-    con.execute(PREP_SQL)
+    preference.check(con)
+    con.execute(preference.apply(PREP_SQL))
     groups = year_groups(con, max_rows) or [[]]  # with no amounts at all: one empty step (the table shapes)
     for years in groups:
-        con.execute(YEARS_SQL.replace("__YEARS__", years_sql(years)))
-    con.execute(TYPE_SQL)
+        con.execute(preference.apply(YEARS_SQL.replace("__YEARS__", years_sql(years))))
+    con.execute(preference.apply(TYPE_SQL))
     for years in groups:
-        con.execute(PAIR_SQL.replace("__YEARS__", years_sql(years)))
-    con.execute(FINISH_SQL)
+        con.execute(preference.apply(PAIR_SQL.replace("__YEARS__", years_sql(years))))
+    con.execute(preference.apply(FINISH_SQL))
     rows = con.execute("SELECT count(*) FROM mutation").fetchall()
     return int(rows[0][0])
 

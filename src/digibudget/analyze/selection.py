@@ -2,10 +2,10 @@
 
 Several sources often give the same article and moment (three begrotingsstaten exports, a B-tabel, a suppletoire
 table). Adding them up would count money twice. The rule:
-1. per chapter and moment one base source: the one that covers most articles (then the richest kind, bulk >
-   btabel = btabel_json > gevolgen > begrotingsstaten, then the most recently loaded). Article numbers of
-   different exports of the same moment can differ (re-numbering after a cabinet change), so articles are never
-   mixed across sources at article level;
+1. per chapter and moment one base source: the one that covers most articles (then the richest kind, by the rank
+   its reader declares: bulk > btabel = btabel_json > gevolgen > begrotingsstaten, then the most recently
+   loaded). Article numbers of different exports of the same moment can differ (re-numbering after a cabinet
+   change), so articles are never mixed across sources at article level;
 2. per article, detail lines of any source whose detail adds up to that source's article total (within one unit),
    or that has no article total, win ('detail'); otherwise the base source's article total ('artikel'). A source
    that gives lines without article totals (the rijksfinancien.nl JSON B-tabel, kind btabel_json) has its
@@ -17,7 +17,13 @@ total, but its own theme tag counts in the theme totals (the ICT part of the run
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import duckdb
+
+from ..errors import SchemaError
 
 # the 'waarvan' lines (a part of a sibling row): the pattern runs once per distinct text, not once per amount
 WAARVAN_SQL = r"""
@@ -131,29 +137,67 @@ def years_sql(years: list[int]) -> str:
     return ", ".join(str(int(y)) for y in years) or "NULL"
 
 
-def build(con: duckdb.DuckDBPyConnection, *, max_rows: int = YEARS_PER_STEP_ROWS) -> int:
-    """Rebuild the fact table; return its row count."""
+def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_rows: int = YEARS_PER_STEP_ROWS
+          ) -> int:
+    """Rebuild the fact table; return its row count. ``preference``: the readers' ranks of the source kinds
+    (pipeline passes sources.preference())."""
+    preference.check(con)
     con.execute(WAARVAN_SQL + "DELETE FROM fact;")  # noqa: S608 - constants
     for years in year_groups(con, max_rows):
-        con.execute(YEARS_SQL.replace("__YEARS__", years_sql(years))
-                    .replace("__KIND_RANK__", KIND_RANK_SQL.format(kind="kind"))
-                    .replace("__LINES_ONLY__", ", ".join(f"'{k}'" for k in LINES_ONLY_KINDS)))
+        con.execute(preference.apply(YEARS_SQL.replace("__YEARS__", years_sql(years))))
     rows = con.execute("SELECT count(*) FROM fact").fetchall()
     return int(rows[0][0]) if rows else 0
 
 
 # --- shared with analyze.mutations: the same source preference, as SQL fragments --------------------------------
 
-KIND_RANK_SQL = ("CASE {kind} WHEN 'bulk' THEN 4 WHEN 'btabel' THEN 3 WHEN 'btabel_json' THEN 3 "
-                 "WHEN 'gevolgen' THEN 2 ELSE 1 END")
-# kinds whose articles mostly have no total line of their own: their detail needs another source's agreement
-LINES_ONLY_KINDS = ("btabel_json",)
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,40}$")  # a kind is an identifier: safe to write into SQL as a literal
+
+
+@dataclass(frozen=True)
+class SourcePreference:
+    """How the kinds of source rank where they give the same figures, as their readers declare it (the caller
+    asks the reader registry, sources.ranks(); analyze never imports sources). ``lines_only``: kinds whose
+    articles mostly have no total line of their own, so their detail needs another source's agreement."""
+
+    ranks: Mapping[str, int]
+    lines_only: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        bad = [k for k in (*self.ranks, *self.lines_only) if not _KIND.match(k)] + [
+            k for k in self.lines_only if k not in self.ranks]
+        if bad:
+            raise ValueError(f"source kinds without a rank or not identifiers: {bad}")
+
+    def rank_sql(self, col: str) -> str:
+        """The rank of the kind in column ``col``; NULL for a kind no reader declares (``check`` refuses it)."""
+        whens = " ".join(f"WHEN '{k}' THEN {int(r)}" for k, r in sorted(self.ranks.items()))
+        return f"(CASE {col} {whens} END)"
+
+    def lines_only_sql(self) -> str:
+        return ", ".join(f"'{k}'" for k in sorted(self.lines_only)) or "NULL"
+
+    def apply(self, sql: str) -> str:
+        """``sql`` with the placeholders __KIND_RANK__ (over ``kind``), __KIND_RANK_S__ (over ``s.kind``) and
+        __LINES_ONLY__ filled in."""
+        return (sql.replace("__KIND_RANK_S__", self.rank_sql("s.kind")).replace("__KIND_RANK__", self.rank_sql("kind"))
+                .replace("__LINES_ONLY__", self.lines_only_sql()))
+
+    def check(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Every kind of source loaded has a rank: a new kind is never silently ranked."""
+        kinds = {str(r[0]) for r in con.execute("SELECT DISTINCT kind FROM source JOIN budget_line USING (source_id)")
+                 .fetchall()}
+        missing = sorted(kinds - set(self.ranks))
+        if missing:
+            raise SchemaError(f"no reader declares a rank for the source kind(s) {', '.join(missing)}",
+                              expected=", ".join(sorted(self.ranks)))
 
 
 def base_source_sql(relation: str, group: str, item: str) -> str:
     """SQL choosing one base source per ``group`` (a column list of ``relation``, which has ``source_id`` and
-    ``kind``): the one covering most distinct ``item``s, then the richest kind, then the newest (rule 1 above)."""
-    rank = KIND_RANK_SQL.format(kind="kind")
+    ``kind``): the one covering most distinct ``item``s, then the richest kind, then the newest (rule 1 above).
+    Its rank is the placeholder __KIND_RANK__ (SourcePreference.apply fills it in)."""
+    rank = "__KIND_RANK__"
     return f"""
         SELECT {group}, arg_max(source_id, (n_items, kind_rank, source_id)) AS source_id
         FROM (SELECT {group}, source_id, count(DISTINCT {item}) AS n_items, max({rank}) AS kind_rank

@@ -1,17 +1,19 @@
-"""Readers, one per published format, and the detection that picks one for a file."""
+"""Readers, one per published format (each fulfils sources.contract.Reader), the registry of them, and the
+detection that picks one for a file. Adding a format: a module with its READER, listed in REGISTRY below."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 
 from ..errors import Location, SourceError, UnknownFormatError
 from . import begrotingsstaten, btabel, bulk, gevolgen, owb_json, textfile
+from .contract import Reader, Sample
 from .model import ReadResult
 
-READERS: tuple[ModuleType, ...] = (bulk, btabel, gevolgen, begrotingsstaten)
-JSON_READERS: tuple[ModuleType, ...] = (owb_json,)
+# every reader, in the order detection tries them (a bulk header is also tried first by the set-based fast path)
+REGISTRY: tuple[Reader, ...] = (bulk.READER, btabel.READER, gevolgen.READER, begrotingsstaten.READER,
+                                owb_json.READER)
 # JSON files that sit beside a table as its description, never a table themselves (folders skip them)
 SIDECARS = ("tables_meta.json",)
 SIDECAR_SUFFIX = ".provenance.json"
@@ -31,14 +33,29 @@ def is_sidecar(path: Path) -> bool:
     return path.name in SIDECARS or path.name.endswith(SIDECAR_SUFFIX)
 
 
-def detect(path: Path) -> ModuleType:
+def suffixes() -> frozenset[str]:
+    """The file name suffixes some reader accepts: what a folder scan picks up."""
+    return frozenset(s for r in REGISTRY for s in r.suffixes)
+
+
+def ranks() -> Mapping[str, int]:
+    """The rank of every source kind (the richer kind wins where sources overlap; analyze.selection)."""
+    return {r.kind: r.rank for r in REGISTRY}
+
+
+def lines_only_kinds() -> frozenset[str]:
+    """The kinds whose detail needs another source's article total to agree (analyze.selection)."""
+    return frozenset(r.kind for r in REGISTRY if r.lines_only)
+
+
+def detect(path: Path) -> Reader:
     """The reader whose header (or JSON layout) fits the file, or UnknownFormatError naming what was expected."""
     if is_json(path):
         return _detect_json(path)
     header, _, _ = textfile.rows(path)
-    for reader in READERS:
-        matcher: Callable[[list[str]], bool] = reader.matches
-        if matcher(header):
+    sample = Sample(path, header=header)
+    for reader in REGISTRY:
+        if reader.matches(sample):
             return reader
     shown = ", ".join(h[:40] for h in header[:5] if h) or "an empty first line"
     raise UnknownFormatError(
@@ -48,11 +65,11 @@ def detect(path: Path) -> ModuleType:
                  " or rijksfinancien.nl bulk (IBOSnummer, StandOWB ...) file")
 
 
-def _detect_json(path: Path) -> ModuleType:
+def _detect_json(path: Path) -> Reader:
     data, _ = owb_json.load(path)
-    for reader in JSON_READERS:
-        matcher: Callable[[object], bool] = reader.matches_json
-        if matcher(data):
+    sample = Sample(path, data=data)
+    for reader in REGISTRY:
+        if reader.matches(sample):
             return reader
     if isinstance(data, list) and data and isinstance(data[0], dict):
         shown = ", ".join(str(k)[:40] for k in list(data[0])[:5])
@@ -67,9 +84,8 @@ def _detect_json(path: Path) -> ModuleType:
 
 
 def read(path: Path) -> ReadResult:
-    reader = detect(path)
-    result: ReadResult = reader.read(path)
-    return result
+    return detect(path).read(path)
 
 
-__all__ = ["JSON_READERS", "READERS", "ReadResult", "detect", "is_json", "is_sidecar", "read"]
+__all__ = ["REGISTRY", "ReadResult", "Reader", "Sample", "detect", "is_json", "is_sidecar", "lines_only_kinds",
+           "ranks", "read", "suffixes"]

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..errors import Location
 from ..findings import Finding
 from . import textfile
+from .contract import TableReader
 from .model import AmountRecord, LineRecord, ReadResult
 from .normalise import amount_or_finding, artikel_number, normalise_hoofdstuk, normalise_vuo, parse_year
 
@@ -99,3 +100,7 @@ def read(path: Path) -> ReadResult:
     if empty_amounts:
         result.findings.append(Finding("amount-missing", Location(str(path)), count=empty_amounts))
     return result
+
+
+# this format's reader (sources.contract): the registry in sources/__init__.py lists it
+READER = TableReader(KIND, rank=1, header_matches=matches, reader=read)

@@ -14,6 +14,7 @@ from ..errors import Location, ValueFormatError
 from ..findings import Finding
 from ..vocab import FASE_ALIASES, FASES
 from . import textfile
+from .contract import TableReader
 from .model import AmountRecord, LineRecord, ReadResult
 from .normalise import (
     amount_or_finding,
@@ -129,3 +130,7 @@ def parse_row(path: Path, lay: Layout, lineno: int, cells: list[str],
             continue
         line.amounts.append(AmountRecord(jaar, afase, measure, jaar, value, "EUR1000", name))
     return line, empty
+
+
+# this format's reader (sources.contract): the registry in sources/__init__.py lists it
+READER = TableReader(KIND, rank=4, header_matches=matches, reader=read)

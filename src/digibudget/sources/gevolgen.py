@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import Location, SchemaError, ValueFormatError
 from ..findings import Finding
 from . import textfile
+from .contract import TableReader
 from .model import AmountRecord, CommitmentRecord, LineRecord, ReadResult
 from .normalise import (
     amount_or_finding,
@@ -86,29 +87,13 @@ def read(path: Path) -> ReadResult:
     meta = _load_meta(path)
     styles = textfile.column_styles(path, [idx["waarde"]], default="en")  # the long form: '.' decimal points
     result = ReadResult(kind=KIND, licence="CC-0 (rijksfinancien.nl)", title="Budgettaire gevolgen van beleid")
-    raw_rows: list[tuple[int, dict[str, str]]] = []
-    for lineno, cells in body:
-        result.rows_read += 1
-        if not any(c.strip() for c in cells):
-            result.findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
-            continue
-        if textfile.is_header_row(cells, header):
-            result.findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
-            continue
-        raw_rows.append((lineno, {n: (cells[i].strip() if i is not None and i < len(cells) else "")
-                                  for n, i in idx.items()}))
+    raw_rows = _raw_rows(path, header, body, idx, result)
     body.note_blank(result)
 
     def loc(lineno: int, name: str) -> Location:
         return Location(str(path), lineno, name)
 
-    # moments of the 'Stand ...' rows of Miljoenennota mutation tables, to date the mutations before them
-    stands: dict[str, list[tuple[int, int, str]]] = {}
-    for lineno, r in raw_rows:
-        m = _STAND_NAME.search(r["omschrijving"]) if r["niveau"] == "stand" else None
-        if m:
-            stands.setdefault(r["tabel_id"], []).append((_regel(r, lineno, path), int(m.group(2)),
-                                                         _NOTA_FASE[m.group(1).lower()]))
+    stands = _stands(raw_rows, path)
     lines: dict[tuple[str, str, str], LineRecord] = {}
     for lineno, r in raw_rows:
         begrotingsjaar = parse_year(r["begrotingsjaar"], location=loc(lineno, "begrotingsjaar"))
@@ -125,21 +110,7 @@ def read(path: Path) -> ReadResult:
                                            unit=r["eenheid"], expected="x1000_eur, mln_eur or pct"))
             continue
         niveau = r["niveau"]
-        col: Column | None
-        if document == "MN" and niveau in {"stand", "mutatie", "mutatiecategorie"}:
-            col = _mn_column(stands.get(r["tabel_id"], []), _regel(r, lineno, path), r["omschrijving"], niveau,
-                             loc(lineno, "omschrijving"))
-        elif document == "MN":
-            col = Column(0, "OWB", "stand")
-        else:
-            col = _column(document, r["kolom"], begrotingsjaar, jaar)
-        if col is None:
-            raise SchemaError(f"column header {r['kolom']!r} of a {document} table is not understood",
-                              location=loc(lineno, "kolom"),
-                              expected="a stand or mutation column of a budget table (e.g. 'Stand 1e suppletoire')")
-        if col.note:
-            result.findings.append(Finding("ambiguous-fase", loc(lineno, "kolom"), raw=r["kolom"],
-                                           normalised=col.fase, reason=f"({col.note})"))
+        col = _row_column(r, lineno, path, document, begrotingsjaar, jaar, stands, result)
         # one line per row number and V/U/O: some tables give the V, U and O of an article as three rows with the
         # same number (the SBS tables of XIII, 2025)
         key = (r["tabel_id"], r["regel"], r["vuo"])
@@ -166,6 +137,57 @@ def read(path: Path) -> ReadResult:
             result.findings.append(Finding("truncated-table", Location(str(path)), what=table_id,
                                            reason=notes[:240]))
     return result
+
+
+def _raw_rows(path: Path, header: list[str], body: textfile.Body, idx: dict[str, int | None],
+              result: ReadResult) -> list[tuple[int, dict[str, str]]]:
+    """The data rows as {column: text}; empty and repeated header rows are findings."""
+    raw_rows: list[tuple[int, dict[str, str]]] = []
+    for lineno, cells in body:
+        result.rows_read += 1
+        if not any(c.strip() for c in cells):
+            result.findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
+            continue
+        if textfile.is_header_row(cells, header):
+            result.findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
+            continue
+        raw_rows.append((lineno, {n: (cells[i].strip() if i is not None and i < len(cells) else "")
+                                  for n, i in idx.items()}))
+    return raw_rows
+
+
+def _stands(raw_rows: list[tuple[int, dict[str, str]]], path: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """Per table, the moments of the 'Stand ...' rows of Miljoenennota mutation tables (row, year, fase), to date
+    the mutations before them."""
+    stands: dict[str, list[tuple[int, int, str]]] = {}
+    for lineno, r in raw_rows:
+        m = _STAND_NAME.search(r["omschrijving"]) if r["niveau"] == "stand" else None
+        if m:
+            stands.setdefault(r["tabel_id"], []).append((_regel(r, lineno, path), int(m.group(2)),
+                                                         _NOTA_FASE[m.group(1).lower()]))
+    return stands
+
+
+def _row_column(r: dict[str, str], lineno: int, path: Path, document: str, begrotingsjaar: int, jaar: int,
+                stands: dict[str, list[tuple[int, int, str]]], result: ReadResult) -> Column:
+    """The moment and measure of a row's figure: from the Miljoenennota's stand rows, or the column header."""
+    niveau = r["niveau"]
+    col: Column | None
+    if document == "MN" and niveau in {"stand", "mutatie", "mutatiecategorie"}:
+        col = _mn_column(stands.get(r["tabel_id"], []), _regel(r, lineno, path), r["omschrijving"], niveau,
+                         Location(str(path), lineno, "omschrijving"))
+    elif document == "MN":
+        col = Column(0, "OWB", "stand")
+    else:
+        col = _column(document, r["kolom"], begrotingsjaar, jaar)
+    if col is None:
+        raise SchemaError(f"column header {r['kolom']!r} of a {document} table is not understood",
+                          location=Location(str(path), lineno, "kolom"),
+                          expected="a stand or mutation column of a budget table (e.g. 'Stand 1e suppletoire')")
+    if col.note:
+        result.findings.append(Finding("ambiguous-fase", Location(str(path), lineno, "kolom"), raw=r["kolom"],
+                                       normalised=col.fase, reason=f"({col.note})"))
+    return col
 
 
 def _regel(r: dict[str, str], lineno: int, path: Path) -> int:
@@ -287,3 +309,7 @@ def _load_meta(path: Path) -> dict[str, dict[str, object]]:
     except (OSError, ValueError):
         return {}
     return {str(i.get("id")): i for i in items if isinstance(i, dict)}
+
+
+# this format's reader (sources.contract): the registry in sources/__init__.py lists it
+READER = TableReader(KIND, rank=2, header_matches=matches, reader=read)

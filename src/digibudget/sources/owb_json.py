@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import Location, SourceError, ValueFormatError
 from ..findings import Finding
 from ..settings import load_settings
+from .contract import JsonReader
 from .model import AmountRecord, LineRecord, ReadResult
 from .normalise import amount_or_finding, normalise_hoofdstuk, normalise_instrument, normalise_vuo
 
@@ -250,3 +251,7 @@ def known_difference(hoofdstuk: str, artikel: str, vuo: str, year: int) -> str |
     if (hoofdstuk, artikel, vuo) == ("F", "1", "V") and year == 2020:
         return "the V record and its two parts are all in the JSON, none marked 'sub'"
     return _KNOWN_DIFFERENCES.get((hoofdstuk, artikel))
+
+
+# this format's reader (sources.contract): the registry in sources/__init__.py lists it
+READER = JsonReader(KIND, rank=3, data_matches=matches_json, reader=read, lines_only=True)
