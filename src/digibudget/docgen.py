@@ -1,7 +1,8 @@
-"""Generate the reference docs that are data in the code: settings, the findings catalogue and the theme definitions.
+"""Generate the reference docs that are data in the code: settings, the findings catalogue, the theme definitions
+and the data model.
 
-`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md and docs/themes.md; a test fails when they
-differ.
+`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md, docs/themes.md and docs/model.md; a test
+fails when they differ.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from .classify.rules import load_rules
 from .duplicates import RULES_MD
 from .findings import CATALOGUE
+from .modeldoc import model_md
 from .settings import SETTINGS, SETTINGS_FILE
 
 
@@ -62,7 +64,7 @@ def themes_md() -> str:
     return "\n".join(out)
 
 
-GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md}
+GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md, "model.md": model_md}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -146,6 +146,10 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                    jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
                    hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,
                    uitvoerder: str | None = None, vuo: str | None = None, include_hints: bool = False) -> Result:
+    """The integrated table of the window (see the module's docstring).
+
+    Long because: one SQL statement with its column lists (dimensions, years, mutation types, commitment
+    categories), built from the level and filters; split, its parts would only make sense together."""
     if niveau not in LEVELS:
         raise UsageError(f"unknown niveau {niveau!r}", expected=", ".join(LEVELS))
     if vuo is not None and vuo.upper() not in {"V", "U", "O"}:

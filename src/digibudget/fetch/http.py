@@ -1,5 +1,8 @@
 """Robust, traceable download of one file over HTTP(S).
 
+Long because: one download protocol (retries and backoff, resume with validators, the .part file, the checksum
+and its sidecar) whose steps share the part file's state; split, a step would need the others to be read.
+
 `download()` streams a URL to ``<dest_dir>/<name>.part``, hashing the bytes as they arrive, then renames the part
 file atomically to ``<dest_dir>/<name>`` and writes ``<name>.provenance.json`` next to it.
 
