@@ -67,3 +67,11 @@ def test_the_new_theme_is_in_the_generated_docs(themes_env: dict[str, str], monk
     text = docgen.themes_md()
     assert "## Open data (`open_data`)" in text and "`od-1`" in text
     assert vocab.theme_ids()[-1] == "open_data"
+
+
+def test_a_broken_settings_file_is_reported_not_raised_at_import(tmp_path: Path) -> None:
+    """The theme choices are built at import; a broken settings file must still reach the Dutch error edge."""
+    (tmp_path / "digibudget.toml").write_text("[digibudget]\nbogus = 1\n", encoding="utf-8")
+    cli = str(Path(sys.executable).with_name("digibudget"))
+    done = subprocess.run([cli, "settings"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert "Traceback" not in done.stderr and "Fout" in done.stdout + done.stderr and done.returncode != 0

@@ -72,3 +72,8 @@ def test_the_fase_list_is_written_once() -> None:
     if "web/data.py" in spelled:  # the web branch folds data.py into queries (issue 15); until then it is allowed
         allowed.add("web/data.py")
     assert set(spelled) <= allowed, spelled
+
+
+def test_the_cli_reference_names_the_vocabulary_levels() -> None:
+    text = (SRC.parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert "--niveau " + "|".join(vocab.NIVEAUS) in text

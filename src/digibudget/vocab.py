@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import RuleError, UsageError
+from .errors import DigibudgetError, RuleError, UsageError
 from .settings import load_settings
 
 
@@ -187,21 +187,28 @@ def themes_file() -> Path | None:
     return Path(configured) if configured else None
 
 
+SHIPPED_THEMES = "digibudget/classify/themes.toml"
+
+
 def themes_text(path: Path | None = None) -> tuple[str, str]:
     """(TOML text, where it came from) of the themes file: ``path``, else the one in force."""
     path = path if path is not None else themes_file()
     if path is None:
-        return (resources.files("digibudget.classify").joinpath("themes.toml").read_text(encoding="utf-8"),
-                "digibudget/classify/themes.toml")
+        return _shipped_text(), SHIPPED_THEMES
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except OSError as exc:
         raise RuleError(f"cannot read rules file {path}: {exc}") from exc
 
 
+def _shipped_text() -> str:
+    return resources.files("digibudget.classify").joinpath("themes.toml").read_text(encoding="utf-8")
+
+
 @cache
 def _theme_ids(path: Path | None) -> tuple[str, ...]:
-    text, where = themes_text(path)
+    """The theme ids of the file ``path`` (None: the shipped one)."""
+    text, where = themes_text(path) if path is not None else (_shipped_text(), SHIPPED_THEMES)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -215,6 +222,16 @@ def _theme_ids(path: Path | None) -> tuple[str, ...]:
 def theme_ids() -> tuple[str, ...]:
     """The theme ids, in the order of the themes file in force (classify.rules validates the file fully)."""
     return _theme_ids(themes_file())
+
+
+def theme_choices() -> tuple[str, ...]:
+    """The theme ids for choices built when a module is imported (CLI options, web enums): a broken settings or
+    themes file is reported by the command that reads it, in Dutch, not as a traceback at import; until then the
+    shipped themes stand in."""
+    try:
+        return theme_ids()
+    except DigibudgetError:
+        return _theme_ids(None)
 
 
 # a figure as a Dutch reader writes it (1.234.567 and 1.234,5): for text people read, never for machine formats

@@ -10,11 +10,11 @@ import typer
 
 from .. import output, queries, store
 from ..classify.rules import load_rules
-from ..vocab import Niveau, theme_ids
+from ..vocab import Niveau, theme_choices
 from .common import DbOption, FormatOption, app, db_path, edge, emit, err
 
 # the themes of the themes file in force (vocab): a theme added to themes.toml is a choice here
-Thema = StrEnum("Thema", {t: t for t in theme_ids()})  # type: ignore[misc]
+Thema = StrEnum("Thema", {t: t for t in theme_choices()})  # type: ignore[misc]
 
 
 @app.command("table", rich_help_panel="Analyse en export")

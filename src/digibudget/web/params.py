@@ -13,7 +13,7 @@ from fastapi import Query
 
 from .. import vocab
 from ..parliament.model import Status
-from ..vocab import MOMENT_PATTERN, SOORT_GROUPS, SOORTEN, theme_ids
+from ..vocab import MOMENT_PATTERN, SOORT_GROUPS, SOORTEN, theme_choices
 
 Vraagstatus = Status  # the question statuses of parliament.model (beantwoord met/zonder cijfers, uitgesteld, ...)
 
@@ -24,7 +24,7 @@ def _members(values: tuple[str, ...]) -> dict[str, str]:
 
 
 # derived from the library's vocabulary (vocab.py): a theme added to themes.toml appears here and in OpenAPI
-Thema = StrEnum("Thema", _members(theme_ids()))  # type: ignore[misc]
+Thema = StrEnum("Thema", _members(theme_choices()))  # type: ignore[misc]
 Fase = vocab.Fase
 VUO = vocab.VUO
 Niveau = vocab.Niveau  # the keys of analyze.integral.LEVELS
