@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,11 +9,13 @@ import typer
 
 from .. import output, queries, store
 from ..classify.rules import load_rules
-from ..vocab import Niveau, theme_choices
+from ..vocab import NIVEAUS, theme_choices
 from .common import DbOption, FormatOption, app, db_path, edge, emit, err
 
-# the themes of the themes file in force (vocab): a theme added to themes.toml is a choice here
-Thema = StrEnum("Thema", {t: t for t in theme_choices()})  # type: ignore[misc]
+# the choices, from the vocabulary (a theme added to themes.toml is listed here); the library validates a value
+# and answers in Dutch (a click choice would answer in English)
+THEMES_HELP = f"Theme(s): {', '.join(theme_choices())}; repeat the option."
+NIVEAUS_HELP = f"{', '.join(NIVEAUS)}."
 
 
 @app.command("table", rich_help_panel="Analyse en export")
@@ -23,11 +24,10 @@ def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
               moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2025-OWB (default: the latest with "
                                                                "broad coverage).")]
               = None,
-              thema: Annotated[list[Thema] | None, typer.Option(help="Theme(s); repeat the option.")] = None,
+              thema: Annotated[list[str] | None, typer.Option(help=THEMES_HELP)] = None,
               van: Annotated[int | None, typer.Option(help="First year (default: the moment's year).")] = None,
               tot: Annotated[int | None, typer.Option(help="Last year (default: first + 5).")] = None,
-              niveau: Annotated[Niveau, typer.Option(help="regel, artikel, hoofdstuk, instrument, uitvoerder, thema.")]
-              = Niveau.regel,
+              niveau: Annotated[str, typer.Option(help=NIVEAUS_HELP)] = "regel",
               hoofdstuk: Annotated[str | None, typer.Option(help="Only this chapter.")] = None,
               artikel: Annotated[str | None, typer.Option(help="Only this article.")] = None,
               instrument: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
@@ -41,8 +41,7 @@ def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
     from ..filters import canonical_chapter, canonical_instrument
 
     con = store.connect(db_path(db), read_only=True)
-    result = integral_table(con, moment=moment, themes=[str(t) for t in thema] if thema else None, jaar_van=van,
-                            jaar_tot=tot, niveau=niveau.value,
+    result = integral_table(con, moment=moment, themes=thema, jaar_van=van, jaar_tot=tot, niveau=niveau,
                             hoofdstuk=canonical_chapter(hoofdstuk), artikel=artikel,
                             instrument=canonical_instrument(con, instrument), uitvoerder=uitvoerder,
                             vuo=vuo, include_hints=hints)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..vocab import theme_choices
+
 HELP_NL: dict[str, str] = {
     'What changed between two budget moments for a selection: new, disappeared and renamed lines, the '
     'largest\nmutations with type and evidence, renumbered articles, changed commitment shares, new findings.':
@@ -181,6 +183,10 @@ HELP_NL: dict[str, str] = {
         "begrotingsregels.",
     "Documents to load (.txt, .docx, .xml, .pdf)": "Documenten om te laden (.txt, .docx, .xml, .pdf)",
 }
+
+# help texts that list the vocabulary (cli/analysis.py builds the same English text from vocab)
+_THEMES = ", ".join(theme_choices())
+HELP_NL[f"Theme(s): {_THEMES}; repeat the option."] = f"Thema('s): {_THEMES}; herhaal de optie."
 
 
 def _nl(text: str | None) -> str | None:
