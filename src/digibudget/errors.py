@@ -31,10 +31,15 @@ class Location:
 
 
 class DigibudgetError(Exception):
-    """Base of every error digibudget raises on purpose."""
+    """Base of every error digibudget raises on purpose.
+
+    Each class declares its command-line exit code (``exit_code``, the only place exit codes are defined), its HTTP
+    status and the Dutch word the command line puts before the message (``label``). The message is user-facing and
+    Dutch; ``expected`` says what was expected."""
 
     exit_code = 1
     http_status = 500
+    label = "Fout"
 
     def __init__(self, message: str, *, location: Location | None = None, expected: str | None = None):
         self.message = message
@@ -47,7 +52,7 @@ class DigibudgetError(Exception):
         if self.location is not None and str(self.location):
             text = f"{self.location}: {text}"
         if self.expected:
-            text = f"{text} (expected: {self.expected})"
+            text = f"{text} (verwacht: {self.expected})"
         return text
 
 
@@ -62,17 +67,29 @@ class StrictRefusal(SourceError):
     """``ingest --strict``: a file would load with error-severity findings (an unreadable or ambiguous amount), so
     the whole ingest is refused."""
 
+    exit_code = 3
+    http_status = 422
+
 
 class SchemaError(SourceError):
     """An input file lacks the columns or the shape its reader needs."""
+
+    exit_code = 3
+    http_status = 422
 
 
 class ValueFormatError(SourceError):
     """A cell holds a value that cannot be understood (an amount, a year, a V/U/O code)."""
 
+    exit_code = 3
+    http_status = 422
+
 
 class UnknownFormatError(SourceError):
     """No reader recognises the file."""
+
+    exit_code = 3
+    http_status = 422
 
 
 class StoreError(DigibudgetError):
@@ -110,10 +127,6 @@ class NotFoundError(DigibudgetError):
     http_status = 404
 
 
-# not an error: `ingest` loaded everything, but some file has findings of severity 'error' (amounts not stored)
-EXIT_LOADED_WITH_ERRORS = 9
-
-
 class UsageError(DigibudgetError):
     """A parameter given by a user is invalid."""
 
@@ -123,3 +136,29 @@ class UsageError(DigibudgetError):
 
 class SettingsError(UsageError):
     """A setting has an invalid value."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class LoadedWithErrors(DigibudgetError):
+    """Not a failure: ``ingest`` loaded everything, but some file has findings of severity 'error' (cells that could
+    not be read, amounts not stored). Raised after the load is committed, so scripts see exit code 9, not 0."""
+
+    exit_code = 9
+    http_status = 200
+    label = "Let op"
+
+
+EXIT_LOADED_WITH_ERRORS = LoadedWithErrors.exit_code
+
+
+def exit_codes() -> list[tuple[int, str, str]]:
+    """(exit code, class name, first docstring line) of every error class, for the generated CLI reference."""
+    out: list[tuple[int, str, str]] = []
+    stack: list[type[DigibudgetError]] = [DigibudgetError]
+    while stack:
+        cls = stack.pop(0)
+        out.append((cls.exit_code, cls.__name__, " ".join((cls.__doc__ or "").split("\n\n")[0].split())))
+        stack.extend(cls.__subclasses__())
+    return sorted(out)

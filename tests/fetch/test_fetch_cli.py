@@ -10,7 +10,7 @@ import pytest
 from fetch_server import FIXTURES, LocalServer, odata_pages, serve, status
 from typer.testing import CliRunner
 
-from digibudget.fetch.cli import fetch_app
+from digibudget.cli.fetch import fetch_app
 
 NAME = "Budgettaire_Tabellen_2024_O1_incl.csv"
 DATA = (FIXTURES / NAME).read_bytes()
@@ -83,7 +83,7 @@ def test_budget_invalid_fase_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(fetch_app, ["budget", "--year", "2024", "--fase", "O3", "--dest", str(tmp_path),
                                             "--base-url", "http://127.0.0.1:9/"])
     assert result.exit_code == 2
-    assert "Fout: unknown fase 'O3' (expected: OWB, O1, SBS, O2, JV)" in result.stderr
+    assert "Fout: unknown fase 'O3' (verwacht: OWB, O1, SBS, O2, JV)" in result.stderr
 
 
 def test_kamer_downloads_the_answer_documents(server: LocalServer, tmp_path: Path) -> None:
