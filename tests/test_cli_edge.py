@@ -86,3 +86,16 @@ def test_a_docx_draft_without_output_is_a_usage_error(tmp_path: Path) -> None:
     out = runner.invoke(app, ["docs", "draft", str(doc), "--db", str(tmp_path / "x.duckdb"), "--format", "docx"])
     assert out.exit_code == errors.UsageError.exit_code == 2
     assert "Fout: --output is verplicht voor docx" in out.output
+
+
+def test_every_package_imported_directly_is_declared() -> None:
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    declared = {re.split(r"[<>=\[ ;]", d)[0].lower().replace("_", "-")
+                for d in tomllib.loads((SRC.parents[1] / "pyproject.toml").read_text())["project"]["dependencies"]}
+    dists = packages_distributions()
+    imported = set().union(*(_imports(p) for p in SRC.rglob("*.py"))) - set(sys.stdlib_module_names) - {"digibudget"}
+    missing = sorted(m for m in imported if not {d.lower() for d in dists.get(m, [m])} & declared)
+    assert missing == []
