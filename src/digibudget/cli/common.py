@@ -13,8 +13,9 @@ from rich.console import Console
 from .. import output, queries
 from ..errors import DigibudgetError, LoadedWithErrors
 from ..settings import load_settings
+from .click_nl import DutchTyper
 
-app = typer.Typer(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
+app = DutchTyper(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
                   no_args_is_help=True, add_completion=False)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])

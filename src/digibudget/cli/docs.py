@@ -15,9 +15,10 @@ from ..errors import UsageError
 from ..parliament.model import Document
 from ..parliament.parse import parse_file
 from ..parliament.serialize import to_json
+from .click_nl import DutchTyper
 from .common import DbOption, db_path, edge
 
-docs_app = typer.Typer(help="Kamerstukken met vragen en antwoorden lezen: vragen, antwoorden, bedragen, status.",
+docs_app = DutchTyper(help="Kamerstukken met vragen en antwoorden lezen: vragen, antwoorden, bedragen, status.",
                        no_args_is_help=True)
 
 

@@ -20,9 +20,10 @@ from ..fetch.http import ProgressCallback
 from ..fetch.rijksfinancien import FASES, fetch_budget_tables
 from ..fetch.tweedekamer import fetch_kamer_documents
 from ..settings import load_settings
+from .click_nl import DutchTyper
 from .common import edge
 
-fetch_app = typer.Typer(
+fetch_app = DutchTyper(
     help="Bestanden ophalen uit open data: budgettaire tabellen (rijksfinancien.nl) en antwoorden op "
          "Kamervragen (Tweede Kamer).",
     no_args_is_help=True,

@@ -101,6 +101,8 @@ HELP_NL: dict[str, str] = {
     "The type decided on (see 'mutations --help').": "Het gekozen type (zie 'mutations --help').",
     "Why (e.g. the Kamerstuk that says so).": "Waarom (bv. het Kamerstuk dat het zegt).",
     "YYYY-MM-DD (default: today).": "JJJJ-MM-DD (standaard: vandaag).",
+    "Why.": "Waarom.",
+    "Who decided.": "Wie besliste.",
     "Totals per digital theme, year and budget moment (weighted; x EUR 1,000), each moment marked broad or\n"
     "partial (a partial moment's total is no national total).":
         "Totalen per digitaal thema, jaar en begrotingsmoment (gewogen; x € 1.000), elk moment gemarkeerd als "
