@@ -99,3 +99,17 @@ def test_every_package_imported_directly_is_declared() -> None:
     imported = set().union(*(_imports(p) for p in SRC.rglob("*.py"))) - set(sys.stdlib_module_names) - {"digibudget"}
     missing = sorted(m for m in imported if not {d.lower() for d in dists.get(m, [m])} & declared)
     assert missing == []
+
+
+def test_the_cli_reference_is_generated_with_every_exit_code_and_command() -> None:
+    from digibudget.cli import reference
+
+    text = reference.cli_md()
+    assert "| 6 | `RuleError` |" in text and "| 9 | `LoadedWithErrors` |" in text
+    assert "### `digibudget docs draft`" in text and "| `--db` | tekst |  | Databasebestand" in text
+    reference.NOTES["geen-commando"] = "x"
+    try:
+        with pytest.raises(KeyError, match="geen-commando"):
+            reference.cli_md()
+    finally:
+        del reference.NOTES["geen-commando"]

@@ -1,7 +1,8 @@
-"""Generate the reference docs that are data in the code: settings, the findings catalogue and the theme definitions.
+"""Generate the reference docs that are data in the code: settings, the findings catalogue, the theme definitions
+and the command-line reference.
 
-`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md and docs/themes.md; a test fails when they
-differ.
+`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md, docs/themes.md and docs/cli.md; a test
+fails when they differ.
 """
 
 from __future__ import annotations
@@ -62,7 +63,14 @@ def themes_md() -> str:
     return "\n".join(out)
 
 
-GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md}
+def cli_md() -> str:
+    """The command-line reference, generated from the Typer app (the command line builds it: cli/reference.py)."""
+    from .cli.reference import cli_md as generate
+
+    return generate()
+
+
+GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md, "cli.md": cli_md}
 
 
 def main(argv: list[str] | None = None) -> int:

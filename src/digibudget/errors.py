@@ -154,11 +154,8 @@ EXIT_LOADED_WITH_ERRORS = LoadedWithErrors.exit_code
 
 
 def exit_codes() -> list[tuple[int, str, str]]:
-    """(exit code, class name, first docstring line) of every error class, for the generated CLI reference."""
-    out: list[tuple[int, str, str]] = []
-    stack: list[type[DigibudgetError]] = [DigibudgetError]
-    while stack:
-        cls = stack.pop(0)
-        out.append((cls.exit_code, cls.__name__, " ".join((cls.__doc__ or "").split("\n\n")[0].split())))
-        stack.extend(cls.__subclasses__())
-    return sorted(out)
+    """(exit code, class name, first paragraph of the docstring) of every error class declared here (subclasses
+    elsewhere, such as fetch's DownloadError, share their base's code), for the generated CLI reference."""
+    classes = [c for c in globals().values()
+               if isinstance(c, type) and issubclass(c, DigibudgetError) and c.__module__ == __name__]
+    return sorted((c.exit_code, c.__name__, " ".join((c.__doc__ or "").split("\n\n")[0].split())) for c in classes)

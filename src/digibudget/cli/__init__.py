@@ -13,8 +13,10 @@ from .fetch import fetch_app
 
 __all__ = ["app", "edge", "main"]
 
-app.add_typer(fetch_app, name="fetch", help="Download published files (rijksfinancien.nl, Tweede Kamer).")
-app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questions and answers.")
+app.add_typer(fetch_app, name="fetch", help="Download published files (rijksfinancien.nl, Tweede Kamer).",
+              rich_help_panel="Data laden en bekijken")
+app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questions and answers.",
+              rich_help_panel="Kamervragen")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from ..settings import load_settings
 from .common import DbOption, app, db_path, edge
 
 
-@app.command("serve")
+@app.command("serve", rich_help_panel="Dashboard en rapport")
 @edge
 def serve_cmd(db: DbOption = None,
               host: Annotated[str | None, typer.Option(help="Address to bind (default: setting 'host', "
@@ -38,7 +38,7 @@ def serve_cmd(db: DbOption = None,
     uvicorn.run(app_, host=bind, port=at, log_level="warning")
 
 
-@app.command("report")
+@app.command("report", rich_help_panel="Dashboard en rapport")
 @edge
 def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
                moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2017-OWB (default: "
