@@ -6,6 +6,8 @@ Every error that concerns input names where it happened: file, row and column wh
 
 from __future__ import annotations
 
+import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,3 +161,36 @@ def exit_codes() -> list[tuple[int, str, str]]:
     classes = [c for c in globals().values()
                if isinstance(c, type) and issubclass(c, DigibudgetError) and c.__module__ == __name__]
     return sorted((c.exit_code, c.__name__, " ".join((c.__doc__ or "").split("\n\n")[0].split())) for c in classes)
+
+
+_OS_REASONS = {errno.ENOENT: "bestaat niet", errno.EACCES: "geen toegang (rechten)", errno.EPERM: "niet toegestaan",
+               errno.EISDIR: "is een map", errno.ENOTDIR: "een deel van het pad is geen map",
+               errno.ENOSPC: "de schijf is vol", errno.EROFS: "alleen-lezen bestandssysteem",
+               errno.ENAMETOOLONG: "de naam is te lang", errno.EEXIST: "bestaat al", errno.EIO: "leesfout (I/O)"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Dutch (the operating system's own text is English)."""
+    return _OS_REASONS.get(exc.errno or -1, f"systeemfout {exc.errno}" if exc.errno else "systeemfout")
+
+
+def toml_reason(exc: BaseException) -> str:
+    """Where a TOML file is broken, in Dutch ('regel 3, kolom 7'), from tomllib's English message."""
+    m = re.search(r"line (\d+), column (\d+)", str(exc))
+    return f"ongeldige TOML bij regel {m.group(1)}, kolom {m.group(2)}" if m else "ongeldige TOML"
+
+
+def reason(exc: BaseException) -> str:
+    """Why reading something failed, in Dutch, for an exception of the standard library (whose text is English):
+    a file that cannot be opened, bytes that are not UTF-8, broken TOML, JSON or CSV."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return f"geen UTF-8 (byte 0x{exc.object[exc.start:exc.start + 1].hex()} op positie {exc.start})"
+    if exc.__class__.__name__ == "TOMLDecodeError":
+        return toml_reason(exc)
+    if exc.__class__.__name__ == "JSONDecodeError":
+        return f"ongeldige JSON bij regel {getattr(exc, 'lineno', '?')}, kolom {getattr(exc, 'colno', '?')}"
+    if exc.__class__.__name__ == "Error" and exc.__class__.__module__ == "_csv":
+        return "ongeldige CSV"
+    return f"onleesbaar ({exc.__class__.__name__})"

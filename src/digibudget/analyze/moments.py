@@ -24,7 +24,7 @@ def parse_moment(text: str) -> tuple[int, str]:
         year, fase = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         if fase.upper() in FASE_ORDER:
             return int(year), fase.upper()
-    raise UsageError(f"budget moment {text!r} not understood", expected="YEAR-FASE, e.g. 2025-OWB or 2024-O1")
+    raise UsageError(f"begrotingsmoment {text!r} niet begrepen", expected="JAAR-FASE, bv. 2025-OWB of 2024-O1")
 
 
 def latest_moment(con: duckdb.DuckDBPyConnection, *, tagged_only: bool = True) -> tuple[int, str] | None:

@@ -123,7 +123,7 @@ def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(help="Labelled 
     """Precision and recall of the classifier per theme on hand-labelled real lines."""
     path = labelled or bundled_data_dir() / "evaluation" / "labelled.csv"
     if split not in {None, "dev", "holdout"}:
-        raise UsageError(f"unknown split {split!r}", expected="dev or holdout")
+        raise UsageError(f"onbekende split {split!r}", expected="dev of holdout")
     ev = evaluation.evaluate(path, stratum=stratum, split=split)
     rows = [(s.theme, s.tp, s.fp, s.fn, f"{s.precision:.3f}", f"{s.recall:.3f}") for s in ev.scores]
     output.render(queries.Result(["thema", "tp", "fp", "fn", "precisie", "recall"], rows,

@@ -48,7 +48,7 @@ def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML
     from ..web.report import build_report
 
     if output.suffix.lower() not in {".html", ".htm"}:
-        raise UsageError(f"output {output}", expected="a file name ending in .html")
+        raise UsageError(f"uitvoer {output}", expected="een bestandsnaam die eindigt op .html")
     con = store.connect(db_path(db), read_only=True)
     try:
         html = build_report(con, moment)
