@@ -16,7 +16,7 @@ def bundled_data_dir() -> Path:
     for c in candidates:
         if c.is_dir():
             return c
-    raise SourceError("the bundled data folder is missing", expected=" or ".join(str(c) for c in candidates))
+    raise SourceError("de map met meegeleverde data ontbreekt", expected=" of ".join(str(c) for c in candidates))
 
 
 BUDGET_FOLDERS = ("begrotingsstaten", "btabel", "btabel_json", "gevolgen")

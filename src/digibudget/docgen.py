@@ -1,8 +1,8 @@
 """Generate the reference docs that are data in the code: settings, the findings catalogue, the theme definitions
-and the data model.
+the data model and the command-line reference.
 
-`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md, docs/themes.md and docs/model.md; a test
-fails when they differ.
+`python -m digibudget.docgen` rewrites docs/settings.md, docs/findings.md, docs/themes.md, docs/model.md and
+docs/cli.md; a test fails when they differ.
 """
 
 from __future__ import annotations
@@ -64,7 +64,15 @@ def themes_md() -> str:
     return "\n".join(out)
 
 
-GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md, "model.md": model_md}
+def cli_md() -> str:
+    """The command-line reference, generated from the Typer app (the command line builds it: cli/reference.py)."""
+    from .cli.reference import cli_md as generate
+
+    return generate()
+
+
+GENERATED = {"settings.md": settings_md, "findings.md": findings_md, "themes.md": themes_md, "model.md": model_md,
+             "cli.md": cli_md}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,8 @@ Every error that concerns input names where it happened: file, row and column wh
 
 from __future__ import annotations
 
+import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +33,15 @@ class Location:
 
 
 class DigibudgetError(Exception):
-    """Base of every error digibudget raises on purpose."""
+    """Base of every error digibudget raises on purpose.
+
+    Each class declares its command-line exit code (``exit_code``, the only place exit codes are defined), its HTTP
+    status and the Dutch word the command line puts before the message (``label``). The message is user-facing and
+    Dutch; ``expected`` says what was expected."""
 
     exit_code = 1
     http_status = 500
+    label = "Fout"
 
     def __init__(self, message: str, *, location: Location | None = None, expected: str | None = None):
         self.message = message
@@ -47,7 +54,7 @@ class DigibudgetError(Exception):
         if self.location is not None and str(self.location):
             text = f"{self.location}: {text}"
         if self.expected:
-            text = f"{text} (expected: {self.expected})"
+            text = f"{text} (verwacht: {self.expected})"
         return text
 
 
@@ -62,17 +69,29 @@ class StrictRefusal(SourceError):
     """``ingest --strict``: a file would load with error-severity findings (an unreadable or ambiguous amount), so
     the whole ingest is refused."""
 
+    exit_code = 3
+    http_status = 422
+
 
 class SchemaError(SourceError):
     """An input file lacks the columns or the shape its reader needs."""
+
+    exit_code = 3
+    http_status = 422
 
 
 class ValueFormatError(SourceError):
     """A cell holds a value that cannot be understood (an amount, a year, a V/U/O code)."""
 
+    exit_code = 3
+    http_status = 422
+
 
 class UnknownFormatError(SourceError):
     """No reader recognises the file."""
+
+    exit_code = 3
+    http_status = 422
 
 
 class StoreError(DigibudgetError):
@@ -110,10 +129,6 @@ class NotFoundError(DigibudgetError):
     http_status = 404
 
 
-# not an error: `ingest` loaded everything, but some file has findings of severity 'error' (amounts not stored)
-EXIT_LOADED_WITH_ERRORS = 9
-
-
 class UsageError(DigibudgetError):
     """A parameter given by a user is invalid."""
 
@@ -123,3 +138,59 @@ class UsageError(DigibudgetError):
 
 class SettingsError(UsageError):
     """A setting has an invalid value."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class LoadedWithErrors(DigibudgetError):
+    """Not a failure: ``ingest`` loaded everything, but some file has findings of severity 'error' (cells that could
+    not be read, amounts not stored). Raised after the load is committed, so scripts see exit code 9, not 0."""
+
+    exit_code = 9
+    http_status = 200
+    label = "Let op"
+
+
+EXIT_LOADED_WITH_ERRORS = LoadedWithErrors.exit_code
+
+
+def exit_codes() -> list[tuple[int, str, str]]:
+    """(exit code, class name, first paragraph of the docstring) of every error class declared here (subclasses
+    elsewhere, such as fetch's DownloadError, share their base's code), for the generated CLI reference."""
+    classes = [c for c in globals().values()
+               if isinstance(c, type) and issubclass(c, DigibudgetError) and c.__module__ == __name__]
+    return sorted((c.exit_code, c.__name__, " ".join((c.__doc__ or "").split("\n\n")[0].split())) for c in classes)
+
+
+_OS_REASONS = {errno.ENOENT: "bestaat niet", errno.EACCES: "geen toegang (rechten)", errno.EPERM: "niet toegestaan",
+               errno.EISDIR: "is een map", errno.ENOTDIR: "een deel van het pad is geen map",
+               errno.ENOSPC: "de schijf is vol", errno.EROFS: "alleen-lezen bestandssysteem",
+               errno.ENAMETOOLONG: "de naam is te lang", errno.EEXIST: "bestaat al", errno.EIO: "leesfout (I/O)"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Dutch (the operating system's own text is English)."""
+    return _OS_REASONS.get(exc.errno or -1, f"systeemfout {exc.errno}" if exc.errno else "systeemfout")
+
+
+def toml_reason(exc: BaseException) -> str:
+    """Where a TOML file is broken, in Dutch ('regel 3, kolom 7'), from tomllib's English message."""
+    m = re.search(r"line (\d+), column (\d+)", str(exc))
+    return f"ongeldige TOML bij regel {m.group(1)}, kolom {m.group(2)}" if m else "ongeldige TOML"
+
+
+def reason(exc: BaseException) -> str:
+    """Why reading something failed, in Dutch, for an exception of the standard library (whose text is English):
+    a file that cannot be opened, bytes that are not UTF-8, broken TOML, JSON or CSV."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return f"geen UTF-8 (byte 0x{exc.object[exc.start:exc.start + 1].hex()} op positie {exc.start})"
+    if exc.__class__.__name__ == "TOMLDecodeError":
+        return toml_reason(exc)
+    if exc.__class__.__name__ == "JSONDecodeError":
+        return f"ongeldige JSON bij regel {getattr(exc, 'lineno', '?')}, kolom {getattr(exc, 'colno', '?')}"
+    if exc.__class__.__name__ == "Error" and exc.__class__.__module__ == "_csv":
+        return "ongeldige CSV"
+    return f"onleesbaar ({exc.__class__.__name__})"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import Location, SourceError
+from .errors import Location, SourceError, reason
 
 BLOCK = 1 << 20  # read a file in blocks of 1 MiB: memory stays flat for files of any size
 
@@ -30,5 +30,5 @@ def sha256_of(path: Path) -> str:
     try:
         hash_into(path, h)
     except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
+        raise SourceError(f"kan het bestand niet lezen: {reason(exc)}", location=Location(str(path))) from exc
     return h.hexdigest()

@@ -21,6 +21,7 @@ from .duplicates import mark as mark_duplicates
 from .errors import Location, SourceError, StrictRefusal, ValueFormatError
 from .filehash import sha256_of
 from .findings import Finding, store_finding_groups, store_findings
+from .findings_nl import message_nl
 from .sources import bulk_sql, is_json, is_sidecar
 from .sources import read as read_source
 from .sources import suffixes as reader_suffixes
@@ -81,10 +82,10 @@ def expand(paths: Sequence[Path]) -> list[Path]:
         elif p.is_file():
             out.append(p)
         elif p.exists():
-            raise SourceError("this is not a regular file or folder (a device, pipe or socket)",
-                              location=Location(str(p)), expected="a CSV or JSON file, or a folder of them")
+            raise SourceError("dit is geen gewoon bestand of map (een apparaat, pipe of socket)",
+                              location=Location(str(p)), expected="een CSV- of JSON-bestand, of een map daarvan")
         else:
-            raise SourceError("no such file or folder", location=Location(str(p)))
+            raise SourceError("bestand of map bestaat niet", location=Location(str(p)))
     return out
 
 
@@ -179,10 +180,11 @@ def _strict(strict: bool, path: Path, findings: Sequence[tuple[Finding, int]]) -
         return
     first = min((f for f, _ in errors), key=lambda f: -1 if f.location.row is None else f.location.row)
     total = sum(n for _, n in errors)
-    raise StrictRefusal(f"{first.message}{f' (and {total - 1} more error findings)' if total > 1 else ''}; "
-                        "--strict refuses a file that would load with error findings",
+    more = f" (en nog {total - 1} foutbevinding(en))" if total > 1 else ""
+    raise StrictRefusal(f"{message_nl(first.code, first.figures, first.message)}{more}; --strict weigert een bestand "
+                        "dat met foutbevindingen zou laden",
                         location=Location(str(path), first.location.row, first.location.column),
-                        expected="every amount readable; without --strict the file loads and these become findings")
+                        expected="elk bedrag leesbaar; zonder --strict laadt het bestand en worden dit bevindingen")
 
 
 
@@ -195,40 +197,42 @@ def check(path: Path, result: ReadResult) -> None:
     """
     where = str(path)
     if result.rows_read == result.blank_rows:
-        blank = f" (only {result.blank_rows} blank lines)" if result.blank_rows else ""
-        raise SourceError(f"the file has a header but no data rows{blank}", location=Location(where, 2),
-                          expected="at least one row of data; was the download cut short?")
+        blank = f" (alleen {result.blank_rows} lege regels)" if result.blank_rows else ""
+        raise SourceError(f"het bestand heeft een kopregel maar geen gegevensrijen{blank}", location=Location(where, 2),
+                          expected="ten minste één rij gegevens; is de download afgebroken?")
 
     def refuse(what: str, row: int, column: str | None = None) -> None:
         raise ValueFormatError(what, location=Location(where, row, column))
 
     for line in result.lines:
         if not line.hoofdstuk.strip():
-            refuse("the line has no hoofdstuk", line.source_row)
+            refuse("de regel heeft geen hoofdstuk", line.source_row)
         if not line.niveau.strip():
-            refuse("the line has no niveau (level)", line.source_row, "niveau")
+            refuse("de regel heeft geen niveau", line.source_row, "niveau")
         if line.vuo not in {"V", "U", "O"}:
-            refuse(f"V/U/O code {line.vuo!r} is not V, U or O", line.source_row)
+            refuse(f"V/U/O-code {line.vuo!r} is niet V, U of O", line.source_row)
         if not -32768 <= line.begrotingsjaar <= 32767:
-            refuse(f"begrotingsjaar {line.begrotingsjaar} is out of range", line.source_row)
+            refuse(f"begrotingsjaar {line.begrotingsjaar} valt buiten het bereik", line.source_row)
         for a in line.amounts:
             row = a.source_row or line.source_row
             if not a.source_column.strip():
-                refuse("an amount has no column name", row)
+                refuse("een bedrag heeft geen kolomnaam", row)
             if a.fase not in FASES or a.measure not in MEASURES or a.unit not in UNITS:
-                refuse(f"amount of an unknown kind ({a.fase}, {a.measure}, {a.unit})", row, a.source_column)
+                refuse(f"bedrag van een onbekende soort ({a.fase}, {a.measure}, {a.unit})", row, a.source_column)
             if not (-32768 <= a.jaar <= 32767 and -32768 <= a.moment_jaar <= 32767):
-                refuse(f"year {a.jaar} or moment {a.moment_jaar} is out of range", row, a.source_column)
+                refuse(f"jaar {a.jaar} of moment {a.moment_jaar} valt buiten het bereik", row, a.source_column)
             limit = MAX_AMOUNT / 1000 if a.unit == "EURMLN" else MAX_AMOUNT  # amount_k shows millions x 1000
             if not a.value.is_finite() or abs(a.value) >= limit:
-                refuse(f"amount {a.value} is out of range", row, a.source_column)
+                refuse(f"bedrag {a.value} valt buiten het bereik", row, a.source_column)
     for c in result.commitments:
         if not c.hoofdstuk.strip() or not c.artikel.strip() or not c.source_column.strip():
-            refuse("a percentage lacks its hoofdstuk, artikel or column", c.source_row, c.source_column or None)
+            refuse("bij een percentage ontbreekt het hoofdstuk, artikel of de kolom", c.source_row,
+                   c.source_column or None)
         if c.fase not in FASES or not c.pct.is_finite() or abs(c.pct) >= MAX_PCT:
-            refuse(f"percentage {c.pct} ({c.fase}) cannot be stored", c.source_row, c.source_column)
+            refuse(f"percentage {c.pct} ({c.fase}) kan niet worden opgeslagen", c.source_row, c.source_column)
         if c.vuo not in {"U", "V"} or c.category not in COMMITMENT_CATEGORIES:
-            refuse(f"a share {c.category} of {c.vuo!r} cannot be stored (only of uitgaven or verplichtingen)",
+            refuse(f"een aandeel {c.category} van {c.vuo!r} kan niet worden opgeslagen (alleen van uitgaven of "
+                   "verplichtingen)",
                    c.source_row, c.source_column)
     if not is_json(path) and not _ends_with_newline(path):  # a JSON file that parsed is complete
         last = max((line.source_row for line in result.lines), default=None)

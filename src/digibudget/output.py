@@ -89,7 +89,7 @@ def _json_value(v: Any) -> Any:
 
 def render(result: Result, fmt: str, console: Console | None = None) -> None:
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}", expected=", ".join(FORMATS))
+        raise UsageError(f"onbekend formaat {fmt!r}", expected=", ".join(FORMATS))
     if console is None:
         console = Console()
         if not console.is_terminal:  # piped or captured: do not squeeze wide tables into 80 columns

@@ -10,8 +10,8 @@ import duckdb
 from . import classify, ingest, sources
 from .analyze import lineage, mutations, selection
 from .bundled import bundled_data_dir
-from .classify.overrides import MutationDecision, add_mutation_decision, load_mutation_decisions
 from .classify.overrides import decisions_path as decisions_path  # re-exported: callers that still name pipeline
+from .classify.overrides import load_mutation_decisions
 from .errors import DigibudgetError
 from .store import transaction
 
@@ -58,32 +58,3 @@ def reviewed_lineage_paths() -> list[Path]:
     except DigibudgetError:
         return []
     return sorted(folder.glob("*.csv")) if folder.is_dir() else []
-
-
-def mutation_key_of(con: duckdb.DuckDBPyConnection, mutation: str) -> str:
-    """The stable key of a mutation given by id or key; NotFoundError when there is none."""
-    from .errors import NotFoundError
-
-    row = con.execute("SELECT mutation_key FROM mutation WHERE mutation_key = ? OR CAST(mutation_id AS VARCHAR) = ? "
-                      "LIMIT 1", [mutation, mutation.strip()]).fetchone()
-    if row is None:
-        raise NotFoundError(f"mutatie {mutation!r} niet gevonden",
-                            expected="een id of mutation_key uit 'digibudget mutations'")
-    return str(row[0])
-
-
-def record_mutation_review(database: str | Path, decision: MutationDecision) -> Path:
-    """Append a reviewed mutation type to the decisions file (validated first); it takes effect at the next build."""
-    path = decisions_path(database)
-    add_mutation_decision(path, decision, mutations.SOORTEN)
-    return path
-
-
-def review_mutation(con: duckdb.DuckDBPyConnection, database: str | Path, mutation: str, soort: str, reason: str,
-                    reviewer: str, date: str) -> tuple[Path, str]:
-    """Record a reviewed type for a mutation (by id or mutation key; stored by its stable key, so it survives
-    re-ingest) in the decisions file, and rebuild what derives from it. Returns the file and the key."""
-    key = mutation_key_of(con, mutation)
-    path = record_mutation_review(database, MutationDecision(key, soort, reason, reviewer, date))
-    reclassify(con, decisions=path)
-    return path, key

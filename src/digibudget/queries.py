@@ -48,7 +48,7 @@ def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severit
     from .findings_nl import SEVERITY_NL, finding_text, title_nl
 
     if severity and severity not in {"info", "warning", "error"}:
-        raise UsageError(f"unknown severity {severity!r}", expected="info, warning or error")
+        raise UsageError(f"onbekende ernst {severity!r}", expected="info, warning of error")
     sql = """
         SELECT f.finding_id AS id, f.code, f.severity AS ernst, s.file_name AS bestand, f.row_number AS rij,
                f.column_name AS kolom, f.message AS melding, f.figures
@@ -80,9 +80,9 @@ def lines(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artik
           jaar: int | None = None, fase: str | None = None, vuo: str | None = None,
           begrotingsjaar: int | None = None, include_totals: bool = True, limit: int | None = None) -> Result:
     if fase is not None and fase.upper() not in FASES:
-        raise UsageError(f"unknown fase {fase!r}", expected=", ".join(FASES))
+        raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
     if vuo is not None and vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
     sql = """
         SELECT l.line_id AS regel, l.begrotingsjaar, l.hoofdstuk, l.artikel, l.artikelonderdeel,
                l.instrument, coalesce(l.regeling, '') || CASE WHEN l.detail IS NOT NULL THEN ' / ' || l.detail
@@ -122,9 +122,9 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
     'alle digitale thema's' counts each line once, with its largest theme weight, so it never exceeds the total.
     """
     if vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
     if fase is not None and fase.upper() not in FASES:
-        raise UsageError(f"unknown fase {fase!r}", expected=", ".join(FASES))
+        raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
     return _result(con, """
         WITH f AS (
             SELECT * FROM fact WHERE vuo = upper(?) AND measure IN ('stand', 'realisatie')
@@ -170,7 +170,7 @@ def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
     """One question: text, answer, status, references, stated figures and linked budget lines."""
     doc_part, _, number = ref.rpartition(":")
     if doc_part and not doc_part.isdigit():
-        raise UsageError(f"question id {ref!r}", expected="NUMBER or DOCUMENT:NUMBER, e.g. 1:8")
+        raise UsageError(f"vraagnummer {ref!r}", expected="NUMMER of DOCUMENT:NUMMER, bv. 1:8")
     params: list[Any] = [number, int(doc_part) if doc_part else None]
     rows = con.execute("""SELECT q.*, d.file_name FROM question q JOIN document d USING (document_id)
                           WHERE q.number = ? AND (?::INTEGER IS NULL OR q.document_id = ?)
@@ -180,7 +180,7 @@ def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
     if not found:
         from .errors import NotFoundError
 
-        raise NotFoundError(f"no question {ref!r}", expected="see 'digibudget questions'")
+        raise NotFoundError(f"geen Kamervraag {ref!r}", expected="zie 'digibudget questions'")
     q = dict(zip(cols, found[0], strict=True))
     key = [q["document_id"], q["number"]]
     q["verwijzingen"] = [dict(zip(("soort", "waarde", "deel", "tekst"), r, strict=True)) for r in con.execute(

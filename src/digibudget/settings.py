@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SettingsError
+from .errors import SettingsError, reason
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+_TYPE_NL = {str: "tekst", int: "een geheel getal", float: "een getal", bool: "ja of nee (true/false)"}
 SETTINGS_FILE = "digibudget.toml"
 
 
@@ -79,7 +80,7 @@ def _coerce(setting: Setting, raw: Any, origin: str) -> Any:
         return setting.type(raw)
     except (TypeError, ValueError) as exc:
         raise SettingsError(
-            f"setting '{setting.name}' from {origin} has value {raw!r}", expected=setting.type.__name__
+            f"instelling '{setting.name}' uit {origin} heeft waarde {raw!r}", expected=_TYPE_NL[setting.type]
         ) from exc
 
 
@@ -93,10 +94,10 @@ def load_settings(file: Path | None = None, env: dict[str, str] | None = None,
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8")).get("digibudget", {})
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+            raise SettingsError(f"instellingenbestand {path}: {reason(exc)}") from exc
         for key, raw in data.items():
             if key not in _BY_NAME:
-                raise SettingsError(f"settings file {path} names unknown setting '{key}'",
+                raise SettingsError(f"instellingenbestand {path} noemt onbekende instelling '{key}'",
                                     expected=", ".join(_BY_NAME))
             values[key] = _coerce(_BY_NAME[key], raw, str(path))
     for s in SETTINGS:
@@ -106,6 +107,6 @@ def load_settings(file: Path | None = None, env: dict[str, str] | None = None,
         if raw is None:
             continue
         if key not in _BY_NAME:
-            raise SettingsError(f"unknown setting '{key}'")
-        values[key] = _coerce(_BY_NAME[key], raw, "command line")
+            raise SettingsError(f"onbekende instelling '{key}'", expected=", ".join(_BY_NAME))
+        values[key] = _coerce(_BY_NAME[key], raw, "de opdrachtregel")
     return values

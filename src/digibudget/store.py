@@ -24,6 +24,20 @@ from .settings import load_settings
 MONEY = "DECIMAL(38,10)"
 
 
+def _duckdb_reason(exc: Exception) -> str:
+    """Why DuckDB could not open a database, in Dutch (DuckDB's own text is English)."""
+    text = str(exc).lower()
+    if "lock" in text:
+        return "in gebruik door een ander proces"
+    if "not a valid duckdb" in text or "serializ" in text or "version" in text:
+        return "geen DuckDB-database of een andere versie"
+    if "permission" in text:
+        return "geen toegang (rechten)"
+    if "no such file" in text or "cannot open file" in text:
+        return "bestand of map niet te openen"
+    return type(exc).__name__
+
+
 def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and, unless read-only, migrate) the database at ``path``; ':memory:' gives an in-memory one."""
     target = str(path)
@@ -31,19 +45,21 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         if target != ":memory:":
             p = Path(target)
             if read_only and not p.exists():
-                raise StoreError(f"database {target} does not exist; run 'digibudget ingest' first")
+                raise StoreError(f"database {target} bestaat niet",
+                                 expected="eerst 'digibudget ingest' of 'digibudget demo'")
             if not read_only:
                 p.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.Error as exc:
-        raise StoreError(f"cannot open database {target}: {exc}") from exc
+        raise StoreError(f"kan database {target} niet openen ({_duckdb_reason(exc)})") from exc
     if not read_only:
         migrate(con)
     else:
         pending = pending_migrations(con)
         if pending:
             con.close()
-            raise StoreError(f"database {target} needs migrations {', '.join(pending)}; open it for writing once")
+            raise StoreError(f"database {target} mist migraties {', '.join(pending)}; open haar eenmaal om te "
+                             "schrijven")
     return con
 
 
@@ -75,7 +91,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
-            raise StoreError(f"migration {m.name} failed: {exc}") from exc
+            raise StoreError(f"migratie {m.name} mislukt ({type(exc).__name__})") from exc
         applied.append(m.name)
     return applied
 
@@ -112,7 +128,8 @@ def _limit_memory(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute("SET memory_limit = ?", [limit])
     except duckdb.Error as exc:
-        raise StoreError(f"setting job_memory_limit {limit!r} is not a memory size: {exc}") from exc
+        raise StoreError(f"instelling job_memory_limit {limit!r} is geen geheugengrootte",
+                         expected="bv. 1GB of 512MB") from exc
 
 
 def remove_leftovers(p: Path) -> list[Path]:
@@ -153,7 +170,7 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            raise StoreError(f"another job is writing {target}; try again when it is done") from exc
+            raise StoreError(f"een andere taak schrijft in {target}; probeer het opnieuw als die klaar is") from exc
         remove_leftovers(p)
         if Path(target + ".wal").exists():
             connect(target).close()  # replay a write-ahead log left by a crash into the file first

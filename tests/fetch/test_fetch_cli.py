@@ -10,7 +10,7 @@ import pytest
 from fetch_server import FIXTURES, LocalServer, odata_pages, serve, status
 from typer.testing import CliRunner
 
-from digibudget.fetch.cli import fetch_app
+from digibudget.cli.fetch import fetch_app
 
 NAME = "Budgettaire_Tabellen_2024_O1_incl.csv"
 DATA = (FIXTURES / NAME).read_bytes()
@@ -74,8 +74,8 @@ def test_budget_server_failure_is_a_friendly_error(server: LocalServer, tmp_path
     result = CliRunner().invoke(fetch_app, ["budget", "--year", "2024", "--fase", "O1", "--retries", "0",
                                             "--dest", str(tmp_path), "--base-url", server.url("/open_data/")])
     assert result.exit_code == 5
-    assert result.stderr.strip().splitlines()[-1].startswith("Fout: download of ")
-    assert "HTTP status 500" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Fout: download van ")
+    assert "HTTP-status 500" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
@@ -83,7 +83,7 @@ def test_budget_invalid_fase_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(fetch_app, ["budget", "--year", "2024", "--fase", "O3", "--dest", str(tmp_path),
                                             "--base-url", "http://127.0.0.1:9/"])
     assert result.exit_code == 2
-    assert "Fout: unknown fase 'O3' (expected: OWB, O1, SBS, O2, JV)" in result.stderr
+    assert "Fout: onbekende fase 'O3' (verwacht: OWB, O1, SBS, O2, JV)" in result.stderr
 
 
 def test_kamer_downloads_the_answer_documents(server: LocalServer, tmp_path: Path) -> None:
@@ -108,4 +108,4 @@ def test_kamer_rejects_injection_in_dossier() -> None:
     result = CliRunner().invoke(fetch_app, ["kamer", "--dossier", "36915) or (true", "--base-url",
                                             "http://127.0.0.1:9/"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("Fout: Kamerstukdossier number")
+    assert result.stderr.startswith("Fout: Kamerstukdossiernummer")

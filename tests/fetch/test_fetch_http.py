@@ -175,7 +175,7 @@ def test_persistent_5xx_gives_up_with_url_status_and_attempts(server: LocalServe
     err = info.value
     assert isinstance(err, FetchError) and err.exit_code == 5
     assert (err.status, err.attempts, err.url) == (500, 3, server.url(PATH))
-    assert server.url(PATH) in str(err) and "3 attempts" in str(err) and "HTTP status 500" in str(err)
+    assert server.url(PATH) in str(err) and "3 pogingen" in str(err) and "HTTP-status 500" in str(err)
     assert len(server.requests_for(PATH)) == 3
     assert len(no_sleep.calls) == 2  # no sleep after the last attempt
     assert not (tmp_path / NAME).exists()
@@ -196,7 +196,7 @@ def test_404_is_not_retried_and_says_not_published(server: LocalServer, tmp_path
     with pytest.raises(NotPublishedError) as info:
         download(server.url(PATH), tmp_path, timeout=5, retries=3, sleep=no_sleep)
 
-    assert "not published" in str(info.value) and "404" in str(info.value)
+    assert "niet gepubliceerd" in str(info.value) and "404" in str(info.value)
     assert (info.value.status, info.value.attempts) == (404, 1)
     assert len(server.requests_for(PATH)) == 1 and no_sleep.calls == []
 
@@ -217,7 +217,7 @@ def test_checksum_mismatch_keeps_nothing(server: LocalServer, tmp_path: Path, no
     with pytest.raises(DownloadError) as info:
         download(server.url(PATH), tmp_path, timeout=5, retries=3, sleep=no_sleep, expected_sha256=wrong)
 
-    assert "checksum mismatch" in str(info.value) and wrong in str(info.value) and SHA in str(info.value)
+    assert "controlegetal klopt niet" in str(info.value) and wrong in str(info.value) and SHA in str(info.value)
     assert list(tmp_path.iterdir()) == []
     assert len(server.requests_for(PATH)) == 1
 
@@ -245,7 +245,7 @@ def test_connection_refused_fails_after_retries(tmp_path: Path, no_sleep: SleepR
         download(url, tmp_path, timeout=1, retries=2, sleep=no_sleep)
 
     assert info.value.attempts == 3 and info.value.status is None
-    assert "connection error" in str(info.value)
+    assert "verbindingsfout" in str(info.value)
 
 
 def test_redirect_is_followed_and_final_url_recorded(server: LocalServer, tmp_path: Path,

@@ -68,7 +68,7 @@ def test_batch_reports_unpublished_files_without_aborting(server: LocalServer, t
     assert results[0].path.read_bytes() == DATA
     assert [(m.year, m.fase) for m in misses] == [(2024, "O2"), (2024, "JV")]
     assert misses[0].url == server.url("/open_data/Budgettaire_Tabellen_2024_O2_incl.csv")
-    assert "not published" in misses[0].reason
+    assert "niet gepubliceerd" in misses[0].reason
     assert len(server.requests_for("/open_data/Budgettaire_Tabellen_2024_JV_incl.csv")) == 1  # 404 not retried
 
 

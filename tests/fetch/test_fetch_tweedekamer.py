@@ -137,7 +137,7 @@ def test_next_link_to_another_host_is_refused(server: LocalServer, tmp_path: Pat
     page = tmp_path / "page.json"
     page.write_text('{"value": [], "@odata.nextLink": "http://example.org/steal"}', encoding="utf-8")
     server.add(BASE_PATH + "Document", serve(page.read_bytes(), content_type="application/json"))
-    with pytest.raises(FetchError, match="leaves the API host"):
+    with pytest.raises(FetchError, match="verlaat de API-host"):
         list_documents(36915, base_url=server.url(BASE_PATH), timeout=5, retries=0, sleep=no_sleep)
 
 
@@ -146,6 +146,6 @@ def test_document_without_guid_id_is_refused(server: LocalServer, tmp_path: Path
     page = tmp_path / "page.json"
     page.write_text('{"value": [{"Id": "../../x", "Soort": "Antwoord schriftelijke vragen"}]}', encoding="utf-8")
     server.add(BASE_PATH + "Document", serve(page.read_bytes(), content_type="application/json"))
-    with pytest.raises(FetchError, match="valid Id"):
+    with pytest.raises(FetchError, match="geldige Id"):
         fetch_kamer_documents(36915, tmp_path, base_url=server.url(BASE_PATH), timeout=5, retries=0,
                               sleep=no_sleep)

@@ -8,7 +8,7 @@ from pathlib import Path
 from parliament_builders import SEED
 from typer.testing import CliRunner
 
-from digibudget.parliament.cli import docs_app
+from digibudget.cli.docs import docs_app
 
 runner = CliRunner()
 

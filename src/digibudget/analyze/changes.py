@@ -25,7 +25,7 @@ from typing import Any
 
 import duckdb
 
-from ..errors import RuleError, UsageError
+from ..errors import RuleError, UsageError, reason
 from ..queries import Result
 from ..vocab import FASES, Moment, moment_label, publication_key, publication_key_sql
 from .lineage import RESOLVED_CTES
@@ -59,7 +59,7 @@ def load_watch_list(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RuleError(f"volglijst {path} is niet leesbaar: {exc}") from exc
+        raise RuleError(f"volglijst {path} is niet leesbaar: {reason(exc)}") from exc
     keys: list[str] = []
     names: list[str] = []
     for i, item in enumerate(data.get("volg", [])):

@@ -75,12 +75,12 @@ def window(con: duckdb.DuckDBPyConnection, moment: MomentLike | None = None, jaa
     else:
         latest = default_moment(con)
         if latest is None:
-            raise UsageError("no digital budget lines are loaded", expected="run 'digibudget ingest' first")
+            raise UsageError("er zijn geen digitale begrotingsregels geladen", expected="eerst 'digibudget ingest'")
         mj, fase = latest
     van = jaar_van if jaar_van is not None else mj
     tot = jaar_tot if jaar_tot is not None else van + 5
     if not (1990 <= van <= tot <= 2100) or tot - van > 20:
-        raise UsageError(f"years {van}-{tot}", expected="a window of at most 21 years, from <= to")
+        raise UsageError(f"jaren {van}-{tot}", expected="ten hoogste 21 jaar, tussen 1990 en 2100, van <= tot")
     return Window(mj, fase, van, tot, standaard=not moment)
 
 
@@ -151,13 +151,13 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     Long because: one SQL statement with its column lists (dimensions, years, mutation types, commitment
     categories), built from the level and filters; split, its parts would only make sense together."""
     if niveau not in LEVELS:
-        raise UsageError(f"unknown niveau {niveau!r}", expected=", ".join(LEVELS))
+        raise UsageError(f"onbekend niveau {niveau!r}", expected=", ".join(LEVELS))
     if vuo is not None and vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
     known = {r[0] for r in con.execute("SELECT DISTINCT theme FROM line_theme").fetchall()}
     for t in themes or []:
         if known and t not in known:
-            raise UsageError(f"unknown theme {t!r}", expected=", ".join(sorted(known)))
+            raise UsageError(f"onbekend thema {t!r}", expected=", ".join(sorted(known)))
     w = window(con, moment, jaar_van, jaar_tot)
     years = list(range(w.jaar_van, w.jaar_tot + 1))
     dims = LEVELS[niveau]

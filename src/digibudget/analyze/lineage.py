@@ -26,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from ..errors import Location, SourceError
+from ..errors import Location, SourceError, reason
 from ..queries import Result, _result
 from ..vocab import NL_NUM_MACRO, publication_key_sql
 
@@ -50,7 +50,7 @@ def load_reviewed(paths: list[Path]) -> list[ReviewedLink]:
             with path.open(encoding="utf-8", newline="") as fh:
                 rows = list(csv.DictReader(fh, delimiter=";"))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise SourceError(f"lineage-bestand niet leesbaar: {exc}", location=Location(str(path))) from exc
+            raise SourceError(f"lineage-bestand niet leesbaar: {reason(exc)}", location=Location(str(path))) from exc
         need = {"was_begroting", "was_artikelnr", "wordt_begroting", "wordt_artikelnr"}
         if rows and not need <= set(rows[0]):
             raise SourceError("lineage-bestand mist kolommen", location=Location(str(path), 1),

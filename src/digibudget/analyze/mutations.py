@@ -381,7 +381,7 @@ def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: 
 
 def _check_vuo(vuo: str) -> str:
     if vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
     return vuo.upper()
 
 
@@ -394,7 +394,7 @@ def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, a
     are both listed (see ``totaal``): add up one level only.
     """
     if soort is not None and soort not in SOORTEN and soort not in SOORT_GROUPS:
-        raise UsageError(f"unknown soort {soort!r}", expected=", ".join((*SOORTEN, *SOORT_GROUPS)))
+        raise UsageError(f"onbekende soort {soort!r}", expected=", ".join((*SOORTEN, *SOORT_GROUPS)))
     soorten: list[str] | None = list(SOORT_GROUPS.get(soort, (soort,))) if soort else None
     sql = """
         SELECT m.mutation_id AS id, m.hoofdstuk, m.artikel, m.artikelonderdeel, m.instrument, m.regeling, m.vuo,

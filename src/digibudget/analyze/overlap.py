@@ -86,7 +86,7 @@ def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: MomentLike
            theme: str | None = None) -> Result:
     """The units of one dimension (e.g. every ministry) per theme, with amount and share."""
     if dimension not in DIMENSIONS:
-        raise UsageError(f"unknown dimension {dimension!r}", expected=", ".join(DIMENSIONS))
+        raise UsageError(f"onbekende dimensie {dimension!r}", expected=", ".join(DIMENSIONS))
     w = window(con, moment)
     year = jaar if jaar is not None else w.moment_jaar
     sql = _BASE + f"""
@@ -122,7 +122,7 @@ def near_duplicates(con: duckdb.DuckDBPyConnection, *, threshold: float = 0.9) -
     GENERIC_MIN_CHAPTERS or more ministries is a standard budget term ('Waarvan ICT', 'Materiële uitgaven') and
     left out: it names no programme, so its likeness says nothing about overlap."""
     if not 0.5 <= threshold <= 1.0:
-        raise UsageError(f"threshold {threshold}", expected="a similarity between 0.5 and 1")
+        raise UsageError(f"drempel {threshold}", expected="een gelijkenis tussen 0,5 en 1")
     return _result(con, """
         WITH raw AS (
             SELECT l.hoofdstuk, coalesce(l.regeling, l.detail, l.artikelonderdeel_naam) AS omschrijving,

@@ -27,7 +27,7 @@ def cliffs(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, 
            min_amount: float = 1000, digital_only: bool = True) -> Result:
     """Lines that end or drop sharply after a year (e.g. the NCSC's NIS2 money after 2027, question 3)."""
     if not 0 < drop_pct <= 100:
-        raise UsageError(f"drop {drop_pct}%", expected="a percentage between 0 and 100")
+        raise UsageError(f"daling {drop_pct}%", expected="een percentage tussen 0 en 100")
     w = window(con, moment)
     return _result(con, _SERIES + """
         SELECT hoofdstuk, artikel, omschrijving, jaar - 1 AS jaar_voor, vorig AS bedrag_voor, jaar AS jaar_na,

@@ -49,7 +49,7 @@ def evaluate(labelled: Path, rules: RuleSet | None = None, stratum: str | None =
     themes = rules.theme_ids()
     for t in themes:
         if t not in rows[0]:
-            raise SchemaError(f"labelled file {labelled} has no column {t!r}")
+            raise SchemaError(f"gelabeld bestand {labelled} heeft geen kolom {t!r}", expected=", ".join(themes))
     counts = {t: [0, 0, 0, 0] for t in [*themes, "any"]}
     errors: list[tuple[str, str, str, str]] = []
     n = 0

@@ -40,7 +40,8 @@ def resolve_line(con: duckdb.DuckDBPyConnection, ref: str) -> int:
     else:
         row = con.execute("SELECT max(line_id) FROM budget_line WHERE line_key = ?", [ref]).fetchone()
     if not row or row[0] is None:
-        raise NotFoundError(f"no budget line {ref!r}", expected="a line id (see 'digibudget lines') or a line key")
+        raise NotFoundError(f"geen begrotingsregel {ref!r}",
+                            expected="een regel-id (zie 'digibudget lines') of een regelsleutel")
     return int(row[0])
 
 

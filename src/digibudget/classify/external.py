@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from .. import store
-from ..errors import SchemaError
+from ..errors import Location, SchemaError
 from ..sources import textfile
 from .engine import run
 from .rules import RuleSet, load_rules
@@ -76,8 +76,8 @@ def read_input(path: Path) -> list[dict[str, str]]:
     low = [h.lower() for h in header]
     missing = [c for c in INPUT_COLUMNS if c not in low]
     if missing:
-        raise SchemaError(f"columns {', '.join(missing)} are missing", location=None,
-                          expected="a header with " + ", ".join(INPUT_COLUMNS) + " (cells may be empty)")
+        raise SchemaError(f"kolommen {', '.join(missing)} ontbreken", location=Location(str(path), 1),
+                          expected="een kopregel met " + ", ".join(INPUT_COLUMNS) + " (cellen mogen leeg zijn)")
     out: list[dict[str, str]] = []
     for _, cells in body:
         if not any(c.strip() for c in cells):
@@ -104,5 +104,5 @@ def classify_rules_for_labelled(path: Path, rules: RuleSet) -> tuple[list[dict[s
     rows = [{h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(low)}
             for _, cells in body if any(c.strip() for c in cells)]
     if not rows:
-        raise SchemaError(f"labelled file {path} has no rows")
+        raise SchemaError(f"gelabeld bestand {path} heeft geen rijen")
     return rows, classify_rows(rows, rules)

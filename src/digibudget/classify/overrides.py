@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import RuleError, UsageError
+from ..errors import RuleError, UsageError, reason
 from ..settings import load_settings
 
 
@@ -40,18 +40,18 @@ def load_decisions(path: Path | None, themes: list[str]) -> list[Decision]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"decisions file {path} is not valid TOML: {exc}") from exc
+        raise RuleError(f"beslissingenbestand {path}: {reason(exc)}") from exc
     out: list[Decision] = []
     for i, d in enumerate(data.get("decision", [])):
         at = f"{path} [[decision]] #{i + 1}"
         missing = [k for k in ("line_key", "theme", "weight", "reason", "reviewer", "date") if k not in d]
         if missing:
-            raise RuleError(f"{at}: missing {', '.join(missing)}")
+            raise RuleError(f"{at}: {', '.join(missing)} ontbreekt")
         if d["theme"] not in themes:
-            raise RuleError(f"{at}: unknown theme {d['theme']!r}", expected=", ".join(themes))
+            raise RuleError(f"{at}: onbekend thema {d['theme']!r}", expected=", ".join(themes))
         weight = float(d["weight"])
         if not 0 <= weight <= 1:
-            raise RuleError(f"{at}: weight {weight} outside 0..1")
+            raise RuleError(f"{at}: gewicht {weight} ligt niet tussen 0 en 1")
         out.append(Decision(str(d["line_key"]), str(d["theme"]), weight, str(d["reason"]), str(d["reviewer"]),
                             str(d["date"])))
     return out
@@ -63,11 +63,11 @@ def _toml_str(value: str) -> str:
 
 def _check_review(reason: str, reviewer: str, date: str) -> None:
     if not reason.strip() or not reviewer.strip():
-        raise UsageError("a decision needs a reason and a reviewer")
+        raise UsageError("een beslissing heeft een reden en een beoordelaar nodig")
     try:
         dt.date.fromisoformat(date)
     except ValueError as exc:
-        raise UsageError(f"date {date!r}", expected="YYYY-MM-DD") from exc
+        raise UsageError(f"datum {date!r}", expected="JJJJ-MM-DD") from exc
 
 
 def _append(path: Path, block: str) -> None:
@@ -79,9 +79,9 @@ def _append(path: Path, block: str) -> None:
 def add_decision(path: Path, decision: Decision, themes: list[str]) -> None:
     """Append one decision (validated first, so a bad one never lands in the file)."""
     if decision.theme not in themes:
-        raise UsageError(f"unknown theme {decision.theme!r}", expected=", ".join(themes))
+        raise UsageError(f"onbekend thema {decision.theme!r}", expected=", ".join(themes))
     if not 0 <= decision.weight <= 1:
-        raise UsageError(f"weight {decision.weight} outside 0..1")
+        raise UsageError(f"gewicht {decision.weight} ligt niet tussen 0 en 1")
     _check_review(decision.reason, decision.reviewer, decision.date)
     load_decisions(path, themes)  # refuse to append to a broken file
     block = (f"\n[[decision]]\nline_key = {_toml_str(decision.line_key)}\ntheme = {_toml_str(decision.theme)}\n"
@@ -105,7 +105,7 @@ def _read_toml(path: Path) -> dict[str, object]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"decisions file {path} is not valid TOML: {exc}") from exc
+        raise RuleError(f"beslissingenbestand {path}: {reason(exc)}") from exc
 
 
 def load_mutation_decisions(path: Path | None, soorten: tuple[str, ...]) -> list[MutationDecision]:
@@ -118,9 +118,9 @@ def load_mutation_decisions(path: Path | None, soorten: tuple[str, ...]) -> list
         at = f"{path} [[mutation]] #{i + 1}"
         missing = [k for k in ("mutation_key", "soort", "reason", "reviewer", "date") if k not in d]
         if missing:
-            raise RuleError(f"{at}: missing {', '.join(missing)}")
+            raise RuleError(f"{at}: {', '.join(missing)} ontbreekt")
         if d["soort"] not in soorten:
-            raise RuleError(f"{at}: unknown soort {d['soort']!r}", expected=", ".join(soorten))
+            raise RuleError(f"{at}: onbekende soort {d['soort']!r}", expected=", ".join(soorten))
         out.append(MutationDecision(str(d["mutation_key"]), str(d["soort"]), str(d["reason"]), str(d["reviewer"]),
                                     str(d["date"])))
     return out
@@ -129,9 +129,9 @@ def load_mutation_decisions(path: Path | None, soorten: tuple[str, ...]) -> list
 def add_mutation_decision(path: Path, decision: MutationDecision, soorten: tuple[str, ...]) -> None:
     """Append one reviewed mutation type (validated first, so a bad one never lands in the file)."""
     if decision.soort not in soorten:
-        raise UsageError(f"unknown soort {decision.soort!r}", expected=", ".join(soorten))
+        raise UsageError(f"onbekende soort {decision.soort!r}", expected=", ".join(soorten))
     if not decision.mutation_key.strip():
-        raise UsageError("a mutation decision needs the mutation key")
+        raise UsageError("een beslissing over een mutatie heeft de mutation_key nodig")
     _check_review(decision.reason, decision.reviewer, decision.date)
     load_mutation_decisions(path, soorten)  # refuse to append to a broken file
     block = (f"\n[[mutation]]\nmutation_key = {_toml_str(decision.mutation_key)}\n"

@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import RuleError
+from ..errors import RuleError, reason
 from ..vocab import themes_text
 
 FIELDS = ("regeling", "detail", "instrument_raw", "artikelonderdeel_naam", "artikel_naam")
@@ -73,7 +73,7 @@ class RuleSet:
         for r in self.rules:
             if r.id == rule_id:
                 return r
-        raise RuleError(f"unknown rule {rule_id!r}")
+        raise RuleError(f"onbekende regel {rule_id!r}")
 
 
 def _read(path: Path | None, default: str) -> tuple[dict[str, Any], str]:
@@ -84,25 +84,25 @@ def _read(path: Path | None, default: str) -> tuple[dict[str, Any], str]:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise RuleError(f"cannot read rules file {path}: {exc}") from exc
+            raise RuleError(f"regelbestand {path} is niet te lezen: {reason(exc)}") from exc
         where = str(path)
     try:
         return tomllib.loads(text), where
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{where} is not valid TOML: {exc}") from exc
+        raise RuleError(f"{where}: {reason(exc)}") from exc
 
 
 def _regex(value: Any, where: str, what: str, required: bool = True) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value:
-        raise RuleError(f"{where}: {what} must be a non-empty string")
+        raise RuleError(f"{where}: {what} moet een niet-lege tekst zijn")
     try:
         re.compile(value)
     except re.error as exc:
-        raise RuleError(f"{where}: {what} is not a valid regular expression: {exc}") from exc
+        raise RuleError(f"{where}: {what} is geen geldige reguliere expressie (positie {exc.pos})") from exc
     if re.search(r"\(\?[=!<]", value):
-        raise RuleError(f"{where}: {what} uses a look-around, which the database's RE2 engine cannot run")
+        raise RuleError(f"{where}: {what} gebruikt een look-around, die de RE2-engine van de database niet kent")
     return value
 
 
@@ -112,11 +112,11 @@ def _clauses(t: dict[str, Any], where: str, seen: set[str]) -> tuple[Clause, ...
         at = f"{where} [[theme]] {t.get('id')!r} clause #{i + 1}"
         cid, kind, text = str(c.get("id", "")), str(c.get("kind", "")), str(c.get("text", "")).strip()
         if not cid or cid in seen:
-            raise RuleError(f"{at}: every clause needs a unique id")
+            raise RuleError(f"{at}: elke clausule heeft een eigen id nodig")
         if kind not in CLAUSE_KINDS:
-            raise RuleError(f"{at}: kind {kind!r} is not allowed", expected=", ".join(CLAUSE_KINDS))
+            raise RuleError(f"{at}: soort {kind!r} is niet toegestaan", expected=", ".join(CLAUSE_KINDS))
         if not text:
-            raise RuleError(f"{at}: text is required")
+            raise RuleError(f"{at}: tekst (text) is verplicht")
         seen.add(cid)
         out.append(Clause(cid, kind, text))
     return tuple(out)
@@ -128,7 +128,7 @@ def _themes(data: dict[str, Any], where: str) -> tuple[Theme, ...]:
                          str(t.get("definition", "")).strip(), _clauses(t, where, seen))
                    for t in data.get("theme", []))
     if not themes:
-        raise RuleError(f"{where}: no [[theme]] declared")
+        raise RuleError(f"{where}: geen [[theme]] gedeclareerd")
     return themes
 
 
@@ -139,8 +139,8 @@ def _clause_of(r: dict[str, Any], themes: tuple[Theme, ...], at: str) -> str:
     if not any(t.clauses for t in themes) and not cid:
         return ""
     if cid not in own:
-        raise RuleError(f"{at}: clause {cid!r} is not a clause of theme {r.get('theme')!r}",
-                        expected=", ".join(sorted(own)) or "a [[theme.clause]] of that theme")
+        raise RuleError(f"{at}: clausule {cid!r} hoort niet bij thema {r.get('theme')!r}",
+                        expected=", ".join(sorted(own)) or "een [[theme.clause]] van dat thema")
     return cid
 
 
@@ -159,19 +159,19 @@ def load_rules(themes_file: Path | None = None, executors_file: Path | None = No
     for kind, key in (("rule", "rule"), ("context", "context")):
         for i, r in enumerate(data.get(key, [])):
             rid = str(r.get("id", ""))
-            at = f"{where} [[{key}]] #{i + 1} ({rid or 'no id'})"
+            at = f"{where} [[{key}]] #{i + 1} ({rid or 'zonder id'})"
             if not rid or rid in seen:
-                raise RuleError(f"{at}: every rule needs a unique id")
+                raise RuleError(f"{at}: elke regel heeft een eigen id nodig")
             seen.add(rid)
             if r.get("theme") not in theme_ids:
-                raise RuleError(f"{at}: theme {r.get('theme')!r} is not declared", expected=", ".join(theme_ids))
+                raise RuleError(f"{at}: thema {r.get('theme')!r} is niet gedeclareerd", expected=", ".join(theme_ids))
             fields = tuple(r.get("fields", []))
             bad = [f for f in fields if f not in FIELDS]
             if not fields or bad:
-                raise RuleError(f"{at}: fields {bad or fields} not allowed", expected=", ".join(FIELDS))
+                raise RuleError(f"{at}: velden (fields) {bad or fields} niet toegestaan", expected=", ".join(FIELDS))
             weight, confidence = float(r.get("weight", 1.0)), float(r.get("confidence", 1.0))
             if not (0 < weight <= 1 and 0 < confidence <= 1):
-                raise RuleError(f"{at}: weight and confidence must lie in (0, 1]")
+                raise RuleError(f"{at}: gewicht (weight) en zekerheid (confidence) moeten in (0, 1] liggen")
             rules.append(Rule(rid, str(r["theme"]), kind, fields, str(_regex(r.get("pattern"), at, "pattern")),
                               _regex(r.get("unless"), at, "unless", required=False),
                               _regex(r.get("unless_line"), at, "unless_line", required=False),
@@ -182,7 +182,7 @@ def load_rules(themes_file: Path | None = None, executors_file: Path | None = No
     for i, e in enumerate(edata.get("executor", [])):
         at = f"{ewhere} [[executor]] #{i + 1}"
         if not e.get("id") or not e.get("name"):
-            raise RuleError(f"{at}: id and name are required")
+            raise RuleError(f"{at}: id en name zijn verplicht")
         executors.append(Executor(str(e["id"]), str(e["name"]), str(e.get("type", "")),
                                   str(_regex(e.get("aliases"), at, "aliases"))))
     return RuleSet(str(data.get("version", "unversioned")), themes, tuple(rules), tuple(executors),

@@ -6,34 +6,17 @@ exit code.
 
 from __future__ import annotations
 
-from . import analysis, classification, load, parliament  # noqa: F401 - importing registers the commands
+from . import analysis, classification, load, parliament, serve  # noqa: F401 - importing registers the commands
 from .common import app, edge
+from .docs import docs_app
+from .fetch import fetch_app
 
 __all__ = ["app", "edge", "main"]
 
-
-def _mount() -> None:
-    try:
-        from ..fetch.cli import fetch_app
-    except ImportError:  # pragma: no cover - the fetch package is part of the distribution
-        pass
-    else:
-        app.add_typer(fetch_app, name="fetch", help="Download published files (rijksfinancien.nl, Tweede Kamer).")
-    try:
-        from ..parliament.cli import docs_app
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questions and answers.")
-    try:
-        from ..web.commands import register
-    except ImportError:  # pragma: no cover - the web package is part of the distribution
-        pass
-    else:
-        register(app, edge)
-
-
-_mount()
+app.add_typer(fetch_app, name="fetch", help="Download published files (rijksfinancien.nl, Tweede Kamer).",
+              rich_help_panel="Data laden en bekijken")
+app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questions and answers.",
+              rich_help_panel="Kamervragen")
 
 
 def main() -> None:

@@ -105,24 +105,18 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
     import datetime as dt
 
     from .. import export
-    from ..analyze import mutations, overlap
-    from ..analyze.coverage import DEFAULT_NOTE_CLI, mark_moments, with_mutations_coverage
-    from ..analyze.integral import integral_table, window
+    from ..analyze.bundle import moment_bundle
+    from ..analyze.coverage import DEFAULT_NOTE_CLI
 
     con = store.connect(db_path(db), read_only=True)
-    w = window(con, moment)
-    m = w.moment
-    results = [integral_table(con, moment=m), integral_table(con, moment=m, niveau="artikel"),
-               mark_moments(con, queries.themes(con, fase=w.fase, moment_jaar=w.moment_jaar)),
-               with_mutations_coverage(con, mutations.mutations(con, begrotingsjaar=w.moment_jaar),
-                                       begrotingsjaar=w.moment_jaar), overlap.concentration(con, moment=m),
-               overlap.multi_funded_executors(con), queries.questions(con)]
-    meta = {"database": db_path(db), "moment": str(m), "regels_versie": load_rules().version,
+    bundle = moment_bundle(con, moment)
+    meta = {"database": db_path(db), "moment": bundle.moment, "regels_versie": load_rules().version,
             "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
-    if w.standaard:
+    if bundle.window.standaard:
         meta["standaardmoment"] = DEFAULT_NOTE_CLI
-    written = export.export(results, output_file, fmt, sources=queries.sources(con), findings=queries.findings(con),
-                            title=f"digibudget: digitale uitgaven, {w.label}", meta=meta)
+    title = f"digibudget: digitale uitgaven, {bundle.window.label}"
+    written = export.export(bundle.results(), output_file, fmt, sources=queries.sources(con),
+                            findings=queries.findings(con), title=title, meta=meta)
     for path in written:
         err.print(f"Geschreven: {path}", highlight=False)
 
@@ -201,15 +195,13 @@ def review_mutation_cmd(mutation: Annotated[str, typer.Argument(help="A mutation
                         date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
                         db: DbOption = None) -> None:
     """Record a reviewed type for a mutation (by its stable key, so it survives re-ingest) and rebuild."""
-    import datetime as dt
-
-    from .. import pipeline
+    from .. import pipeline, review
 
     database = db_path(db)
     with store.writing(database) as con:
-        path, key = pipeline.review_mutation(con, database, mutation, soort, reason, reviewer,
-                                             date or dt.date.today().isoformat())
-    err.print(f"Beoordeling vastgelegd in {path} voor {key}", highlight=False)
+        recorded = review.review_mutation(con, database, mutation, soort, reason, reviewer, date)
+        pipeline.reclassify(con, decisions=recorded.path)
+    err.print(f"Beoordeling vastgelegd in {recorded.path} voor {recorded.key}", highlight=False)
 
 
 @app.command("changes", rich_help_panel="Analyse en export")

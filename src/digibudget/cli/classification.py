@@ -8,12 +8,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .. import output, pipeline, queries, store
+from .. import output, pipeline, queries, review, store
 from ..bundled import bundled_data_dir
 from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
-from ..classify import external, overrides
-from ..classify.rules import load_rules
+from ..classify import external
 from ..errors import UsageError
 from .common import DbOption, FormatOption, app, db_path, edge, err
 
@@ -82,19 +81,11 @@ def review_cmd(line: Annotated[str, typer.Argument(help="A line id or line key."
                date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
                db: DbOption = None) -> None:
     """Record a reviewed decision for a line (by its line key, so it survives re-ingest) and reclassify."""
-    import datetime as dt
-
     database = db_path(db)
     with store.writing(database) as con:
-        line_id = explaining.resolve_line(con, line)
-        row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
-        assert row is not None
-        path = pipeline.decisions_path(database)
-        overrides.add_decision(path, overrides.Decision(str(row[0]), theme, weight, reason, reviewer,
-                                                        date or dt.date.today().isoformat()),
-                               load_rules().theme_ids())
-        pipeline.reclassify(con, decisions=path)
-    err.print(f"Besluit vastgelegd in {path} voor {row[0]}", highlight=False)
+        recorded = review.review_line(con, database, line, theme, weight, reason, reviewer, date)
+        pipeline.reclassify(con, decisions=recorded.path)
+    err.print(f"Besluit vastgelegd in {recorded.path} voor {recorded.key}", highlight=False)
 
 
 @app.command("reclassify", rich_help_panel="Classificatie")
@@ -132,7 +123,7 @@ def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(help="Labelled 
     """Precision and recall of the classifier per theme on hand-labelled real lines."""
     path = labelled or bundled_data_dir() / "evaluation" / "labelled.csv"
     if split not in {None, "dev", "holdout"}:
-        raise UsageError(f"unknown split {split!r}", expected="dev or holdout")
+        raise UsageError(f"onbekende split {split!r}", expected="dev of holdout")
     ev = evaluation.evaluate(path, stratum=stratum, split=split)
     rows = [(s.theme, s.tp, s.fp, s.fn, f"{s.precision:.3f}", f"{s.recall:.3f}") for s in ev.scores]
     output.render(queries.Result(["thema", "tp", "fp", "fn", "precisie", "recall"], rows,

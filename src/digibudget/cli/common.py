@@ -11,10 +11,11 @@ import typer
 from rich.console import Console
 
 from .. import output, queries
-from ..errors import DigibudgetError
+from ..errors import DigibudgetError, LoadedWithErrors
 from ..settings import load_settings
+from .click_nl import DutchTyper
 
-app = typer.Typer(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
+app = DutchTyper(help="digibudget: één integraal, herleidbaar overzicht van de digitaliseringsuitgaven van het Rijk.",
                   no_args_is_help=True, add_completion=False)
 err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,23 +26,32 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="Uitvoer: tabl
                                            "decimale komma, BOM) of json.")]
 
 
+def translate(exc: DigibudgetError) -> tuple[str, int]:
+    """The one translator of library errors for the command line: the Dutch line a user reads and the exit code,
+    both from the error (its class's ``label`` and ``exit_code``; no exit code is written anywhere else)."""
+    return f"{exc.label}: {exc.describe()}", exc.exit_code
+
+
 def edge(fn: F) -> F:
-    """Translate library errors into a message on stderr and the error's exit code."""
+    """Run a command; a library error becomes one Dutch line on stderr and the error class's exit code."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except DigibudgetError as exc:
-            err.print(f"[bold red]Fout:[/] {exc.describe()}", highlight=False, markup=True)
-            raise typer.Exit(exc.exit_code) from None
+            message, code = translate(exc)
+            err.print(message, style="bold red" if code != LoadedWithErrors.exit_code else None,
+                      highlight=False, markup=False)
+            raise typer.Exit(code) from None
 
     return wrapper  # type: ignore[return-value]
 
 
 def db_path(db: str | None) -> str:
-    return db or str(load_settings()["database"])
-
+    """The database file: ``--db`` when given, else the setting ``database`` (environment, settings file, default);
+    resolved here, and only here, for every command."""
+    return str(load_settings(overrides={"database": db})["database"])
 
 
 def emit(con: Any, results: list[queries.Result], fmt: str, output_file: Path | None) -> None:

@@ -103,6 +103,22 @@ HELP_NL: dict[str, str] = {
     "The type decided on (see 'mutations --help').": "Het gekozen type (zie 'mutations --help').",
     "Why (e.g. the Kamerstuk that says so).": "Waarom (bv. het Kamerstuk dat het zegt).",
     "YYYY-MM-DD (default: today).": "JJJJ-MM-DD (standaard: vandaag).",
+    "Why.": "Waarom.",
+    "Begrotingshoofdstuk, e.g. VII.": "Begrotingshoofdstuk, bv. VII.",
+    "Artikelnummer, e.g. 6.": "Artikelnummer, bv. 6.",
+    "A type (kasschuif, overboeking, herschikking, taakstelling, nieuwe middelen, 'onverklaard: verlaging', ...) or "
+    "a group: onverklaard, verklaard.":
+        "Een soort (kasschuif, overboeking, herschikking, taakstelling, nieuwe middelen, 'onverklaard: verlaging', "
+        "...) of een groep: onverklaard, verklaard.",
+    "xlsx, csv, parquet or datapackage.": "xlsx, csv, parquet of datapackage.",
+    "A mutation id or mutation_key.": "Een mutatie-id of mutation_key.",
+    "table, json, csv or markdown.": "table, json, csv of markdown.",
+    "Watch list (TOML, [[volg]] line_key = ... or naam = ...).":
+        "Volglijst (TOML, [[volg]] line_key = ... of naam = ...).",
+    "obvious, random or hard.": "obvious (duidelijk), random (willekeurig) of hard (moeilijk).",
+    "OWB, VB, O1, SBS, O2, JV or SW.": "OWB, VB, O1, SBS, O2, JV of SW.",
+    "NUMBER or DOCUMENT:NUMBER, e.g. 1:8.": "NUMMER of DOCUMENT:NUMMER, bv. 1:8.",
+    "Who decided.": "Wie besliste.",
     "Totals per digital theme, year and budget moment (weighted; x EUR 1,000), each moment marked broad or\n"
     "partial (a partial moment's total is no national total).":
         "Totalen per digitaal thema, jaar en begrotingsmoment (gewogen; x € 1.000), elk moment gemarkeerd als "

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 
 from .. import __version__, ingest, output, pipeline, queries, store
 from ..bundled import bundled_budget_paths, bundled_documents
-from ..errors import EXIT_LOADED_WITH_ERRORS
+from ..errors import LoadedWithErrors
 from ..settings import SETTINGS, load_settings
 from .common import DbOption, FormatOption, app, db_path, edge, err
 
@@ -31,10 +31,9 @@ def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV or JSON fil
         report = _build_with_progress(con, paths, db_path(db), strict=strict)
     _print_ingest(report, fmt)
     if report.errors:
-        err.print(f"Let op: {report.errors} bevinding(en) met ernst 'error' (bedragen niet opgeslagen); zie "
-                  "'digibudget findings --severity error'. Exitcode "
-                  f"{EXIT_LOADED_WITH_ERRORS}; met --strict wordt zo'n bestand geweigerd.", highlight=False)
-        raise typer.Exit(EXIT_LOADED_WITH_ERRORS)
+        raise LoadedWithErrors(f"{report.errors} bevinding(en) met ernst 'error' (bedragen niet opgeslagen); zie "
+                               "'digibudget findings --severity error'. Afsluitcode "
+                               f"{LoadedWithErrors.exit_code}; met --strict wordt zo'n bestand geweigerd.")
 
 
 def _build_with_progress(con: Any, paths: list[Path], database: str, strict: bool = False) -> ingest.IngestReport:

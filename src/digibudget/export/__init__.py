@@ -52,15 +52,15 @@ def export_to_dir(directory: Path, name: str, results: Sequence[Result], fmt: st
     _check_format(fmt)
     if (not name or name in {".", ".."} or name.startswith(".") or any(c in name for c in "/\\:\0")
             or any(unicodedata.category(c) == "Cc" for c in name) or len(name.encode()) > 200):
-        raise UsageError(f"invalid file name {name!r}",
-                         expected="a plain file name without folders, '..', ':' or a leading '.'")
+        raise UsageError(f"ongeldige bestandsnaam {name!r}",
+                         expected="een gewone bestandsnaam zonder mappen, '..', ':' of een '.' vooraan")
     if not directory.is_dir():
-        raise UsageError(f"folder {directory} does not exist")
+        raise UsageError(f"map {directory} bestaat niet")
     if SUFFIXES[fmt] and not Path(name).suffix:
         name += SUFFIXES[fmt]
     target = directory / name
     if target.resolve().parent != directory.resolve():  # e.g. an existing symlink pointing elsewhere
-        raise UsageError(f"{name!r} leads outside {directory}", expected="a file inside the folder")
+        raise UsageError(f"{name!r} wijst buiten {directory}", expected="een bestand in de map")
     return export(results, target, fmt, sources=sources, findings=findings, title=title, meta=meta)
 
 
@@ -75,7 +75,7 @@ def export(results: Sequence[Result], path: Path, fmt: str, *, sources: Result |
     """
     _check_format(fmt)
     if not results:
-        raise UsageError("nothing to export", expected="at least one table")
+        raise UsageError("niets om te exporteren", expected="ten minste één tabel")
     meta = {**coverage_meta(results), **(meta or {})}
     path = Path(path)
     staged = Staged()
@@ -109,4 +109,4 @@ def coverage_meta(results: Sequence[Result]) -> dict[str, str]:
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise UsageError(f"unknown export format {fmt!r}", expected=", ".join(FORMATS))
+        raise UsageError(f"onbekend exportformaat {fmt!r}", expected=", ".join(FORMATS))

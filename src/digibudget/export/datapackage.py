@@ -85,9 +85,9 @@ def write_datapackage(views: list[Result], folder: Path, staged: Staged, sources
                        findings: Result | None, title: str, meta: dict[str, str]) -> None:
     """Fill ``folder`` (created when missing, and removed again on failure) with the package's staged files."""
     if not folder.parent.is_dir():
-        raise UsageError(f"folder {folder.parent} does not exist", expected="an existing folder for the package")
+        raise UsageError(f"map {folder.parent} bestaat niet", expected="een bestaande map voor het datapakket")
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} exists and is not a folder", expected="a folder for the data package")
+        raise UsageError(f"{folder} bestaat en is geen map", expected="een map voor het datapakket")
     created = not folder.exists()
     folder.mkdir(exist_ok=True)
     try:

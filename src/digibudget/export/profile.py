@@ -43,7 +43,7 @@ def profile_columns(result: Result) -> list[Column]:
     width = len(cols)
     for n, row in enumerate(result.rows, start=1):
         if len(row) != width:
-            raise UsageError(f"{result.title or 'table'}: row {n} has {len(row)} values for {width} columns")
+            raise UsageError(f"{result.title or 'tabel'}: rij {n} heeft {len(row)} waarden voor {width} kolommen")
         for col, v in zip(cols, row, strict=True):
             if v is None:
                 continue

@@ -24,7 +24,7 @@ class Staged:
     def add(self, target: Path) -> None:
         check_target(target)
         if target in self._tmp:
-            raise UsageError(f"two outputs would be written to {target}")
+            raise UsageError(f"twee uitvoerbestanden zouden naar {target} gaan")
         self.targets.append(target)
         self._tmp[target] = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
 
@@ -47,13 +47,13 @@ def check_target(target: Path) -> None:
     """Refuse a target whose folder is missing or read-only, that is a folder, or that exists read-only."""
     folder = target.parent
     if not folder.is_dir():
-        raise UsageError(f"folder {folder} does not exist", expected="an existing folder for the output")
+        raise UsageError(f"map {folder} bestaat niet", expected="een bestaande map voor de uitvoer")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write in folder {folder}")
+        raise UsageError(f"kan niet schrijven in map {folder}")
     if target.is_dir():
-        raise UsageError(f"{target} is a folder", expected="a file name")
+        raise UsageError(f"{target} is een map", expected="een bestandsnaam")
     if target.exists() and (not os.access(target, os.W_OK) or not stat.S_IMODE(target.stat().st_mode) & 0o222):
-        raise UsageError(f"{target} exists and is read-only; not overwritten")
+        raise UsageError(f"{target} bestaat en is alleen-lezen; niet overschreven")
 
 
 def view_paths(views: Sequence[Result], first: Path, suffix: str) -> list[Path]:

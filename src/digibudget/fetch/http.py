@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from .. import __version__
-from ..errors import FetchError, UsageError
+from ..errors import FetchError, UsageError, reason
 from ..filehash import hash_into
 
 ProgressCallback = Callable[[int, int | None], None]
@@ -52,11 +52,12 @@ _CONTENT_RANGE_RE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNOR
 class DownloadError(FetchError):
     """A download failed; carries the URL, the last HTTP status (if any) and the number of attempts made."""
 
-    def __init__(self, message: str, *, url: str, status: int | None = None, attempts: int = 0):
+    def __init__(self, message: str, *, url: str, status: int | None = None, attempts: int = 0,
+                 expected: str | None = None):
         self.url = url
         self.status = status
         self.attempts = attempts
-        super().__init__(message)
+        super().__init__(message, expected=expected)
 
 
 class NotPublishedError(DownloadError):
@@ -151,7 +152,7 @@ def make_client(timeout: float) -> httpx.Client:
 def check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise UsageError(f"not an http(s) URL: {url!r}", expected="http://… or https://…")
+        raise UsageError(f"geen http(s)-URL: {url!r}", expected="http://… of https://…")
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -200,16 +201,16 @@ def download(
     """
     check_url(url)
     if retries < 0:
-        raise UsageError(f"retries must be 0 or more, got {retries}")
+        raise UsageError(f"aantal nieuwe pogingen {retries}", expected="0 of meer")
     if timeout <= 0:
-        raise UsageError(f"timeout must be positive, got {timeout}")
+        raise UsageError(f"time-out {timeout}", expected="meer dan 0 seconden")
     expected = _normalise_sha256(expected_sha256)
     name = filename if filename is not None else filename_from_url(url)
     _check_filename(name, url)
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DownloadError(f"cannot create download folder {dest_dir}: {exc}", url=url) from exc
+        raise DownloadError(f"kan downloadmap {dest_dir} niet maken: {reason(exc)}", url=url) from exc
     target = dest_dir / name
 
     cached = _cached_result(target, url, expected)
@@ -242,18 +243,18 @@ def _download(http: httpx.Client, url: str, target: Path, *, timeout: float, ret
                 sleep(backoff_delay(attempt, exc.retry_after, base=backoff_base, max_retry_after=max_retry_after))
             continue
         except _Fatal as exc:
-            plural = "attempt" if attempt == 1 else "attempts"
+            plural = "poging" if attempt == 1 else "pogingen"
             if exc.not_found:
                 raise NotPublishedError(
-                    f"{url} is not published (HTTP {exc.status}, not found) after {attempt} {plural}",
+                    f"{url} is niet gepubliceerd (HTTP {exc.status}, niet gevonden) na {attempt} {plural}",
                     url=url, status=exc.status, attempts=attempt) from None
-            raise DownloadError(f"download of {url} failed after {attempt} {plural}: {exc.reason}",
+            raise DownloadError(f"download van {url} mislukt na {attempt} {plural}: {exc.reason}",
                                 url=url, status=exc.status, attempts=attempt) from None
         return _finish(url, target, part, transfer, expected, attempt)
     assert last is not None
-    status = f", last HTTP status {last.status}" if last.status is not None else ""
+    status = f", laatste HTTP-status {last.status}" if last.status is not None else ""
     raise DownloadError(
-        f"download of {url} failed after {attempt} attempt{'s' if attempt != 1 else ''}{status}: {last.reason}",
+        f"download van {url} mislukt na {attempt} {'poging' if attempt == 1 else 'pogingen'}{status}: {last.reason}",
         url=url, status=last.status, attempts=attempt)
 
 
@@ -270,13 +271,13 @@ def _attempt(http: httpx.Client, url: str, part: Path, timeout: float,
         with http.stream("GET", url, headers=headers, timeout=timeout, follow_redirects=True) as response:
             return _receive(response, part, offset, validator, progress)
     except httpx.TimeoutException as exc:
-        raise _Retryable(f"timed out after {timeout:g} s ({type(exc).__name__})") from exc
+        raise _Retryable(f"time-out na {timeout:g} s ({type(exc).__name__})") from exc
     except httpx.TransportError as exc:
-        raise _Retryable(f"connection error: {exc or type(exc).__name__}") from exc
+        raise _Retryable(f"verbindingsfout ({type(exc).__name__})") from exc
     except httpx.RequestError as exc:  # too many redirects, undecodable response
-        raise _Fatal(f"{type(exc).__name__}: {exc}") from exc
+        raise _Fatal(f"verzoek mislukt ({type(exc).__name__})") from exc
     except OSError as exc:  # the local disk, not the network
-        raise _Fatal(f"cannot write {part}: {exc}") from exc
+        raise _Fatal(f"kan {part} niet schrijven: {reason(exc)}") from exc
 
 
 def _receive(response: httpx.Response, part: Path, offset: int, validator: str | None,
@@ -285,16 +286,16 @@ def _receive(response: httpx.Response, part: Path, offset: int, validator: str |
     if status in (404, 410):
         raise _Fatal(f"HTTP {status}", status=status, not_found=True)
     if status == 429 or 500 <= status <= 599:
-        raise _Retryable(f"HTTP {status} {response.reason_phrase}".rstrip(), status=status,
+        raise _Retryable(f"HTTP {status}", status=status,
                          retry_after=parse_retry_after(response.headers.get("Retry-After")))
     if status == 416 and offset:
         _discard(part)
-        raise _Retryable("HTTP 416 for the resumed range; restarting from zero", status=status)
+        raise _Retryable("HTTP 416 voor het hervatte bereik; opnieuw vanaf het begin", status=status)
     if status not in (200, 206):
-        raise _Fatal(f"unexpected HTTP {status} {response.reason_phrase}".rstrip(), status=status)
+        raise _Fatal(f"onverwachte HTTP-status {status}", status=status)
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
-        raise _Fatal(f"server sent Content-Encoding {encoding!r} although identity was requested", status=status)
+        raise _Fatal(f"de server stuurde Content-Encoding {encoding!r} terwijl identity was gevraagd", status=status)
 
     total: int | None
     etag = response.headers.get("ETag")
@@ -303,7 +304,8 @@ def _receive(response: httpx.Response, part: Path, offset: int, validator: str |
         start, total = _check_content_range(response.headers.get("Content-Range"), offset, part)
         if offset and validator and etag and _strong(validator) and etag != validator:
             _discard(part)
-            raise _Retryable("the file changed on the server since the interrupted attempt; restarting from zero")
+            raise _Retryable("het bestand is op de server veranderd sinds de onderbroken poging; opnieuw vanaf het "
+                             "begin")
         resumed = offset > 0
     else:  # 200: a full body, also when we asked for a range (the server ignored it)
         start, total = 0, _content_length(response)
@@ -328,8 +330,8 @@ def _receive(response: httpx.Response, part: Path, offset: int, validator: str |
     if total is not None and received != total:
         if received > total:
             _discard(part)
-            raise _Retryable(f"received {received} bytes where {total} were announced; restarting from zero")
-        raise _Retryable(f"connection closed after {received} of {total} bytes")
+            raise _Retryable(f"{received} bytes ontvangen waar {total} waren aangekondigd; opnieuw vanaf het begin")
+        raise _Retryable(f"verbinding verbroken na {received} van {total} bytes")
     return _Transfer(final_url=str(response.url), sha256=digest.hexdigest(), size=received, etag=etag,
                      last_modified=last_modified, resumed=resumed)
 
@@ -339,16 +341,16 @@ def _check_content_range(header: str | None, offset: int, part: Path) -> tuple[i
     match = _CONTENT_RANGE_RE.match(header or "")
     if match is None:
         _discard(part)
-        raise _Retryable(f"206 answer with missing or unreadable Content-Range {header!r}; restarting from zero")
+        raise _Retryable(f"206-antwoord zonder leesbare Content-Range {header!r}; opnieuw vanaf het begin")
     start, end = int(match.group(1)), int(match.group(2))
     total = end + 1 if match.group(3) == "*" else int(match.group(3))
     if start != offset:
         _discard(part)
-        raise _Retryable(f"Content-Range {header!r} does not start at the requested byte {offset}; "
-                         "restarting from zero")
+        raise _Retryable(f"Content-Range {header!r} begint niet bij de gevraagde byte {offset}; "
+                         "opnieuw vanaf het begin")
     if end < start or end != total - 1:
         _discard(part)
-        raise _Retryable(f"Content-Range {header!r} is not the rest of the file; restarting from zero")
+        raise _Retryable(f"Content-Range {header!r} is niet de rest van het bestand; opnieuw vanaf het begin")
     return start, total
 
 
@@ -357,8 +359,8 @@ def _finish(url: str, target: Path, part: Path, transfer: _Transfer, expected: s
     if expected is not None and transfer.sha256 != expected:
         _discard(part)
         raise DownloadError(
-            f"checksum mismatch for {url}: expected sha256 {expected}, got {transfer.sha256}; the file was not kept",
-            url=url, attempts=attempts)
+            f"controlegetal klopt niet voor {url}: sha256 {transfer.sha256} ontvangen; het bestand is niet bewaard",
+            url=url, attempts=attempts, expected=f"sha256 {expected}")
     os.replace(part, target)
     _validator_path(part).unlink(missing_ok=True)
     result = FetchResult(
@@ -443,12 +445,12 @@ def _normalise_sha256(value: str | None) -> str | None:
         return None
     normalised = value.strip().lower()
     if not _SHA256_RE.match(normalised):
-        raise UsageError(f"not a sha256 checksum: {value!r}", expected="64 hexadecimal characters")
+        raise UsageError(f"geen sha256-controlegetal: {value!r}", expected="64 hexadecimale tekens")
     return normalised
 
 
 def _check_filename(name: str, url: str) -> None:
     if (not name or name in {".", ".."} or "/" in name or "\\" in name or "\x00" in name
             or len(name.encode("utf-8")) > 200):
-        raise UsageError(f"cannot derive a safe file name from {url!r} (got {name!r})",
-                         expected="a URL ending in a file name, or an explicit file name")
+        raise UsageError(f"geen veilige bestandsnaam af te leiden uit {url!r} (gevonden: {name!r})",
+                         expected="een URL die eindigt op een bestandsnaam, of een expliciete bestandsnaam")

@@ -57,28 +57,28 @@ class BudgetFetch(NamedTuple):
 
 def validate_year(year: int) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-        raise UsageError(f"begrotingsjaar {year!r} is out of range", expected=f"{FIRST_YEAR}..{LAST_YEAR}")
+        raise UsageError(f"begrotingsjaar {year!r} valt buiten het bereik", expected=f"{FIRST_YEAR}..{LAST_YEAR}")
     return year
 
 
 def validate_fase(fase: str) -> str:
     normalised = fase.strip().upper()
     if normalised not in FASES:
-        raise UsageError(f"unknown fase {fase!r}", expected=", ".join(FASES))
+        raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
     return normalised
 
 
 def validate_variant(variant: str) -> str:
     normalised = variant.strip().lower()
     if normalised not in VARIANTS:
-        raise UsageError(f"unknown variant {variant!r}", expected=" or ".join(VARIANTS))
+        raise UsageError(f"onbekende variant {variant!r}", expected=" of ".join(VARIANTS))
     return normalised
 
 
 def validate_format(fmt: str) -> str:
     normalised = fmt.strip().lower().lstrip(".")
     if normalised not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}", expected=", ".join(FORMATS))
+        raise UsageError(f"onbekend formaat {fmt!r}", expected=", ".join(FORMATS))
     return normalised
 
 
@@ -93,7 +93,7 @@ def bulk_file_url(year: int, fase: str, variant: str = "incl", fmt: str = "csv",
     """The URL of one bulk file under `base_url` (a trailing slash is added when missing)."""
     check_url(base_url)
     if "?" in base_url or "#" in base_url:
-        raise UsageError(f"base URL must not contain a query or fragment: {base_url!r}")
+        raise UsageError(f"de basis-URL mag geen query of fragment bevatten: {base_url!r}")
     return base_url.rstrip("/") + "/" + bulk_file_name(year, fase, variant, fmt)
 
 
@@ -119,7 +119,7 @@ def fetch_budget_tables(
     wanted_years = [validate_year(y) for y in years]
     wanted_fases = [validate_fase(f) for f in fases]
     if not wanted_years or not wanted_fases:
-        raise UsageError("give at least one year and one fase")
+        raise UsageError("geef ten minste één jaar en één fase")
     targets = [(y, f, bulk_file_url(y, f, variant, fmt, base_url)) for y in wanted_years for f in wanted_fases]
     results: list[FetchResult] = []
     misses: list[Miss] = []

@@ -99,14 +99,14 @@ def odata_string(value: str) -> str:
 def validate_dossier(dossier: int | str) -> int:
     text = str(dossier).strip()
     if isinstance(dossier, bool) or not _DOSSIER_RE.match(text) or int(text) == 0:
-        raise UsageError(f"Kamerstukdossier number {dossier!r} is not valid", expected="digits, e.g. 36915")
+        raise UsageError(f"Kamerstukdossiernummer {dossier!r} is ongeldig", expected="cijfers, bv. 36915")
     return int(text)
 
 
 def validate_toevoeging(toevoeging: str) -> str:
     text = toevoeging.strip()
     if not _TOEVOEGING_RE.match(text):
-        raise UsageError(f"dossier toevoeging {toevoeging!r} is not valid", expected="e.g. VII or XIII")
+        raise UsageError(f"dossiertoevoeging {toevoeging!r} is ongeldig", expected="bv. VII of XIII")
     return text
 
 
@@ -116,7 +116,7 @@ def document_filter(dossier: int | str, *, soorten: Iterable[str] = ANSWER_SOORT
     number = validate_dossier(dossier)
     kinds = [s for s in soorten]
     if not kinds or any(not isinstance(s, str) or not s.strip() for s in kinds):
-        raise UsageError("give at least one non-empty document soort")
+        raise UsageError("geef ten minste één niet-lege documentsoort")
     soort_clause = " or ".join(f"Soort eq {odata_string(s)}" for s in kinds)
     dossier_clause = f"d/Nummer eq {number}"
     if toevoeging is not None:
@@ -168,12 +168,12 @@ def list_documents(
     try:
         while url is not None:
             if url in seen_pages or len(seen_pages) >= MAX_PAGES:
-                raise DownloadError(f"OData paging does not end (page {len(seen_pages) + 1}: {url})", url=url)
+                raise DownloadError(f"de OData-pagina's houden niet op (pagina {len(seen_pages) + 1}: {url})", url=url)
             seen_pages.add(url)
             page = _get_json(http, url, timeout=timeout, retries=retries, sleep=sleep, backoff_base=backoff_base)
             values = page.get("value")
             if not isinstance(values, list):
-                raise DownloadError(f"OData answer from {url} has no 'value' list", url=url)
+                raise DownloadError(f"OData-antwoord van {url} heeft geen lijst 'value'", url=url)
             for entity in values:
                 meta = _parse_document(entity, url)
                 found.setdefault(meta.id, meta)
@@ -225,13 +225,13 @@ def fetch_kamer_documents(
 def _entity_url(base_url: str, path: str) -> str:
     check_url(base_url)
     if "?" in base_url or "#" in base_url:
-        raise UsageError(f"OData base URL must not contain a query or fragment: {base_url!r}")
+        raise UsageError(f"de OData-basis-URL mag geen query of fragment bevatten: {base_url!r}")
     return base_url.rstrip("/") + "/" + path
 
 
 def _check_guid(value: str) -> str:
     if not _GUID_RE.match(value):
-        raise UsageError(f"document id {value!r} is not a GUID")
+        raise UsageError(f"document-id {value!r} is geen GUID")
     return value
 
 
@@ -245,28 +245,29 @@ def _get_json(http: httpx.Client, url: str, *, timeout: float, retries: int, sle
         try:
             response = http.get(url, timeout=timeout, headers={"Accept": "application/json"})
         except httpx.TransportError as exc:
-            reason, status = f"{type(exc).__name__}: {exc}", None
+            reason, status = f"verbindingsfout ({type(exc).__name__})", None
         else:
             status = response.status_code
             if status == 200:
                 try:
                     data = response.json()
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                    raise DownloadError(f"OData answer from {url} is not JSON: {exc}", url=url, status=status,
+                    raise DownloadError(f"OData-antwoord van {url} is geen JSON", url=url, status=status,
                                         attempts=attempt) from exc
                 if not isinstance(data, dict):
-                    raise DownloadError(f"OData answer from {url} is not a JSON object", url=url, status=status,
+                    raise DownloadError(f"OData-antwoord van {url} is geen JSON-object", url=url, status=status,
                                         attempts=attempt)
                 return data
             if status != 429 and not 500 <= status <= 599:
-                raise DownloadError(f"OData query {url} failed: HTTP {status} {_error_text(response)}".rstrip(),
+                raise DownloadError(f"OData-vraag {url} mislukt: HTTP {status} {_error_text(response)}".rstrip(),
                                     url=url, status=status, attempts=attempt)
             reason = f"HTTP {status}"
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if attempt < attempts:
             sleep(backoff_delay(attempt, retry_after, base=backoff_base, max_retry_after=DEFAULT_MAX_RETRY_AFTER))
-    raise DownloadError(f"OData query {url} failed after {attempts} attempt{'s' if attempts != 1 else ''}: {reason}",
-                        url=url, status=status, attempts=attempts)
+    plural = "poging" if attempts == 1 else "pogingen"
+    raise DownloadError(f"OData-vraag {url} mislukt na {attempts} {plural}: {reason}", url=url, status=status,
+                        attempts=attempts)
 
 
 def _error_text(response: httpx.Response) -> str:
@@ -284,20 +285,20 @@ def _next_link(page: dict[str, Any], current: str, base: Any) -> str | None:
     if link is None:
         return None
     if not isinstance(link, str) or not link:
-        raise DownloadError(f"OData answer from {current} has an invalid @odata.nextLink", url=current)
+        raise DownloadError(f"OData-antwoord van {current} heeft een ongeldige @odata.nextLink", url=current)
     absolute = urljoin(current, link)
     parts = urlsplit(absolute)
     if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
-        raise DownloadError(f"OData @odata.nextLink {absolute} leaves the API host {base.netloc}", url=current)
+        raise DownloadError(f"OData-@odata.nextLink {absolute} verlaat de API-host {base.netloc}", url=current)
     return absolute
 
 
 def _parse_document(entity: object, url: str) -> KamerDocumentMeta:
     if not isinstance(entity, dict):
-        raise DownloadError(f"OData answer from {url} holds a non-object in 'value'", url=url)
+        raise DownloadError(f"OData-antwoord van {url} heeft in 'value' iets anders dan een object", url=url)
     doc_id = entity.get("Id")
     if not isinstance(doc_id, str) or not _GUID_RE.match(doc_id):
-        raise DownloadError(f"OData answer from {url} holds a document without a valid Id: {doc_id!r}", url=url)
+        raise DownloadError(f"OData-antwoord van {url} bevat een document zonder geldige Id: {doc_id!r}", url=url)
     dossiers: list[str] = []
     raw_dossiers = entity.get("Kamerstukdossier") or []
     if isinstance(raw_dossiers, dict):

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from ..classify.rules import load_rules
-from ..errors import RuleError
+from ..errors import RuleError, reason
 from .draft_analyses import run
 from .draft_model import (
     ANALYSES,
@@ -71,20 +71,20 @@ def load_draft_rules(path: Path | None = None) -> tuple[str, list[DraftRule]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"draft_rules.toml is not valid TOML: {exc}") from exc
+        raise RuleError(f"draft_rules.toml: {reason(exc)}") from exc
     rules: list[DraftRule] = []
     for i, r in enumerate(data.get("rule", [])):
         at = f"draft_rules.toml [[rule]] #{i + 1} ({r.get('id', '?')})"
         if r.get("analyse") not in ANALYSES:
-            raise RuleError(f"{at}: unknown analyse {r.get('analyse')!r}", expected=", ".join(ANALYSES))
+            raise RuleError(f"{at}: onbekende analyse {r.get('analyse')!r}", expected=", ".join(ANALYSES))
         needs = tuple(r.get("needs", ()))
         if any(n not in NEEDS for n in needs):
-            raise RuleError(f"{at}: unknown need in {needs}", expected=", ".join(NEEDS))
+            raise RuleError(f"{at}: onbekende voorwaarde (needs) in {needs}", expected=", ".join(NEEDS))
         try:
             pattern = re.compile(r["pattern"]) if r.get("pattern") else None
             unless = re.compile(r["unless"]) if r.get("unless") else None
         except re.error as exc:
-            raise RuleError(f"{at}: bad pattern: {exc}") from exc
+            raise RuleError(f"{at}: ongeldig patroon (positie {exc.pos})") from exc
         rules.append(DraftRule(str(r["id"]), str(r.get("label", r["id"])), str(r["analyse"]),
                                int(r.get("priority", 0)), pattern, unless, needs))
     return str(data.get("version", "")), sorted(rules, key=lambda x: -x.priority)
@@ -177,7 +177,8 @@ def decide(rules: list[DraftRule], text: str, ent: Entities) -> tuple[DraftRule,
         said = [f"'{m.group(0)}'"] if m else []
         said += [f"{n}: {_entity_text(ent, n)}" for n in rule.needs]
         return rule, "; ".join(said) or "geen andere regel van toepassing"
-    raise RuleError("draft_rules.toml has no rule that always applies", expected="a last rule without conditions")
+    raise RuleError("draft_rules.toml heeft geen regel die altijd geldt",
+                    expected="een laatste regel zonder voorwaarden")
 
 
 def _entity_text(ent: Entities, need: str) -> str:

@@ -25,12 +25,13 @@ def max_paragraphs() -> int:
     return int(load_settings()["max_paragraphs"])
 
 
-def check_size(size: int, path: str | None, what: str = "the document") -> None:
+def check_size(size: int, path: str | None, what: str = "het document") -> None:
     limit = max_bytes()
     if size > limit:
-        raise DocumentError(f"{what} is {size / MB:.1f} MB, more than {limit // MB} MB (setting max_document_mb)",
-                            location=Location(path), expected="a question-and-answer document; raise "
-                                                              "max_document_mb for a larger one")
+        mb = f"{size / MB:.1f}".replace(".", ",")
+        raise DocumentError(f"{what} is {mb} MB, meer dan {limit // MB} MB (instelling max_document_mb)",
+                            location=Location(path),
+                            expected="een document met vragen en antwoorden; verhoog max_document_mb voor een groter")
 
 
 def check_docx(data: bytes, path: str | None) -> None:
@@ -41,7 +42,7 @@ def check_docx(data: bytes, path: str | None) -> None:
     except zipfile.BadZipFile:
         return  # the reader names the problem
     with archive:
-        check_size(sum(i.file_size for i in archive.infolist()), path, "the unpacked .docx")
+        check_size(sum(i.file_size for i in archive.infolist()), path, "de uitgepakte .docx")
         if "word/document.xml" not in archive.namelist():
             return
         limit, total = max_bytes(), 0
@@ -50,7 +51,7 @@ def check_docx(data: bytes, path: str | None) -> None:
                 while chunk := part.read(MB):
                     total += len(chunk)
                     if total > limit:
-                        check_size(total, path, "the unpacked .docx")
+                        check_size(total, path, "de uitgepakte .docx")
         except (zipfile.BadZipFile, OSError, EOFError):
             return  # the reader names the problem
 
@@ -58,6 +59,6 @@ def check_docx(data: bytes, path: str | None) -> None:
 def check_paragraphs(count: int, path: str | None) -> None:
     limit = max_paragraphs()
     if count > limit:
-        raise DocumentError(f"the document has more than {limit} paragraphs (setting max_paragraphs)",
-                            location=Location(path), expected="a question-and-answer document; raise "
-                                                              "max_paragraphs for a larger one")
+        raise DocumentError(f"het document heeft meer dan {limit} alinea's (instelling max_paragraphs)",
+                            location=Location(path), expected="een document met vragen en antwoorden; verhoog "
+                                                              "max_paragraphs voor een groter")

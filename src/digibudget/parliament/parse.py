@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DocumentError, Location
+from ..errors import DocumentError, Location, reason
 from ..findings import Finding
 from . import limits
 from .extract import extract
@@ -42,13 +42,13 @@ def sniff(data: bytes) -> str:
 def detect_format(data: bytes, path: str | None = None) -> str:
     """The format of ``data``; raises DocumentError when the content contradicts the file's extension."""
     if not data.strip():
-        raise DocumentError("the document is empty", location=Location(path),
-                            expected="a question-and-answer document (.txt, .docx, .xml or .pdf)")
+        raise DocumentError("het document is leeg", location=Location(path),
+                            expected="een document met vragen en antwoorden (.txt, .docx, .xml of .pdf)")
     found = sniff(data)
     claimed = _EXTENSIONS.get(Path(path).suffix.lower()) if path else None
     if claimed is not None and claimed != found and not (claimed == "text" and found == "xml"):
-        raise DocumentError(f"the file is named as {claimed} but its content is {found}",
-                            location=Location(path), expected=f"a {claimed} file")
+        raise DocumentError(f"de bestandsnaam zegt {claimed}, maar de inhoud is {found}",
+                            location=Location(path), expected=f"een {claimed}-bestand")
     return found
 
 
@@ -68,7 +68,7 @@ def read(data: bytes, fmt: str, path: str | None = None) -> RawDocument:
         from .read_pdf import read_pdf
 
         return read_pdf(data, path)
-    raise DocumentError(f"unknown document format {fmt!r}", location=Location(path), expected=", ".join(FORMATS))
+    raise DocumentError(f"onbekend documentformaat {fmt!r}", location=Location(path), expected=", ".join(FORMATS))
 
 
 def parse_file(path: str | Path) -> Document:
@@ -76,20 +76,20 @@ def parse_file(path: str | Path) -> Document:
     p = Path(path)
     try:
         if not p.is_file() and p.exists():
-            raise DocumentError("this is not a regular file (a device, pipe or socket)", location=Location(str(p)))
-        limits.check_size(p.stat().st_size, str(p), "the file")
+            raise DocumentError("dit is geen gewoon bestand (een apparaat, pipe of socket)", location=Location(str(p)))
+        limits.check_size(p.stat().st_size, str(p), "het bestand")
         data = p.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(p))) from exc
+        raise DocumentError(f"kan het bestand niet lezen: {reason(exc)}", location=Location(str(p))) from exc
     return parse_bytes(data, path=str(p))
 
 
 def parse_bytes(data: bytes, fmt: str | None = None, path: str | None = None) -> Document:
     """Parse bytes; ``fmt`` forces a format, otherwise it is detected."""
-    limits.check_size(len(data), path, "the file")
+    limits.check_size(len(data), path, "het bestand")
     chosen = fmt or detect_format(data, path)
     if fmt is not None and not data.strip():
-        raise DocumentError("the document is empty", location=Location(path))
+        raise DocumentError("het document is leeg", location=Location(path))
     if chosen == "docx":
         limits.check_docx(data, path)
     raw = read(data, chosen, path)

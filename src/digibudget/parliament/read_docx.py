@@ -29,11 +29,11 @@ def _open(data: bytes, path: str | None) -> Any:
 
         return docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise DocumentError(f"not a readable .docx file ({exc})", location=Location(path),
-                            expected="a Word document (.docx)") from exc
+        raise DocumentError(f"geen leesbaar .docx-bestand ({type(exc).__name__})", location=Location(path),
+                            expected="een Word-document (.docx)") from exc
     except Exception as exc:  # python-docx raises its own PackageNotFoundError and lxml errors
-        raise DocumentError(f"not a readable .docx file ({type(exc).__name__}: {exc})", location=Location(path),
-                            expected="a Word document (.docx)") from exc
+        raise DocumentError(f"geen leesbaar .docx-bestand ({type(exc).__name__})", location=Location(path),
+                            expected="een Word-document (.docx)") from exc
 
 
 class _ParagraphReader:

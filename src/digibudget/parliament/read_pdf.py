@@ -34,7 +34,8 @@ def _pages(data: bytes, path: str | None) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         return [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise DocumentError(f"not a readable PDF ({exc})", location=Location(path), expected="a PDF file") from exc
+        raise DocumentError(f"geen leesbare PDF ({type(exc).__name__})", location=Location(path),
+                            expected="een PDF-bestand") from exc
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
@@ -132,8 +133,8 @@ def _tables(lines: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, tuple[s
 def read_pdf(data: bytes, path: str | None = None) -> RawDocument:
     pages = [text.splitlines() for text in _pages(data, path)]
     if not any(line.strip() for page in pages for line in page):
-        raise DocumentError("the PDF has no text layer (scanned?)", location=Location(path),
-                            expected="a PDF with text")
+        raise DocumentError("de PDF heeft geen tekstlaag (gescand?)", location=Location(path),
+                            expected="een PDF met tekst")
     running = _running_lines(pages)
     doc = RawDocument(format="pdf", source=path)
     next_note = 1

@@ -22,10 +22,10 @@ _FOOTNOTE_BODY_START = re.compile(r"\[(\d+):\s")
 def decode(data: bytes, path: str | None = None) -> str:
     """Decode bytes as UTF-8 (with or without BOM), falling back to Windows-1252."""
     if not data.strip():
-        raise DocumentError("the document is empty", location=Location(path), expected="text with questions")
+        raise DocumentError("het document is leeg", location=Location(path), expected="tekst met vragen")
     if b"\x00" in data[:4096]:
-        raise DocumentError("the document is binary, not text", location=Location(path),
-                            expected="plain text, .docx, .pdf or KOOP .xml")
+        raise DocumentError("het document is binair, geen tekst", location=Location(path),
+                            expected="platte tekst, .docx, .pdf of KOOP-.xml")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -89,7 +89,7 @@ def read_text(data: bytes | str, path: str | None = None) -> RawDocument:
     """Read plain text into lines and footnotes."""
     text = data if isinstance(data, str) else decode(data, path)
     if not text.strip():
-        raise DocumentError("the document is empty", location=Location(path), expected="text with questions")
+        raise DocumentError("het document is leeg", location=Location(path), expected="tekst met vragen")
     check_paragraphs(text.count("\n") + 1, path)
     doc = RawDocument(format="text", source=path)
     bodies: list[tuple[str, list[str]]] = []

@@ -112,7 +112,7 @@ def read_xml(data: bytes, path: str | None = None) -> RawDocument:
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
-        raise DocumentError(f"not well-formed XML ({exc})", location=Location(path, exc.lineno),
+        raise DocumentError("geen goed gevormde XML", location=Location(path, exc.lineno),
                             expected="officielebekendmakingen XML") from exc
     reader = _Reader(path)
     reader.walk(root)

@@ -11,13 +11,12 @@ import duckdb
 from markupsafe import Markup
 
 from .. import __version__
-from ..analyze import overlap
+from ..analyze.bundle import moment_bundle
 from ..analyze.coverage import mark_moments
-from ..analyze.integral import integral_table, window
+from ..analyze.integral import integral_table
 from ..analyze.moments import moments
-from ..analyze.mutations import mutations
 from ..parliament.model import STATUS_LABELS, Status
-from ..queries import Result, questions
+from ..queries import Result
 from . import charts, data
 from .deps import ENV, plotly_js_path, stable, static_text
 
@@ -39,11 +38,10 @@ def _sources(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[tuple[Any
     return data.source_files(con, names).rows
 
 
-def main_mutations(con: duckdb.DuckDBPyConnection, table: Result, year: int) -> Result | None:
-    """The largest typed changes in the budget year on the articles of the integrated table."""
+def main_mutations(table: Result, res: Result, year: int) -> Result | None:
+    """The largest typed changes in the budget year (``res``) on the articles of the integrated table."""
 
     articles = {(r[table.columns.index("hoofdstuk")], r[table.columns.index("artikel")]) for r in table.rows}
-    res = mutations(con, begrotingsjaar=year)
     h, a, b = res.columns.index("hoofdstuk"), res.columns.index("artikel"), res.columns.index("bedrag")
     rows = [r for r in res.rows if (r[h], r[a]) in articles]
     rows.sort(key=lambda r: (-abs(Decimal(r[b])), r[0]))
@@ -52,19 +50,16 @@ def main_mutations(con: duckdb.DuckDBPyConnection, table: Result, year: int) -> 
 
 
 def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> str:
-    w = window(con, moment)
-    moment_text = str(w.moment)
-    # moment as asked (None: the default, and the coverage note says so)
+    bundle = moment_bundle(con, moment)  # moment as asked (None: the default, and the coverage note says so)
+    w, moment_text = bundle.window, bundle.moment
     overview = stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U"))
-    table = stable(integral_table(con, moment=moment, niveau="regel"))
+    table = stable(bundle.lines)
     years = charts.year_columns(overview)
     names = data.chapter_names(con)
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
         [charts.themes_stacked(overview)]
-    muts = main_mutations(con, table, w.moment_jaar)
-    conc = overlap.concentration(con, moment=w.moment)
-    multi = overlap.multi_funded_executors(con)
-    qs = questions(con)
+    muts = main_mutations(table, bundle.mutations, w.moment_jaar)
+    conc, multi, qs = bundle.concentration, bundle.multi_funded, bundle.questions
     si = qs.columns.index("status")
     open_labels = {STATUS_LABELS[s] for s in OPEN_STATUSES}
     dpi = qs.columns.index("deels_uitgesteld")

@@ -1,8 +1,8 @@
 """POST /api/review (a line's theme) and /api/review/mutatie (a mutation's type): record a reviewed decision, only
 when a write token is configured.
 
-The database stays read-only: the decision is appended to decisions.toml (validated exactly as
-``digibudget review`` does, by classify.overrides.add_decision) and takes effect at the next
+The database stays read-only: the decision is appended to decisions.toml by the same library function as
+``digibudget review`` / ``review-mutation`` (digibudget.review) and takes effect at the next
 ``digibudget reclassify``. The token travels in the X-Digibudget-Token header and is compared in constant time."""
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from ... import pipeline  # mutation reviews: moving to a shared library function (issue 15, cli branch)
-from ...classify import overrides
-from ...classify.explain import resolve_line
-from ...classify.rules import load_rules
+from ...review import review_line
+from ...review import review_mutation as review_mutation_
 from ..deps import JSON_OBJECT, Con, json_response
 from ..params import TEXT, MutatieSoort, Thema
 
@@ -46,14 +44,9 @@ class Review(BaseModel):
 def review(request: Request, con: Con, body: Review,
            x_digibudget_token: Annotated[str | None, Header()] = None) -> Response:
     _check_token(request, x_digibudget_token)
-    line_id = resolve_line(con, body.regel)
-    row = con.execute("SELECT line_key FROM budget_line WHERE line_id = ?", [line_id]).fetchone()
-    assert row is not None
-    path = overrides.decisions_path(request.app.state.db.path)
-    decision = overrides.Decision(str(row[0]), body.thema.value, body.gewicht, body.reden, body.beoordelaar,
-                                  (body.datum or dt.date.today()).isoformat())
-    overrides.add_decision(path, decision, load_rules().theme_ids())
-    return json_response({"vastgelegd": decision.__dict__, "bestand": path.name,
+    recorded = review_line(con, request.app.state.db.path, body.regel, body.thema.value, body.gewicht, body.reden,
+                           body.beoordelaar, body.datum)
+    return json_response({"vastgelegd": recorded.decision.__dict__, "bestand": recorded.path.name,
                           "let_op": "wordt van kracht na 'digibudget reclassify' / takes effect after reclassify"},
                          201)
 
@@ -72,10 +65,8 @@ class MutationReview(BaseModel):
 def review_mutation(request: Request, con: Con, body: MutationReview,
                     x_digibudget_token: Annotated[str | None, Header()] = None) -> Response:
     _check_token(request, x_digibudget_token)
-    key = pipeline.mutation_key_of(con, body.mutatie)
-    decision = overrides.MutationDecision(key, str(body.soort.value), body.reden, body.beoordelaar,
-                                          (body.datum or dt.date.today()).isoformat())
-    path = pipeline.record_mutation_review(request.app.state.db.path, decision)
-    return json_response({"vastgelegd": decision.__dict__, "bestand": path.name,
+    recorded = review_mutation_(con, request.app.state.db.path, body.mutatie, str(body.soort.value), body.reden,
+                                body.beoordelaar, body.datum)
+    return json_response({"vastgelegd": recorded.decision.__dict__, "bestand": recorded.path.name,
                           "let_op": "wordt van kracht na 'digibudget reclassify' / takes effect after reclassify"},
                          201)

@@ -1,6 +1,6 @@
 """`digibudget fetch …`: download published files. Thin: read settings, call one library function, render.
 
-The main CLI mounts `fetch_app` as the ``fetch`` sub-command. Progress bars go to stderr, results to stdout.
+Mounted by ``cli/__init__.py`` as the ``fetch`` sub-command. Progress bars go to stderr, results to stdout.
 """
 
 from __future__ import annotations
@@ -8,20 +8,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 
-from ..errors import DigibudgetError
+from ..errors import FetchError
+from ..fetch.http import ProgressCallback
+from ..fetch.rijksfinancien import FASES, fetch_budget_tables
+from ..fetch.tweedekamer import fetch_kamer_documents
 from ..settings import load_settings
-from .http import ProgressCallback
-from .rijksfinancien import FASES, fetch_budget_tables
-from .tweedekamer import fetch_kamer_documents
+from .click_nl import DutchTyper
+from .common import edge
 
-fetch_app = typer.Typer(
+fetch_app = DutchTyper(
     help="Bestanden ophalen uit open data: budgettaire tabellen (rijksfinancien.nl) en antwoorden op "
          "Kamervragen (Tweede Kamer).",
     no_args_is_help=True,
@@ -67,11 +69,6 @@ def _progress_bars() -> Iterator[_ProgressBars]:
             progress.stop()
 
 
-def _fail(err: DigibudgetError) -> NoReturn:
-    typer.echo(f"Fout: {err.describe()}", err=True)
-    raise typer.Exit(err.exit_code)
-
-
 def _settings(**overrides: Any) -> dict[str, Any]:
     return load_settings(overrides=overrides)
 
@@ -81,6 +78,7 @@ def _size(n: int) -> str:
 
 
 @fetch_app.command("budget")
+@edge
 def budget(
     year: Annotated[list[int], typer.Option("--year", help="Begrotingsjaar; herhaal voor meer jaren.")],
     fase: Annotated[list[str], typer.Option("--fase", help=f"Begrotingsmoment: {', '.join(FASES)}; herhaalbaar.")],
@@ -92,26 +90,23 @@ def budget(
     retries: RetriesOption = None,
 ) -> None:
     """Budgettaire tabellen (bulkbestanden) van rijksfinancien.nl ophalen."""
-    try:
-        settings = _settings(fetch_base_url=base_url, http_timeout=timeout, http_retries=retries)
-        target = dest if dest is not None else Path(settings["download_dir"]) / "rijksfinancien"
-        with _progress_bars() as bars:
-            outcome = fetch_budget_tables(
-                year, fase, variant, fmt, settings["fetch_base_url"], target,
-                timeout=settings["http_timeout"], retries=settings["http_retries"], progress=bars)
-    except DigibudgetError as err:
-        _fail(err)
+    settings = _settings(fetch_base_url=base_url, http_timeout=timeout, http_retries=retries)
+    target = dest if dest is not None else Path(settings["download_dir"]) / "rijksfinancien"
+    with _progress_bars() as bars:
+        outcome = fetch_budget_tables(
+            year, fase, variant, fmt, settings["fetch_base_url"], target,
+            timeout=settings["http_timeout"], retries=settings["http_retries"], progress=bars)
     for result in outcome.results:
         label = "Al aanwezig" if result.cached else ("Opgehaald (hervat)" if result.resumed else "Opgehaald")
         typer.echo(f"{label}: {result.path} ({_size(result.size)}, sha256 {result.sha256[:12]}…)")
     for miss in outcome.misses:
         typer.echo(f"Niet gepubliceerd: {miss.url}", err=True)
     if outcome.misses and not outcome.results:
-        typer.echo("Fout: geen van de gevraagde bestanden is gepubliceerd", err=True)
-        raise typer.Exit(5)
+        raise FetchError("geen van de gevraagde bestanden is gepubliceerd")
 
 
 @fetch_app.command("kamer")
+@edge
 def kamer(
     dossier: Annotated[str, typer.Option("--dossier", help="Kamerstukdossiernummer, bijvoorbeeld 36915.")],
     toevoeging: Annotated[str | None, typer.Option("--toevoeging", help="Toevoeging, bijvoorbeeld VII.")] = None,
@@ -121,15 +116,12 @@ def kamer(
     retries: RetriesOption = None,
 ) -> None:
     """Antwoorden op Kamervragen (lijsten van vragen en antwoorden) van een begrotingsdossier ophalen."""
-    try:
-        settings = _settings(tk_odata_url=base_url, http_timeout=timeout, http_retries=retries)
-        target = dest if dest is not None else Path(settings["download_dir"]) / "tweedekamer"
-        with _progress_bars() as bars:
-            documents = fetch_kamer_documents(
-                dossier, target, base_url=settings["tk_odata_url"], toevoeging=toevoeging,
-                timeout=settings["http_timeout"], retries=settings["http_retries"], progress=bars)
-    except DigibudgetError as err:
-        _fail(err)
+    settings = _settings(tk_odata_url=base_url, http_timeout=timeout, http_retries=retries)
+    target = dest if dest is not None else Path(settings["download_dir"]) / "tweedekamer"
+    with _progress_bars() as bars:
+        documents = fetch_kamer_documents(
+            dossier, target, base_url=settings["tk_odata_url"], toevoeging=toevoeging,
+            timeout=settings["http_timeout"], retries=settings["http_retries"], progress=bars)
     if not documents:
         typer.echo(f"Geen documenten gevonden voor dossier {dossier}.")
         return

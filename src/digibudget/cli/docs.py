@@ -10,12 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from ..errors import DigibudgetError
-from .model import Document
-from .parse import parse_file
-from .serialize import to_json
+from .. import store
+from ..errors import UsageError
+from ..parliament.model import Document
+from ..parliament.parse import parse_file
+from ..parliament.serialize import to_json
+from .click_nl import DutchTyper
+from .common import DbOption, db_path, edge
 
-docs_app = typer.Typer(help="Kamerstukken met vragen en antwoorden lezen: vragen, antwoorden, bedragen, status.",
+docs_app = DutchTyper(help="Kamerstukken met vragen en antwoorden lezen: vragen, antwoorden, bedragen, status.",
                        no_args_is_help=True)
 
 
@@ -30,16 +33,13 @@ def _docs() -> None:
 
 
 @docs_app.command("parse")
+@edge
 def parse_command(
     file: Annotated[Path, typer.Argument(help="Document: .txt (uit docx), .docx, .xml (KOOP) of .pdf")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Uitvoer: json of table")] = OutputFormat.table,
 ) -> None:
     """Parse FILE and print its questions, answers, statuses, references, amounts, tables and findings."""
-    try:
-        doc = parse_file(file)
-    except DigibudgetError as err:
-        typer.echo(f"Fout: {err.describe()}", err=True)
-        raise typer.Exit(err.exit_code) from err
+    doc = parse_file(file)
     if format is OutputFormat.json:
         typer.echo(to_json(doc))
     else:
@@ -47,21 +47,16 @@ def parse_command(
 
 
 @docs_app.command("ingest")
+@edge
 def ingest_command(
     files: Annotated[list[Path], typer.Argument(help="Documents to load (.txt, .docx, .xml, .pdf)")],
-    db: Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")] = None,
+    db: DbOption = None,
 ) -> None:
     """Load documents into the database: questions, statuses, references, figures, links to budget lines."""
-    from .. import store
-    from ..settings import load_settings
-    from .persist import ingest_documents
+    from ..parliament.persist import ingest_documents
 
-    try:
-        with store.writing(db or str(load_settings()["database"])) as con:
-            reports = ingest_documents(con, files)
-    except DigibudgetError as err:
-        typer.echo(f"Fout: {err.describe()}", err=True)
-        raise typer.Exit(err.exit_code) from err
+    with store.writing(db_path(db)) as con:
+        reports = ingest_documents(con, files)
     console = Console(width=200)
     table = RichTable(title="Documenten")
     for header in ("Bestand", "Status", "Vragen", "Bedragen", "Koppelingen", "Bevindingen"):
@@ -113,10 +108,11 @@ class DraftFormat(StrEnum):
 
 
 @docs_app.command("draft")
+@edge
 def draft_command(
     file: Annotated[Path, typer.Argument(help="Document met vragen (met of zonder antwoorden): .txt, .docx, .xml, "
                                              ".pdf")],
-    db: Annotated[str | None, typer.Option("--db", help="Database file (default: setting 'database').")] = None,
+    db: DbOption = None,
     format: Annotated[DraftFormat, typer.Option("--format", "-f", help="markdown (standaard), html, docx, of rapport "
                                                                       "(gepubliceerde bedragen tegen het concept)")]
     = DraftFormat.markdown,
@@ -127,26 +123,20 @@ def draft_command(
 ) -> None:
     """Draft answers from the loaded figures: per question the analysis chosen by the rules (with its evidence), a
     short Dutch answer with every figure's moment and source cell, and what the data cannot answer."""
-    from .. import store
-    from ..settings import load_settings
-    from .draft import draft_document
-    from .draft_render import agreement_report, to_docx, to_html, to_markdown
+    from ..parliament.draft import draft_document
+    from ..parliament.draft_render import agreement_report, to_docx, to_html, to_markdown
 
+    if format is DraftFormat.docx and output is None:
+        raise UsageError("--output is verplicht voor docx", expected="--output BESTAND.docx")
+    doc = parse_file(file)
+    con = store.connect(db_path(db), read_only=True)
     try:
-        doc = parse_file(file)
-        con = store.connect(db or str(load_settings()["database"]), read_only=True)
-        try:
-            drafts = draft_document(con, doc, rules_path=rules)
-        finally:
-            con.close()
-    except DigibudgetError as err:
-        typer.echo(f"Fout: {err.describe()}", err=True)
-        raise typer.Exit(err.exit_code) from err
+        drafts = draft_document(con, doc, rules_path=rules)
+    finally:
+        con.close()
     title = file.name
     if format is DraftFormat.docx:
-        if output is None:
-            typer.echo("Fout: --output is verplicht voor docx", err=True)
-            raise typer.Exit(2)
+        assert output is not None
         output.write_bytes(to_docx(drafts, title))
     else:
         text = {DraftFormat.markdown: to_markdown, DraftFormat.html: to_html,

@@ -1,0 +1,58 @@
+"""Commands of the web edge: serve (the dashboard and the JSON/CSV API) and report (one self-contained HTML file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import store
+from ..errors import UsageError
+from ..settings import load_settings
+from .common import DbOption, app, db_path, edge
+
+
+@app.command("serve", rich_help_panel="Dashboard en rapport")
+@edge
+def serve_cmd(db: DbOption = None,
+              host: Annotated[str | None, typer.Option(help="Address to bind (default: setting 'host', "
+                                                            "127.0.0.1).")] = None,
+              port: Annotated[int | None, typer.Option(help="Port (default: setting 'port', 8000).")] = None,
+              ) -> None:
+    """Serve the dashboard and the JSON/CSV API over the database, read-only."""
+    import uvicorn
+
+    from ..web.app import create_app
+
+    settings = load_settings(overrides={"host": host, "port": port})
+    database, bind, at = db_path(db), str(settings["host"]), int(settings["port"])
+    if not 0 < at < 65536:
+        raise UsageError(f"port {at}", expected="1-65535")
+    store.connect(database, read_only=True).close()  # fail early, with the CLI's message, on a bad database
+    app_ = create_app(database, write_token=str(settings["write_token"]) or None)
+    if bind not in {"127.0.0.1", "localhost", "::1"}:
+        typer.echo(f"Let op: de server luistert op {bind}, niet alleen op deze machine.", err=True)
+    shown = f"[{bind}]" if ":" in bind else bind
+    typer.echo(f"digibudget: http://{shown}:{at}/ (database {database}, alleen lezen; Ctrl-C stopt)")
+    uvicorn.run(app_, host=bind, port=at, log_level="warning")
+
+
+@app.command("report", rich_help_panel="Dashboard en rapport")
+@edge
+def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")],
+               moment: Annotated[str | None, typer.Option(help="Budget moment, e.g. 2017-OWB (default: "
+                                                               "latest broad).")] = None,
+               db: DbOption = None) -> None:
+    """Write one self-contained HTML report (overview, integrated table, mutations, overlap, open questions)."""
+    from ..web.report import build_report
+
+    if output.suffix.lower() not in {".html", ".htm"}:
+        raise UsageError(f"uitvoer {output}", expected="een bestandsnaam die eindigt op .html")
+    con = store.connect(db_path(db), read_only=True)
+    try:
+        html = build_report(con, moment)
+    finally:
+        con.close()
+    output.write_text(html, encoding="utf-8")
+    typer.echo(f"Geschreven: {output} ({len(html.encode()) // 1024} kB)")
