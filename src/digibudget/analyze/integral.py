@@ -23,7 +23,7 @@ from typing import Any, ParamSpec
 import duckdb
 
 from ..errors import UsageError
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 from .moments import FASE_LABEL, parse_moment
 
@@ -224,4 +224,4 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
                               "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
                               "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
-    return _result(con, sql, params, title, "x € 1.000")
+    return query_result(con, sql, params, title, "x € 1.000")

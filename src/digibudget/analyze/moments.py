@@ -7,7 +7,7 @@ import re
 import duckdb
 
 from ..errors import UsageError
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..sources.model import FASES
 
 FASE_ORDER = {f: i for i, f in enumerate(FASES)}
@@ -41,7 +41,7 @@ def latest_moment(con: duckdb.DuckDBPyConnection, *, tagged_only: bool = True) -
 
 def moments(con: duckdb.DuckDBPyConnection) -> Result:
     """Every budget moment with its coverage: chapters, articles, detail share, tagged lines, years."""
-    return _result(con, """
+    return query_result(con, """
         SELECT f.moment_jaar AS begrotingsjaar, f.fase, count(DISTINCT f.hoofdstuk) AS hoofdstukken,
                count(DISTINCT f.hoofdstuk || '.' || f.artikel) AS artikelen,
                count(DISTINCT f.line_id) FILTER (WHERE f.granularity = 'detail') AS detailregels,

@@ -151,7 +151,7 @@ def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
 def plain(v: Any) -> Any:
     """A value as JSON carries it: money (Decimal) as an exact string, dates as ISO text."""
     if isinstance(v, Decimal):
-        return str(output._plain(v))
+        return str(output.plain_value(v))
     if isinstance(v, datetime | date):
         return v.isoformat()
     return v
@@ -329,7 +329,7 @@ def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[s
 
 
 def chapters(con: duckdb.DuckDBPyConnection, db: Database) -> dict[str, str]:
-    from .data import chapter_names
+    from ..queries import chapter_names
 
     return dict(db.cached("chapters", con, lambda: chapter_names(con)))
 

@@ -17,8 +17,8 @@ from ..analyze.integral import integral_table, window
 from ..analyze.moments import moments
 from ..analyze.mutations import mutations
 from ..parliament.model import STATUS_LABELS, Status
-from ..queries import Result, questions
-from . import charts, data
+from ..queries import Result, chapter_names, questions, source_files
+from . import charts
 from .deps import ENV, plotly_js_path, stable, static_text
 
 OPEN_STATUSES = (Status.DEFERRED, Status.REFUSED, Status.ANSWERABLE_FROM_DATA, Status.UNANSWERED)
@@ -36,7 +36,7 @@ def _files(result: Result, *columns: str) -> list[str]:
 
 
 def _sources(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[tuple[Any, ...]]:
-    return data.source_files(con, names).rows
+    return source_files(con, names).rows
 
 
 def main_mutations(con: duckdb.DuckDBPyConnection, table: Result, year: int) -> Result | None:
@@ -58,7 +58,7 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     overview = stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U"))
     table = stable(integral_table(con, moment=moment, niveau="regel"))
     years = charts.year_columns(overview)
-    names = data.chapter_names(con)
+    names = chapter_names(con)
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
         [charts.themes_stacked(overview)]
     muts = main_mutations(con, table, w.moment_jaar)
@@ -75,7 +75,7 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
         mutations=muts, concentration=conc, hhi=charts.hhi_bars(conc), multi=multi, open_questions=open_q,
         coverage=stable(mark_moments(con, moments(con))), sources=_sources(con, all_files),
         mutation_sources=_sources(con, _files(muts, "bron")) if muts else [],
-        all_sources=data.source_files(con, [str(r[0]) for r in con.execute(
+        all_sources=source_files(con, [str(r[0]) for r in con.execute(
             "SELECT file_name FROM source ORDER BY source_id").fetchall()]).rows,
         css=Markup(static_text("style.css")), app_js=Markup(static_text("app.js")),
         plotly_js=Markup(plotly_js_path().read_text(encoding="utf-8")))
