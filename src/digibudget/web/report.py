@@ -19,7 +19,7 @@ from ..analyze.mutations import mutations
 from ..parliament.model import STATUS_LABELS, Status
 from ..queries import Result, chapter_names, questions, source_files
 from . import charts
-from .deps import ENV, plotly_js_path, stable, static_text
+from .deps import ENV, plotly_js_path, static_text
 
 OPEN_STATUSES = (Status.DEFERRED, Status.REFUSED, Status.ANSWERABLE_FROM_DATA, Status.UNANSWERED)
 MAIN_MUTATIONS = 30
@@ -55,8 +55,8 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     w = window(con, moment)
     moment_text = f"{w.moment_jaar}-{w.fase}"
     # moment as asked (None: the default, and the coverage note says so)
-    overview = stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U"))
-    table = stable(integral_table(con, moment=moment, niveau="regel"))
+    overview = integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U")
+    table = integral_table(con, moment=moment, niveau="regel")
     years = charts.year_columns(overview)
     names = chapter_names(con)
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
@@ -73,7 +73,7 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     html = ENV.get_template("report.html").render(
         version=__version__, label=w.label, moment=moment_text, figures=figures, overview=overview, integral=table,
         mutations=muts, concentration=conc, hhi=charts.hhi_bars(conc), multi=multi, open_questions=open_q,
-        coverage=stable(mark_moments(con, moments(con))), sources=_sources(con, all_files),
+        coverage=mark_moments(con, moments(con)), sources=_sources(con, all_files),
         mutation_sources=_sources(con, _files(muts, "bron")) if muts else [],
         all_sources=source_files(con, [str(r[0]) for r in con.execute(
             "SELECT file_name FROM source ORDER BY source_id").fetchall()]).rows,
