@@ -21,7 +21,8 @@ TERMINAL_HIDDEN = frozenset({"regel_ids"})
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A value as machine formats carry it: money (Decimal) as plain exact text, dates as ISO text."""
     if isinstance(value, Decimal):
         return plain_decimal(value)
     if isinstance(value, datetime | date):
@@ -42,11 +43,12 @@ def to_csv(result: Result, *, dutch: bool = False) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", delimiter=";" if dutch else ",")
     writer.writerow(result.columns)
-    number = nl_decimal if dutch else _plain
+    number = nl_decimal if dutch else plain_value
     for row in result.rows:
         # only text from sources is escaped; numbers (also negative ones) stay numbers
         writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else
-                         number(v) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else _plain(v)
+                         number(v) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else
+                         plain_value(v)
                          for v in row])
     return ("\ufeff" if dutch else "") + buf.getvalue()
 
@@ -83,8 +85,8 @@ def coverage_lines(result: Result, *, cli: bool = True) -> list[str]:
 
 def _json_value(v: Any) -> Any:
     if isinstance(v, Decimal):
-        return str(_plain(v))  # exact: money travels as a string
-    return _plain(v)
+        return str(plain_value(v))  # exact: money travels as a string
+    return plain_value(v)
 
 
 def render(result: Result, fmt: str, console: Console | None = None) -> None:

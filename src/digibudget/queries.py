@@ -1,13 +1,17 @@
-"""Read-only queries over the store, each returning (columns, rows) so one query serves table, CSV and JSON."""
+"""Read-only queries over the store, each returning (columns, rows) so one query serves table, CSV and JSON.
+
+The public query API of the library: the CLI, the exports, the report and the web pages all read through it (and
+analyze/); constant SQL with bound parameters only, never text from a request."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .errors import UsageError
+from .errors import NotFoundError, UsageError
 from .vocab import FASES
 
 if TYPE_CHECKING:
@@ -27,15 +31,19 @@ class Result:
         return replace(self, rows=rows, columns=self.columns if columns is None else columns)
 
 
-def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any], title: str,
-            unit: str | None = None) -> Result:
+def query_result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any], title: str,
+                 unit: str | None = None) -> Result:
+    """Run one read-only query (constant SQL, bound parameters) and return its columns and rows as a Result."""
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description] if cur.description else []
     return Result(cols, cur.fetchall(), title, unit)
 
 
+_result = query_result  # the old private name, for branches still in flight; use query_result
+
+
 def sources(con: duckdb.DuckDBPyConnection) -> Result:
-    return _result(con, """
+    return query_result(con, """
         SELECT source_id AS bron, kind AS soort, file_name AS bestand, rows_read AS rijen, lines_loaded AS regels,
                amounts_loaded AS bedragen, sha256, url, loaded_at AS geladen
         FROM source ORDER BY source_id""", [], "Bronnen")
@@ -68,7 +76,7 @@ def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severit
 def findings_summary(con: duckdb.DuckDBPyConnection) -> Result:
     from .findings_nl import SEVERITY_NL, title_nl
 
-    res = _result(con, """
+    res = query_result(con, """
         SELECT code, severity AS ernst, count(*) AS bevindingen,
                sum(coalesce(json_extract(figures, '$.occurrences')::INTEGER, 1)) AS voorkomens
         FROM finding GROUP BY ALL ORDER BY voorkomens DESC, code""", [], "Bevindingen per code")
@@ -102,11 +110,11 @@ def lines(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artik
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return _result(con, sql, params, "Begrotingsregels", "x € 1.000")
+    return query_result(con, sql, params, "Begrotingsregels", "x € 1.000")
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> Result:
-    return _result(con, """
+    return query_result(con, """
         SELECT s.kind AS soort, l.begrotingsjaar, string_agg(DISTINCT a.fase, ', ' ORDER BY a.fase) AS momenten,
                count(DISTINCT l.hoofdstuk) AS hoofdstukken, count(DISTINCT l.line_id) AS regels,
                count(*) AS bedragen, min(a.jaar) AS van_jaar, max(a.jaar) AS tot_jaar
@@ -125,7 +133,7 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
         raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
     if fase is not None and fase.upper() not in FASES:
         raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
-    return _result(con, """
+    return query_result(con, """
         WITH f AS (
             SELECT * FROM fact WHERE vuo = upper(?) AND measure IN ('stand', 'realisatie')
               AND (?::VARCHAR IS NULL OR fase = upper(?)) AND (?::INTEGER IS NULL OR jaar = ?)
@@ -152,7 +160,7 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
 
 def questions(con: duckdb.DuckDBPyConnection, *, status: str | None = None, document_id: int | None = None) -> Result:
     """Every question with its status, what answers it, and how many budget lines it is linked to."""
-    return _result(con, r"""
+    return query_result(con, r"""
         SELECT q.document_id || ':' || q.number AS vraag, d.file_name AS document, q.status_label AS status,
                q.data_view AS beantwoord_door, q.partly_deferred AS deels_uitgesteld, q.grouped_with AS samen_met,
                (SELECT count(DISTINCT line_id) FROM link k WHERE k.document_id = q.document_id
@@ -178,8 +186,6 @@ def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
     cols = [c[0] for c in rows.description]
     found = rows.fetchall()
     if not found:
-        from .errors import NotFoundError
-
         raise NotFoundError(f"geen Kamervraag {ref!r}", expected="zie 'digibudget questions'")
     q = dict(zip(cols, found[0], strict=True))
     key = [q["document_id"], q["number"]]
@@ -195,3 +201,107 @@ def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
            JOIN budget_line l USING (line_id) WHERE k.document_id = ? AND k.question_number = ?
            ORDER BY k.confidence DESC, k.line_id""", key).fetchall()]
     return q
+
+
+# ---------------------------------------------------------------- one line, one source (pages and reports)
+
+
+def chapter_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """hoofdstuk -> its most recent published name (e.g. 'VII' -> 'Binnenlandse Zaken en Koninkrijksrelaties')."""
+    rows = con.execute("""
+        SELECT hoofdstuk, arg_max(hoofdstuk_naam, begrotingsjaar) FROM budget_line
+        WHERE hoofdstuk_naam IS NOT NULL GROUP BY hoofdstuk ORDER BY hoofdstuk""").fetchall()
+    return {str(h): str(n) for h, n in rows}
+
+
+def line_history(con: duckdb.DuckDBPyConnection, line_id: int) -> Result:
+    """Every amount of every line with the same line key (the same budget line in other documents and moments)."""
+    return query_result(con, """
+        SELECT a.moment_jaar AS begrotingsjaar, a.fase, a.measure AS soort, a.mutatie_soort, a.jaar,
+               a.value_k AS bedrag_x1000, l.line_id AS regel, s.source_id AS bron_id, s.file_name AS bron,
+               a.source_row AS rij, a.source_column AS kolom
+        FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+        WHERE l.line_key = (SELECT line_key FROM budget_line WHERE line_id = ?) AND l.duplicate_of IS NULL
+        ORDER BY a.moment_jaar, list_position(?, a.fase), a.measure, a.jaar, l.line_id, a.source_row""",
+                        [line_id, list(FASES)], "Geschiedenis van de regel over begrotingsmomenten", "x € 1.000")
+
+
+def line_links(con: duckdb.DuckDBPyConnection, line_id: int) -> Result:
+    """Parliamentary questions and stated figures linked to this line."""
+    return query_result(con, """
+        SELECT k.document_id || ':' || k.question_number AS vraag, q.status_label AS status, k.basis,
+               k.confidence AS zekerheid, k.evidence AS onderbouwing, f.raw AS genoemd_bedrag,
+               f.value_eur AS bedrag_eur, left(regexp_replace(q.text, '\\s+', ' ', 'g'), 140) AS vraagtekst
+        FROM link k JOIN question q ON q.document_id = k.document_id AND q.number = k.question_number
+        LEFT JOIN figure f ON f.figure_id = k.figure_id
+        WHERE k.line_id = ?
+        ORDER BY k.document_id, try_cast(regexp_extract(k.question_number, '^\\d+') AS INTEGER), k.figure_id""",
+                   [line_id], "Gekoppelde Kamervragen en genoemde bedragen", "euro")
+
+
+def source_detail(con: duckdb.DuckDBPyConnection, source_id: int) -> dict[str, Any]:
+    cur = con.execute("""SELECT source_id, kind, file_name, path, sha256, size_bytes, url, title, licence, loaded_at,
+                                rows_read, lines_loaded, amounts_loaded FROM source WHERE source_id = ?""", [source_id])
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    if row is None:
+        raise NotFoundError(f"no source {source_id}", expected="a source id from /bronnen")
+    return dict(zip(cols, row, strict=True))
+
+
+def source_row(con: duckdb.DuckDBPyConnection, source_id: int, row: int) -> Result:
+    """What was read from one physical row of a source: the line and each amount with its column."""
+    return query_result(con, """
+        SELECT l.line_id AS regel, l.begrotingsjaar, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument,
+               coalesce(l.regeling, '') || coalesce(' / ' || l.detail, '') AS regeling, l.vuo,
+               a.moment_jaar, a.fase, a.measure AS soort, a.jaar, a.value AS bedrag, a.unit AS eenheid,
+               a.source_column AS kolom, a.source_row AS rij
+        FROM budget_line l JOIN amount a USING (line_id)
+        WHERE l.source_id = ? AND (a.source_row = ? OR l.source_row = ?)
+        ORDER BY a.source_row, a.jaar, a.fase""", [source_id, row, row], f"Bron {source_id}, rij {row}")
+
+
+def raw_line(path: str, row: int, *, limit: int = 4000) -> str | None:
+    """The text of physical line ``row`` (1-based) of a loaded source file, when that file is still on disk.
+
+    ``path`` comes from the source table (recorded at ingest), never from a request."""
+    p = Path(path)
+    if row < 1 or not p.is_file():
+        return None
+    with p.open("rb") as fh:
+        for i, raw in enumerate(fh, start=1):
+            if i == row:
+                for enc in ("utf-8-sig", "cp1252", "latin-1"):
+                    try:
+                        return raw.decode(enc).rstrip("\r\n")[:limit]
+                    except UnicodeDecodeError:
+                        continue
+            if i > row:
+                break
+    return None
+
+
+def source_files(con: duckdb.DuckDBPyConnection, file_names: list[str]) -> Result:
+    """Provenance of the named files: id, sha256, URL (for 'Bron:' lines under figures and tables)."""
+    return query_result(con, """
+        SELECT source_id AS bron, file_name AS bestand, sha256, coalesce(url, '') AS url FROM source
+        WHERE list_contains(?, file_name) ORDER BY source_id""", [file_names], "Bronnen")
+
+
+def executors_by_line_key(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, str]:
+    """The first-ranked executor of the most recent line with each key (for the transfers Sankey)."""
+    rows = con.execute("""
+        SELECT l.line_key, arg_min(e.name, (le.rank, -l.line_id)) FROM budget_line l
+        JOIN line_executor le USING (line_id) JOIN executor e USING (executor_id)
+        WHERE list_contains(?, l.line_key) GROUP BY l.line_key""", [keys]).fetchall()
+    return {str(k): str(n) for k, n in rows}
+
+
+def latest_mutation_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The latest budget year with paired transfers (None when the mutation table is empty or absent)."""
+    try:
+        row = con.execute("""SELECT max(moment_jaar) FROM mutation
+                             WHERE counted AND soort = 'overboeking' AND counterpart_id IS NOT NULL""").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return int(row[0]) if row and row[0] is not None else None

@@ -1,6 +1,6 @@
 """Cache coherence under load (issue 18, failure 4): the database file is swapped under 8 busy clients, 10 times;
-no request that started after a swap may get the answer of the file before it. Memoised results (web/deps.py) and
-whole responses (web/response_cache.py) are both in play: the clients ask for paged tables and mutations."""
+no request that started after a swap may get the answer of the file before it. Memoised results and whole responses
+(web/cache.py) are both in play: the clients ask for paged tables and mutations."""
 
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def test_no_request_after_a_swap_gets_the_old_answer(tmp_path: Path, monkeypatch
     # window in which the issue's server stored the old file's result under the new file's stamp)
     opened = Database.cursor
 
-    def slow_cursor(self: Database) -> duckdb.DuckDBPyConnection:
-        cur = opened(self)
+    def slow_cursor(self: Database, stamp: store.FileStamp | None = None) -> duckdb.DuckDBPyConnection:
+        cur = opened(self, stamp)
         time.sleep(random.uniform(0, 0.03))
         return cur
 

@@ -1,4 +1,5 @@
-"""The web layer's result cache: read-only serving lets a result be reused until the database file changes."""
+"""The web layer's one cache (web/cache.py): read-only serving lets a response, a result or a value be reused until
+the database file changes; the file is looked at once per request."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from digibudget import pipeline, store
 from digibudget.queries import Result
 from digibudget.web.app import create_app
+from digibudget.web.cache import Cache, ResponseCache
 from digibudget.web.deps import Database
-from digibudget.web.response_cache import ResponseCache
 
 with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import time
     warnings.simplefilter("ignore")
@@ -24,7 +27,7 @@ def test_results_are_reused_until_the_file_changes(tmp_path: Path) -> None:
     f = tmp_path / "x.duckdb"
     with store.writing(f) as con:
         con.execute("CREATE TABLE v AS SELECT 1 AS n")
-    db = Database(str(f), max_results=2)
+    db = Database(str(f), cache=Cache(max_results=2))
     calls: list[str] = []
 
     def compute(tag: str) -> Result:
@@ -74,7 +77,7 @@ def test_a_result_computed_on_the_old_file_is_not_kept_after_a_swap(tmp_path: Pa
     db.close()
 
 
-# --- whole responses (web/response_cache.py) ---------------------------------------------------------------------
+# --- whole responses ----------------------------------------------------------------------------------------------
 
 def _cache_of(app: object) -> ResponseCache:
     node = getattr(app, "middleware_stack", None)
@@ -91,7 +94,7 @@ def test_api_responses_are_reused_until_a_job_swaps_the_file(tmp_path: Path) -> 
     app = create_app(str(db))
     with TestClient(app) as client:
         first = client.get("/api/bronnen")
-        cache = _cache_of(app)
+        cache = _cache_of(app).cache
         again = client.get("/api/bronnen")
         assert again.content == first.content and cache.hits == 1
         assert again.headers["content-security-policy"]  # the headers of the first answer come along
@@ -115,7 +118,9 @@ def test_identical_requests_in_flight_are_answered_once(tmp_path: Path) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         await send({"type": "http.response.body", "body": b"answer"})
 
-    cache = ResponseCache(slow_app, path=str(f), max_bytes=1 << 20)
+    db = Database(str(f), cache=Cache(max_bytes=1 << 20))
+    db.cache.reset(store.file_stamp(f))  # as when the connection opens
+    cache = ResponseCache(slow_app, db=db)
 
     async def request() -> bytes:
         sent: list[dict[str, Any]] = []
@@ -131,4 +136,30 @@ def test_identical_requests_in_flight_are_answered_once(tmp_path: Path) -> None:
         return list(await asyncio.gather(*(request() for _ in range(5))))
 
     assert asyncio.run(together()) == [b"answer"] * 5
-    assert calls == ["/api/x"] and cache.hits == 4
+    assert calls == ["/api/x"] and db.cache.hits == 4
+
+
+def test_the_file_is_looked_at_once_per_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: three caches each checked the file stamp on every request; now one look serves them all (pages,
+    API answers, memoised results, the chapter names beside codes)."""
+    from digibudget.web import cache as cache_module
+
+    db = tmp_path / "s.duckdb"
+    with store.writing(db) as con:
+        pipeline.build(con, [BUDGET / "btabel_2015_excerpt.csv"])
+    looks: list[str] = []
+    real = store.file_stamp
+
+    def counted(path: str | Path) -> store.FileStamp | None:
+        looks.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(store, "file_stamp", counted)
+    monkeypatch.setattr(cache_module, "file_stamp", counted)
+    app = create_app(str(db))
+    with TestClient(app) as client:
+        assert client.get("/api/bronnen").status_code == 200  # opens the connection (looks again to open it)
+        for url in ("/tabel?moment=2015-OWB", "/api/tabel?moment=2015-OWB", "/", "/api/bronnen", "/bronnen"):
+            looks.clear()
+            assert client.get(url).status_code == 200
+            assert len(looks) == 1, url

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..vocab import COMMITMENT_CATEGORIES
 
 _SQL = """
@@ -36,5 +36,5 @@ def commitment_split(con: duckdb.DuckDBPyConnection, moment_jaar: int, fase: str
     """The categories known per hoofdstuk x artikel x instrument for a budget moment and year (percentages)."""
     pivot = ",\n       ".join(f"max(pct) FILTER (WHERE category = '{cat}' AND rank = 1) AS {cat}"
                               for cat in COMMITMENT_CATEGORIES)
-    return _result(con, _SQL.format(pivot=pivot), [moment_jaar, fase.upper(), jaar],
+    return query_result(con, _SQL.format(pivot=pivot), [moment_jaar, fase.upper(), jaar],
                    f"Budgetflexibiliteit {fase.upper()} {moment_jaar}, jaar {jaar}", unit="%")

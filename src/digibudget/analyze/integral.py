@@ -23,7 +23,7 @@ from typing import Any, ParamSpec
 import duckdb
 
 from ..errors import UsageError
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..vocab import Moment, MomentLike
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 
@@ -200,8 +200,9 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
             FROM mutation WHERE counted AND moment_jaar = $mj AND fase = $fase AND jaar = $mj GROUP BY line_key
         ), lc AS (  -- the published split of the article's expenditure for year t, with its source cells
             SELECT c.hoofdstuk, c.artikel, c.vuo, {pivot},
-                   string_agg(DISTINCT s.file_name || ' rij ' || c.source_row || ' kolom ''' || c.source_column
-                              || '''', '; ') AS bron
+                   array_to_string(list_transform(  -- the cells in order: file, row (numerically), column
+                       list_sort(list_distinct(list({{'f': s.file_name, 'r': c.source_row, 'c': c.source_column}}))),
+                       lambda x: x.f || ' rij ' || x.r || ' kolom ''' || x.c || ''''), '; ') AS bron
             FROM legal_commitment c JOIN source s USING (source_id)
             WHERE c.moment_jaar = $mj AND c.fase = $fase AND c.jaar = $mj AND c.instrument IS NULL GROUP BY ALL
         ), li AS (  -- a juridisch verplicht share published for one instrument of the article
@@ -213,7 +214,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                {mutation_cols},
                count(DISTINCT w.line_id) AS regels,
                string_agg(DISTINCT s.file_name, '; ' ORDER BY s.file_name) AS bronnen,
-               string_agg(DISTINCT w.line_id::VARCHAR, ' ' ORDER BY w.line_id::VARCHAR) AS regel_ids
+               array_to_string(list_sort(list_distinct(list(w.line_id))), ' ') AS regel_ids  -- numeric: 9 10 100
         FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
         LEFT JOIN ex USING (line_id)
         LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo
@@ -234,4 +235,4 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                               "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
                               "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
-    return _result(con, sql, params, title, "x € 1.000")
+    return query_result(con, sql, params, title, "x € 1.000")

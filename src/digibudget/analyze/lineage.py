@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import Location, SourceError, reason
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..vocab import NL_NUM_MACRO, publication_key_sql
 
 NAME_NORM = "trim(regexp_replace(strip_accents(lower(coalesce({c}, ''))), '[^a-z0-9]+', ' ', 'g'))"
@@ -200,7 +200,7 @@ def lineage(con: duckdb.DuckDBPyConnection, hoofdstuk: str, artikel: str | None 
             vuo: str | None = None) -> Result:
     """The links of an article (or of a whole chapter): where it came from and where it continues."""
     h = hoofdstuk.upper()
-    return _result(con, """
+    return query_result(con, """
         SELECT hoofdstuk_van, artikel_van, hoofdstuk_naar, artikel_naar, vuo, laatst_van, eerst_naar, basis,
                relatie, followed AS gevolgd, confidence AS zekerheid, evidence AS onderbouwing
         FROM lineage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..vocab import FASE_LABEL, FASE_ORDER, Moment, fase_order_sql
 
 __all__ = ["FASE_LABEL", "FASE_ORDER", "latest_moment", "moments", "parse_moment"]
@@ -26,7 +26,7 @@ def latest_moment(con: duckdb.DuckDBPyConnection, *, tagged_only: bool = True) -
 
 def moments(con: duckdb.DuckDBPyConnection) -> Result:
     """Every budget moment with its coverage: chapters, articles, detail share, tagged lines, years."""
-    return _result(con, f"""
+    return query_result(con, f"""
         SELECT f.moment_jaar AS begrotingsjaar, f.fase, count(DISTINCT f.hoofdstuk) AS hoofdstukken,
                count(DISTINCT f.hoofdstuk || '.' || f.artikel) AS artikelen,
                count(DISTINCT f.line_id) FILTER (WHERE f.granularity = 'detail') AS detailregels,

@@ -446,7 +446,7 @@ WITH node AS (
     SELECT ch.kind, ch.jaar, ch.moment, any_value(ch.fase) AS fase, any_value(ch.moment_jaar) AS moment_jaar,
            ch.soort, sum(ch.value_k) AS bedrag, count(*) AS regels,
            any_value(CASE WHEN ch.line_key = ch.chain_key THEN 'artikel' ELSE 'detail' END) AS niveau,
-           string_agg(DISTINCT ch.basis, ', ') AS basis
+           string_agg(DISTINCT ch.basis, ', ' ORDER BY ch.basis) AS basis
     FROM ch JOIN level l USING (kind, jaar, moment)
     WHERE CASE WHEN l.detail_change IS NOT NULL
                     AND abs(l.detail_change - coalesce(l.total_change, 0)) < l.tol

@@ -10,7 +10,7 @@ from dataclasses import replace
 import duckdb
 
 from ..errors import UsageError
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..vocab import MomentLike
 from .coverage import PARTIAL_STATEMENT, coverage
 from .integral import Window, window
@@ -68,7 +68,7 @@ def concentration(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None =
         FROM shares s LEFT JOIN unknown u USING (theme, dimensie)
         GROUP BY s.theme, s.dimensie ORDER BY s.theme, s.dimensie
     """  # noqa: S608 - only the constant dimension expressions are formatted in
-    return _covered(con, _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+    return _covered(con, query_result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
                                  f"Spreiding en concentratie per thema ({w.fase} {w.moment_jaar}, jaar {year}; "
                                  "HHI 0-10.000)", "x € 1.000"), w, year, theme)
 
@@ -95,14 +95,14 @@ def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: MomentLike
                count(*) AS regels
         FROM tagged l GROUP BY theme, {DIMENSIONS[dimension]} ORDER BY thema, bedrag_x1000 DESC
     """  # noqa: S608
-    return _covered(con, _result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+    return _covered(con, query_result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
                                  f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000"),
                     w, year, theme)
 
 
 def multi_funded_executors(con: duckdb.DuckDBPyConnection, *, min_chapters: int = 2) -> Result:
     """Executors whose lines sit in several chapters, over everything loaded: which chapters, which years."""
-    return _result(con, """
+    return query_result(con, """
         WITH x AS (
             SELECT e.name, l.hoofdstuk, l.begrotingsjaar, l.line_id
             FROM line_executor le JOIN executor e USING (executor_id) JOIN budget_line l USING (line_id)
@@ -123,7 +123,7 @@ def near_duplicates(con: duckdb.DuckDBPyConnection, *, threshold: float = 0.9) -
     left out: it names no programme, so its likeness says nothing about overlap."""
     if not 0.5 <= threshold <= 1.0:
         raise UsageError(f"drempel {threshold}", expected="een gelijkenis tussen 0,5 en 1")
-    return _result(con, """
+    return query_result(con, """
         WITH raw AS (
             SELECT l.hoofdstuk, coalesce(l.regeling, l.detail, l.artikelonderdeel_naam) AS omschrijving,
                    trim(regexp_replace(regexp_replace(strip_accents(lower(coalesce(l.regeling, l.detail,

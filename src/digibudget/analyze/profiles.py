@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from ..errors import UsageError
-from ..queries import Result, _result
+from ..queries import Result, query_result
 from ..vocab import MomentLike
 from .integral import window
 
@@ -29,7 +29,7 @@ def cliffs(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, 
     if not 0 < drop_pct <= 100:
         raise UsageError(f"daling {drop_pct}%", expected="een percentage tussen 0 en 100")
     w = window(con, moment)
-    return _result(con, _SERIES + """
+    return query_result(con, _SERIES + """
         SELECT hoofdstuk, artikel, omschrijving, jaar - 1 AS jaar_voor, vorig AS bedrag_voor, jaar AS jaar_na,
                value_k AS bedrag_na, round(100 * (value_k - vorig) / vorig, 1) AS verandering_pct, line_id AS regel
         FROM s WHERE vorig >= ? AND value_k <= vorig * (1 - ? / 100)
@@ -42,7 +42,7 @@ def last_year_spikes(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | Non
                      digital_only: bool = False) -> Result:
     """Series that fall and then jump in the last year of the window (question 19: NGF money parked in 2031)."""
     w = window(con, moment)
-    return _result(con, _SERIES + """, t AS (
+    return query_result(con, _SERIES + """, t AS (
             SELECT line_id, any_value(hoofdstuk) AS hoofdstuk, any_value(artikel) AS artikel,
                    any_value(omschrijving) AS omschrijving, max(laatste_jaar) AS laatste_jaar,
                    max(value_k) FILTER (WHERE jaar = laatste_jaar) AS laatste,
@@ -66,7 +66,7 @@ OPAQUE = (r"nog (te )?verdel|onverdeeld|aanvullende post|reserv|envelop|prijsbij
 def opaque(con: duckdb.DuckDBPyConnection, *, min_amount: float = 10000, digital_only: bool = False) -> Result:
     """Large amounts on reserves, 'nog te verdelen', 'overig' and similar lines without specification (question
     20: 78 mln for 'Digitale Veiligheid' on the aanvullende post)."""
-    return _result(con, """
+    return query_result(con, """
         SELECT f.moment_jaar AS begrotingsjaar, f.fase, l.hoofdstuk, l.artikel,
                coalesce(l.regeling, l.detail, l.instrument, l.artikelonderdeel_naam, l.artikel_naam) AS omschrijving,
                regexp_extract(strip_accents(lower(coalesce(l.regeling, '') || ' ' || coalesce(l.detail, '') || ' '

@@ -23,9 +23,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import DigibudgetError
 from ..settings import load_settings
+from .cache import Cache, ResponseCache
 from .deps import Database, json_response, plotly_js_path, render
 from .messages import HTTP_NL, library_error_nl, validation_error_nl
-from .response_cache import ResponseCache
 from .routes import (
     about,
     changes,
@@ -62,7 +62,9 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
                   description="Digitale uitgaven van het Rijk: integrale tabel, mutaties, overlap, Kamervragen, "
                               "datakwaliteit en bronnen. Bedragen in JSON als exacte tekst (x € 1.000 tenzij "
                               "'eenheid' anders zegt); CSV met formule-escaping.", docs_url=None, redoc_url=None)
-    app.state.db = Database(database, memory_limit=memory_limit or str(load_settings()["serve_memory_limit"]))
+    settings = load_settings()
+    app.state.db = Database(database, memory_limit=memory_limit or str(settings["serve_memory_limit"]),
+                            cache=Cache(max_bytes=max(0, int(settings["serve_cache_mb"])) << 20))
     app.state.write_token = write_token or None
 
     @app.exception_handler(DigibudgetError)
@@ -103,9 +105,9 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-    cache_mb = int(load_settings()["serve_cache_mb"])
-    if cache_mb > 0:  # a reused response already carries the headers set above
-        app.add_middleware(ResponseCache, path=database, max_bytes=cache_mb << 20)
+    # the one look at the file per request, and whole API responses reused while it is unchanged (web/cache.py);
+    # a reused response already carries the headers set above
+    app.add_middleware(ResponseCache, db=app.state.db)
     # outermost: pages, JSON and CSV compressed for a client that accepts gzip (the cache keeps plain bytes);
     # a response that is already compressed (plotly.js below) passes untouched
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,96 +20,60 @@ from fastapi.responses import HTMLResponse, Response
 from .. import nlformat, output, store
 from ..errors import UsageError
 from ..queries import Result
+from .cache import STAMP, STAMPS, Cache
 from .params import Paging, Richting
 
 
 @dataclass
 class Database:
-    """One read-only connection to the file, opened on first use; every request gets its own cursor."""
+    """One read-only connection to the file, opened on first use; every request gets its own cursor. ``cache``
+    (web/cache.py) holds what was computed from the file the connection reads."""
 
     path: str
+    memory_limit: str = "512MB"
+    cache: Cache = field(default_factory=Cache)
     _con: duckdb.DuckDBPyConnection | None = None
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _active: int = 0
-    cache: dict[str, Any] = field(default_factory=dict)
-    results: OrderedDict[str, Result] = field(default_factory=OrderedDict)
-    max_results: int = 256
-    max_cached_rows: int = 200_000
-    memory_limit: str = "512MB"
-    _stamp: store.FileStamp | None = None
     _con_stamp: store.FileStamp | None = None
-
     _cursor_stamps: dict[int, store.FileStamp | None] = field(default_factory=dict)
-
-    def _current(self, con: duckdb.DuckDBPyConnection) -> bool:
-        """Under the lock: whether ``con`` (a cursor from ``cursor``) reads the current file, after making the
-        caches that file's; False when it reads a file that has since been replaced (its results are not kept)."""
-        if id(con) not in self._cursor_stamps:
-            return False
-        stamp = self._cursor_stamps[id(con)]
-        if stamp != self._con_stamp:
-            return False
-        if stamp != self._stamp:
-            self.results.clear()
-            self.cache.clear()
-            self._stamp = stamp
-        return True
 
     def memo(self, key: str, con: duckdb.DuckDBPyConnection, compute: Callable[[], Result]) -> Result:
         """A query result by its parameters (the whole result: paging is applied to it afterwards, so the key has
-        none). The database is read-only while serving, so a result stays valid until the file changes (a job
-        that writes swaps in a new file: store.writing). A result is kept only under the stamp of the connection
-        that computed it, and only while that connection is the current one: a request still finishing on the old
-        file after a swap neither reads nor fills the new file's cache. At most `max_results`."""
-        with self._lock:
-            if self._current(con):
-                hit = self.results.get(key)
-                if hit is not None:
-                    self.results.move_to_end(key)
-                    return hit
-        result = compute()
-        with self._lock:
-            if not self._current(con):
-                return result
-            self.results[key] = result
-            while len(self.results) > self.max_results or (
-                    len(self.results) > 1 and sum(len(r.rows) for r in self.results.values()) > self.max_cached_rows):
-                self.results.popitem(last=False)
-        return result
+        none), kept while the file ``con`` reads is the current one (Cache.result)."""
+        return self.cache.result(key, self.stamp_of(con), compute)
 
     def cached(self, name: str, con: duckdb.DuckDBPyConnection, compute: Callable[[], Any]) -> Any:
         """A small derived value (the moment selector, chapter names), by the same rule as ``memo``."""
-        with self._lock:
-            if self._current(con) and name in self.cache:
-                return self.cache[name]
-        value = compute()
-        with self._lock:
-            if self._current(con):
-                self.cache[name] = value
-        return value
+        return self.cache.value(name, self.stamp_of(con), compute)
 
     def stamp_of(self, con: duckdb.DuckDBPyConnection) -> store.FileStamp | None:
-        """The stamp of the file a cursor of this database reads (for the response cache)."""
+        """The stamp of the file a cursor of this database reads (None for a cursor not made by ``cursor``)."""
         with self._lock:
             return self._cursor_stamps.get(id(con))
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the current file; give it back with `release`. When a writing job has swapped in a new
-        file (store.writing), the requests under way finish on the old one, then the connection is reopened on
-        the new file: a reader sees the state before or after a job, never half of it. (DuckDB shares one open
-        instance per path within a process, so the old connection must be closed before the new one opens.)"""
-        stamp = store.file_stamp(self.path)
+    def cursor(self, stamp: store.FileStamp | None = None) -> duckdb.DuckDBPyConnection:
+        """A cursor on the current file; give it back with `release`. ``stamp`` is the file's stamp as the request
+        arrived (web/cache.ResponseCache looks once per request); without it the file is looked at here. When a
+        writing job has swapped in a new file (store.writing), the requests under way finish on the old one, then
+        the connection is reopened on the new file and the cache moves to it: a reader sees the state before or
+        after a job, never half of it. (DuckDB shares one open instance per path within a process, so the old
+        connection must be closed before the new one opens.)"""
+        if stamp is None:
+            stamp = store.file_stamp(self.path)
         with self._lock:
-            if self._con is not None and stamp != self._con_stamp:
+            if self._con is not None and stamp != self._con_stamp \
+                    and store.file_stamp(self.path) != self._con_stamp:  # (a request that arrived before the swap)
                 if not self._lock.wait_for(lambda: self._active == 0, timeout=60):
                     raise UsageError("the database is being replaced; try again")
                 self._con.close()
                 self._con = None
             if self._con is None:
-                stamp = store.file_stamp(self.path)  # the file this connection really opens
+                opened = store.file_stamp(self.path)  # the file this connection really opens
                 self._con = store.connect(self.path, read_only=True)
                 self._con.execute("SET memory_limit = ?", [self.memory_limit])
-                self._con_stamp = stamp
+                self._con_stamp = opened
+                self.cache.reset(opened)
             self._active += 1
             cur = self._con.cursor()
             self._cursor_stamps[id(cur)] = self._con_stamp
@@ -130,12 +93,9 @@ class Database:
                 self._con = None
 
 
-STAMPS = "digibudget.stamps"  # scope key: the stamps of the files a request's cursors read (response_cache)
-
-
 def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     db: Database = request.app.state.db
-    cur = db.cursor()
+    cur = db.cursor(request.scope.get(STAMP))
     seen = request.scope.get(STAMPS)
     if isinstance(seen, list):
         seen.append(db.stamp_of(cur))
@@ -151,7 +111,7 @@ def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
 def plain(v: Any) -> Any:
     """A value as JSON carries it: money (Decimal) as an exact string, dates as ISO text."""
     if isinstance(v, Decimal):
-        return str(output._plain(v))
+        return str(output.plain_value(v))
     if isinstance(v, datetime | date):
         return v.isoformat()
     return v
@@ -253,14 +213,14 @@ NAV = [("/", "Overzicht"), ("/tabel", "Integrale tabel"), ("/mutaties", "Mutatie
 def render(name: str, request: Request | None = None, status_code: int = 200, **context: Any) -> HTMLResponse:
     path = request.url.path if request is not None else ""
     if request is not None and "names" not in context:  # ministry names beside chapter codes in every table
-        context["names"] = _chapter_names(request.app.state.db)
+        context["names"] = _chapter_names(request.app.state.db, request.scope.get(STAMP))
     html = ENV.get_template(name).render(nav=NAV, current=path, **context)
     return HTMLResponse(html, status_code=status_code)
 
 
-def _chapter_names(db: Database) -> dict[str, str]:
+def _chapter_names(db: Database, stamp: store.FileStamp | None) -> dict[str, str]:
     try:
-        cur = db.cursor()
+        cur = db.cursor(stamp)
     except (duckdb.Error, UsageError):
         return {}  # an error page while the database is unavailable
     try:
@@ -329,25 +289,7 @@ def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[s
 
 
 def chapters(con: duckdb.DuckDBPyConnection, db: Database) -> dict[str, str]:
-    from .data import chapter_names
+    from ..queries import chapter_names
 
     return dict(db.cached("chapters", con, lambda: chapter_names(con)))
 
-
-def stable(result: Result) -> Result:
-    """Put the parts of the aggregated 'regel_ids' and 'bronnen' columns in order (string_agg(DISTINCT ...) in
-    analyze.integral and analyze.moments has no ORDER BY), so the same data always gives the same bytes."""
-    fixes = {i: c for i, c in enumerate(result.columns) if c in ("regel_ids", "bronnen")}
-    if not fixes:
-        return result
-
-    def fix(c: str, v: Any) -> Any:
-        if not isinstance(v, str):
-            return v
-        if c == "regel_ids":
-            return " ".join(sorted(v.split(), key=lambda x: (len(x), x)))
-        sep = "; " if ";" in v else ", "  # integral: '; ', moments: ', '
-        return sep.join(sorted(p.strip() for p in v.split(sep.strip())))
-
-    rows = [tuple(fix(fixes[i], v) if i in fixes else v for i, v in enumerate(r)) for r in result.rows]
-    return result.with_rows(rows)

@@ -16,9 +16,9 @@ from ..analyze.coverage import mark_moments
 from ..analyze.integral import integral_table
 from ..analyze.moments import moments
 from ..parliament.model import STATUS_LABELS, Status
-from ..queries import Result
-from . import charts, data
-from .deps import ENV, plotly_js_path, stable, static_text
+from ..queries import Result, chapter_names, source_files
+from . import charts
+from .deps import ENV, plotly_js_path, static_text
 
 OPEN_STATUSES = (Status.DEFERRED, Status.REFUSED, Status.ANSWERABLE_FROM_DATA, Status.UNANSWERED)
 MAIN_MUTATIONS = 30
@@ -35,7 +35,7 @@ def _files(result: Result, *columns: str) -> list[str]:
 
 
 def _sources(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[tuple[Any, ...]]:
-    return data.source_files(con, names).rows
+    return source_files(con, names).rows
 
 
 def main_mutations(table: Result, res: Result, year: int) -> Result | None:
@@ -52,10 +52,10 @@ def main_mutations(table: Result, res: Result, year: int) -> Result | None:
 def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> str:
     bundle = moment_bundle(con, moment)  # moment as asked (None: the default, and the coverage note says so)
     w, moment_text = bundle.window, bundle.moment
-    overview = stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U"))
-    table = stable(bundle.lines)
+    overview = integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U")
+    table = bundle.lines
     years = charts.year_columns(overview)
-    names = data.chapter_names(con)
+    names = chapter_names(con)
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
         [charts.themes_stacked(overview)]
     muts = main_mutations(table, bundle.mutations, w.moment_jaar)
@@ -68,9 +68,9 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     html = ENV.get_template("report.html").render(
         version=__version__, label=w.label, moment=moment_text, figures=figures, overview=overview, integral=table,
         mutations=muts, concentration=conc, hhi=charts.hhi_bars(conc), multi=multi, open_questions=open_q,
-        coverage=stable(mark_moments(con, moments(con))), sources=_sources(con, all_files),
+        coverage=mark_moments(con, moments(con)), sources=_sources(con, all_files),
         mutation_sources=_sources(con, _files(muts, "bron")) if muts else [],
-        all_sources=data.source_files(con, [str(r[0]) for r in con.execute(
+        all_sources=source_files(con, [str(r[0]) for r in con.execute(
             "SELECT file_name FROM source ORDER BY source_id").fetchall()]).rows,
         css=Markup(static_text("style.css")), app_js=Markup(static_text("app.js")),
         plotly_js=Markup(plotly_js_path().read_text(encoding="utf-8")))

@@ -8,11 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ... import queries
 from ...analyze.lineage import lineage
 from ...analyze.mutations import mutations
 from ...classify.explain import Explanation, explain
 from ...queries import Result
-from .. import charts, data
+from .. import charts
 from ..deps import CSV_TABLE, JSON_OBJECT, NOT_FOUND, Con, csv_response, json_response, payload, plain, render
 from ..params import CsvFormaat, CsvFormaatQ
 
@@ -27,8 +28,8 @@ def line_mutations(con: Con, line_key: str) -> Result | None:
 
 def line_view(con: Con, line_id: int) -> tuple[Explanation, Result, Result | None, Result]:
     ex = explain(con, str(line_id))  # NotFoundError (404) for an unknown line
-    return ex, data.line_history(con, line_id), line_mutations(con, str(ex.line["line_key"])), \
-        data.line_links(con, line_id)
+    return ex, queries.line_history(con, line_id), line_mutations(con, str(ex.line["line_key"])), \
+        queries.line_links(con, line_id)
 
 
 def line_lineage(ex: Explanation, con: Con) -> Result | None:
@@ -54,7 +55,7 @@ def line_page(request: Request, con: Con, line_id: LineId) -> HTMLResponse:
 @router.get("/api/regel/{line_id}.csv", responses={**CSV_TABLE, **NOT_FOUND},
             summary="De geschiedenis van een regel (alle bedragen per moment en jaar) als CSV")
 def line_csv(con: Con, line_id: LineId, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
-    history = data.line_history(con, line_id)
+    history = queries.line_history(con, line_id)
     if not history.rows:
         explain(con, str(line_id))  # raises NotFoundError for an unknown line
     return csv_response(formaat, history, f"regel_{line_id}")

@@ -9,8 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ... import queries
 from ...queries import Result
-from .. import charts, data
+from .. import charts
 from ..deps import (
     CSV_TABLE,
     JSON_TABLE,
@@ -59,7 +60,7 @@ def transfer_links(con: Con, begrotingsjaar: int | None) -> list[tuple[str, str,
     if not pairs:
         pairs = [(by_id[r["tegenboeking"]], r) for r in rows
                  if r["tegenboeking"] in by_id and chart_number(r["bedrag"]) > 0]
-    execs = data.executors_by_line_key(con, sorted({str(r["line_key"]) for _, r in pairs}))
+    execs = queries.executors_by_line_key(con, sorted({str(r["line_key"]) for _, r in pairs}))
     flows: dict[tuple[str, str], float] = defaultdict(float)
     for giver, taker in pairs:
         src = f"{giver['hoofdstuk']} art. {giver['artikel']} (van)"
@@ -82,7 +83,7 @@ def mutations_page(request: Request, con: Con, hoofdstuk: HoofdstukW = "VII", ar
         if key not in groups:
             groups.append(key)
     groups = sorted(groups, key=lambda g: -g[1])[:4]
-    year = begrotingsjaar or data.latest_mutation_year(con)
+    year = begrotingsjaar or queries.latest_mutation_year(con)
     links = transfer_links(con, year)
     return render("mutations.html", request, result=wf,
                   figures=[charts.waterfall(wf, str(b), y) for b, y in groups],

@@ -24,7 +24,6 @@ from ..deps import (
     payload,
     render,
     request_params,
-    stable,
 )
 from ..params import VUO, CsvFormaat, CsvFormaatQ, MomentQ
 
@@ -33,7 +32,7 @@ router = APIRouter()
 
 def overview_result(con: Con, moment: str | None, vuo: VUO) -> Result:
     """Weighted digital amounts per theme and ministry for the years of the moment (niveau hoofdstuk)."""
-    return stable(integral_table(con, moment=moment, niveau="hoofdstuk", vuo=vuo.value))
+    return integral_table(con, moment=moment, niveau="hoofdstuk", vuo=vuo.value)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -82,9 +81,9 @@ def overview_csv(con: Con, moment: MomentQ = None, vuo: VUO = VUO.U, formaat: Cs
 
 @router.get("/api/momenten", responses=JSON_TABLE, summary="Begrotingsmomenten en hun dekking")
 def moments_json(con: Con) -> Response:
-    return json_response(payload(stable(mark_moments(con, moments(con)))))
+    return json_response(payload(mark_moments(con, moments(con))))
 
 
 @router.get("/api/momenten.csv", responses=CSV_TABLE, summary="Begrotingsmomenten en hun dekking als CSV")
 def moments_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
-    return csv_response(formaat, stable(mark_moments(con, moments(con))), "momenten")
+    return csv_response(formaat, mark_moments(con, moments(con)), "momenten")

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ... import queries
 from ...errors import NotFoundError
 from ...queries import Result
 from ...queries import sources as sources_query
-from .. import data, links
+from .. import links
 from ..deps import (
     CSV_TABLE,
     JSON_OBJECT,
@@ -32,10 +33,10 @@ RowQ = Annotated[int | None, Query(ge=1, le=100_000_000, description="Fysieke ri
 
 
 def source_view(con: Con, source_id: int, rij: int | None) -> tuple[dict[str, Any], Result | None, str | None]:
-    src = data.source_detail(con, source_id)
+    src = queries.source_detail(con, source_id)
     if rij is None:
         return src, None, None
-    row, raw = data.source_row(con, source_id, rij), data.raw_line(str(src["path"]), rij)
+    row, raw = queries.source_row(con, source_id, rij), queries.raw_line(str(src["path"]), rij)
     if not row.rows and raw is None:  # a row the file does not have (nor anything read from it): 404, not 'no rows'
         raise NotFoundError(f"no row {rij} in source {source_id}", expected="a row number the source file has")
     return src, row, raw

@@ -27,7 +27,6 @@ from ..deps import (
     render,
     request_params,
     sort_and_page,
-    stable,
 )
 from ..params import VUO, CsvFormaat, CsvFormaatQ, Niveau, Paging, TableFilter, Thema, paging, table_filter
 
@@ -42,11 +41,11 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 def table_result(con: Con, f: TableFilter, db: Database | None = None) -> Result:
     def compute() -> Result:
         # filters match case- and accent-insensitively ('subsidies' is 'Subsidies', 'vii' is 'VII')
-        return stable(integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None,
+        return integral_table(con, moment=f.moment, themes=[t.value for t in f.thema] or None,
                                      jaar_van=f.van, jaar_tot=f.tot, niveau=f.niveau,
                                      hoofdstuk=canonical_chapter(f.hoofdstuk), artikel=f.artikel,
                                      instrument=canonical_instrument(con, f.instrument), uitvoerder=f.uitvoerder,
-                                     vuo=f.vuo.value if f.vuo else None))
+                                     vuo=f.vuo.value if f.vuo else None)
 
     return db.memo("tabel " + repr(f), con, compute) if db is not None else compute()
 
