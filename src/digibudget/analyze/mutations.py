@@ -43,7 +43,7 @@ import duckdb
 from ..classify.overrides import MutationDecision
 from ..errors import UsageError
 from ..queries import Result
-from ..vocab import NL_NUM_MACRO, publication_key_sql
+from ..vocab import NL_NUM_MACRO, UNIT_LABEL, publication_key_sql
 from .lineage import RESOLVED_SQL
 from .mutation_types import _KIND_CONFIDENCE, CONFIDENCE, LABELS
 from .mutation_types import EVIDENCE_KINDS as EVIDENCE_KINDS  # re-exported: the types live in mutation_types
@@ -52,7 +52,7 @@ from .mutation_types import SOORTEN as SOORTEN
 from .mutation_types import UNEXPLAINED as UNEXPLAINED
 from .selection import WAARVAN_SQL, YEARS_PER_STEP_ROWS, SourcePreference, base_source_sql, year_groups, years_sql
 
-UNIT = "x € 1.000"
+UNIT = UNIT_LABEL["EUR1000"]
 NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
 
 _MOMENT_SQL = publication_key_sql("a.moment_jaar", "a.fase")  # moments in publication order (vocab)
