@@ -43,6 +43,14 @@ FASE_LABEL = {"OWB": "ontwerpbegroting", "VB": "vastgestelde begroting", "O1": "
 # suppletoire begrotingen) -> the canonical code
 FASE_ALIASES = {"1STESUP": "O1", "2DESUP": "O2", "I1": "O1", "I2": "SBS"}
 
+# how Dutch text names a fase (lower case, as regular expressions; first match wins): 'de 2e suppletoire', ...
+FASE_WORDS = (
+    (r"ontwerpbegroting|miljoenennota|prinsjesdag", "OWB"), (r"vastgestelde begroting", "VB"),
+    (r"(1e|eerste) suppletoire|voorjaarsnota", "O1"),
+    (r"septembersuppletoire|suppletoire begroting september|suppletoire bij de miljoenennota", "SBS"),
+    (r"(2e|tweede) suppletoire|najaarsnota", "O2"), (r"jaarverslag|realisatie", "JV"), (r"slotwet", "SW"),
+)
+
 
 def fase_of(code: str) -> str | None:
     """The canonical fase of a code as published (any case, an alias too), or None."""
