@@ -157,6 +157,15 @@ class VUO(StrEnum):
 
 
 VUO_CODES: tuple[str, ...] = tuple(v.value for v in VUO)
+
+
+def check_vuo(vuo: str) -> str:
+    """A V/U/O code as a user typed it (any case), checked: the code, or a UsageError."""
+    if vuo.upper() not in VUO_CODES:
+        raise UsageError(f"unknown V/U/O code {vuo!r}", expected="V, U or O")
+    return vuo.upper()
+
+
 VUO_LABEL = {"V": "verplichtingen", "U": "uitgaven", "O": "ontvangsten"}
 # units as published: euro x 1,000 (the store's unit) or euro millions (some suppletoire and Miljoenennota tables)
 UNITS = ("EUR1000", "EURMLN")
