@@ -77,3 +77,8 @@ def test_the_fase_list_is_written_once() -> None:
 def test_the_cli_reference_names_the_vocabulary_levels() -> None:
     text = (SRC.parents[1] / "docs" / "cli.md").read_text(encoding="utf-8")
     assert "--niveau " + "|".join(vocab.NIVEAUS) in text
+
+
+def test_the_words_for_a_fase_name_every_fase() -> None:
+    assert {f for _, f in vocab.FASE_WORDS} == set(FASES)
+    assert next(f for p, f in vocab.FASE_WORDS if re.search(p, "de tweede suppletoire begroting")) == "O2"

@@ -28,7 +28,7 @@ from .sources import suffixes as reader_suffixes
 from .sources.model import MAX_AMOUNT, MAX_PCT, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
-from .vocab import COMMITMENT_CATEGORIES, FASES, MEASURES, UNITS
+from .vocab import COMMITMENT_CATEGORIES, FASES, MEASURES, UNITS, VUO_CODES
 
 
 @dataclass
@@ -209,7 +209,7 @@ def check(path: Path, result: ReadResult) -> None:
             refuse("de regel heeft geen hoofdstuk", line.source_row)
         if not line.niveau.strip():
             refuse("de regel heeft geen niveau", line.source_row, "niveau")
-        if line.vuo not in {"V", "U", "O"}:
+        if line.vuo not in VUO_CODES:
             refuse(f"V/U/O-code {line.vuo!r} is niet V, U of O", line.source_row)
         if not -32768 <= line.begrotingsjaar <= 32767:
             refuse(f"begrotingsjaar {line.begrotingsjaar} valt buiten het bereik", line.source_row)

@@ -12,9 +12,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from .vocab import UNIT_LABEL
+
 PLOTLY_SEPARATORS = ",."  # Plotly's layout.separators: the decimal mark first, then the thousands separator
 PLOTLY_AMOUNT = ",.0f"  # d3 format for amounts on axes and in hover labels: grouped, whole, no k/M suffix
-AMOUNT_UNIT = "x € 1.000"
+AMOUNT_UNIT = UNIT_LABEL["EUR1000"]  # the store's unit, as a reader sees it
 
 
 def plain_decimal(value: Decimal) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from .errors import NotFoundError, UsageError
-from .vocab import FASES
+from .vocab import FASES, check_vuo
 
 if TYPE_CHECKING:
     from .analyze.coverage import Coverage
@@ -89,8 +89,8 @@ def lines(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artik
           begrotingsjaar: int | None = None, include_totals: bool = True, limit: int | None = None) -> Result:
     if fase is not None and fase.upper() not in FASES:
         raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
-    if vuo is not None and vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
+    if vuo is not None:
+        check_vuo(vuo)
     sql = """
         SELECT l.line_id AS regel, l.begrotingsjaar, l.hoofdstuk, l.artikel, l.artikelonderdeel,
                l.instrument, coalesce(l.regeling, '') || CASE WHEN l.detail IS NOT NULL THEN ' / ' || l.detail
@@ -129,8 +129,7 @@ def themes(con: duckdb.DuckDBPyConnection, *, vuo: str = "U", fase: str | None =
 
     'alle digitale thema's' counts each line once, with its largest theme weight, so it never exceeds the total.
     """
-    if vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
+    check_vuo(vuo)
     if fase is not None and fase.upper() not in FASES:
         raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
     return query_result(con, """

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import DigibudgetError, RuleError, UsageError
+from .errors import DigibudgetError, RuleError, UsageError, reason
 from .settings import load_settings
 
 
@@ -42,6 +42,14 @@ FASE_LABEL = {"OWB": "ontwerpbegroting", "VB": "vastgestelde begroting", "O1": "
 # other spellings of a fase in published files (B-tabel: 1STESUP/2DESUP; bulk files: I1/I2 for the incidentele
 # suppletoire begrotingen) -> the canonical code
 FASE_ALIASES = {"1STESUP": "O1", "2DESUP": "O2", "I1": "O1", "I2": "SBS"}
+
+# how Dutch text names a fase (lower case, as regular expressions; first match wins): 'de 2e suppletoire', ...
+FASE_WORDS = (
+    (r"ontwerpbegroting|miljoenennota|prinsjesdag", "OWB"), (r"vastgestelde begroting", "VB"),
+    (r"(1e|eerste) suppletoire|voorjaarsnota", "O1"),
+    (r"septembersuppletoire|suppletoire begroting september|suppletoire bij de miljoenennota", "SBS"),
+    (r"(2e|tweede) suppletoire|najaarsnota", "O2"), (r"jaarverslag|realisatie", "JV"), (r"slotwet", "SW"),
+)
 
 
 def fase_of(code: str) -> str | None:
@@ -106,9 +114,9 @@ class Moment(NamedTuple):
             year, fase = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
             if YEAR_MIN <= int(year) <= YEAR_MAX:
                 return cls(int(year), fase.upper())
-        raise UsageError(f"budget moment {text!r} not understood",
-                         expected=f"YEAR-FASE, e.g. 2025-OWB or 2024-O1 (fase {', '.join(FASES)}; "
-                                  f"year {YEAR_MIN}-{YEAR_MAX})")
+        raise UsageError(f"begrotingsmoment {text!r} niet begrepen",
+                         expected=f"JAAR-FASE, bv. 2025-OWB of 2024-O1 (fase {', '.join(FASES)}; "
+                                  f"jaar {YEAR_MIN}-{YEAR_MAX})")
 
     @classmethod
     def of(cls, value: Moment | tuple[int, str] | str) -> Moment:
@@ -117,7 +125,7 @@ class Moment(NamedTuple):
             return cls.parse(value)
         year, fase = value
         if fase not in FASE_ORDER:
-            raise UsageError(f"unknown fase {fase!r}", expected=", ".join(FASES))
+            raise UsageError(f"onbekende fase {fase!r}", expected=", ".join(FASES))
         return cls(int(year), fase)
 
     def __str__(self) -> str:
@@ -149,6 +157,15 @@ class VUO(StrEnum):
 
 
 VUO_CODES: tuple[str, ...] = tuple(v.value for v in VUO)
+
+
+def check_vuo(vuo: str) -> str:
+    """A V/U/O code as a user typed it (any case), checked: the code, or a UsageError."""
+    if vuo.upper() not in VUO_CODES:
+        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
+    return vuo.upper()
+
+
 VUO_LABEL = {"V": "verplichtingen", "U": "uitgaven", "O": "ontvangsten"}
 # units as published: euro x 1,000 (the store's unit) or euro millions (some suppletoire and Miljoenennota tables)
 UNITS = ("EUR1000", "EURMLN")
@@ -198,7 +215,7 @@ def themes_text(path: Path | None = None) -> tuple[str, str]:
     try:
         return path.read_text(encoding="utf-8"), str(path)
     except OSError as exc:
-        raise RuleError(f"cannot read rules file {path}: {exc}") from exc
+        raise RuleError(f"regelbestand {path} is niet te lezen: {reason(exc)}") from exc
 
 
 def _shipped_text() -> str:
@@ -212,10 +229,10 @@ def _theme_ids(path: Path | None) -> tuple[str, ...]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{where} is not valid TOML: {exc}") from exc
+        raise RuleError(f"{where}: {reason(exc)}") from exc
     ids = tuple(str(t["id"]) for t in data.get("theme", []) if t.get("id"))
     if not ids:
-        raise RuleError(f"{where}: no [[theme]] declared")
+        raise RuleError(f"{where}: geen [[theme]] gedeclareerd")
     return ids
 
 

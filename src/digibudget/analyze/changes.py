@@ -27,10 +27,10 @@ import duckdb
 
 from ..errors import RuleError, UsageError, reason
 from ..queries import Result
-from ..vocab import FASES, Moment, moment_label, publication_key, publication_key_sql
+from ..vocab import FASES, UNIT_LABEL, Moment, moment_label, publication_key, publication_key_sql
 from .lineage import RESOLVED_CTES
 
-UNIT = "x € 1.000"
+UNIT = UNIT_LABEL["EUR1000"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, query_result
-from ..vocab import Moment, MomentLike
+from ..vocab import Moment, MomentLike, check_vuo
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 
 P = ParamSpec("P")
@@ -152,8 +152,8 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     categories), built from the level and filters; split, its parts would only make sense together."""
     if niveau not in LEVELS:
         raise UsageError(f"onbekend niveau {niveau!r}", expected=", ".join(LEVELS))
-    if vuo is not None and vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
+    if vuo is not None:
+        check_vuo(vuo)
     known = {r[0] for r in con.execute("SELECT DISTINCT theme FROM line_theme").fetchall()}
     for t in themes or []:
         if known and t not in known:

@@ -43,7 +43,7 @@ import duckdb
 from ..classify.overrides import MutationDecision
 from ..errors import UsageError
 from ..queries import Result
-from ..vocab import NL_NUM_MACRO, publication_key_sql
+from ..vocab import NL_NUM_MACRO, UNIT_LABEL, check_vuo, publication_key_sql
 from .lineage import RESOLVED_SQL
 from .mutation_types import _KIND_CONFIDENCE, CONFIDENCE, LABELS
 from .mutation_types import EVIDENCE_KINDS as EVIDENCE_KINDS  # re-exported: the types live in mutation_types
@@ -52,7 +52,7 @@ from .mutation_types import SOORTEN as SOORTEN
 from .mutation_types import UNEXPLAINED as UNEXPLAINED
 from .selection import WAARVAN_SQL, YEARS_PER_STEP_ROWS, SourcePreference, base_source_sql, year_groups, years_sql
 
-UNIT = "x € 1.000"
+UNIT = UNIT_LABEL["EUR1000"]
 NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
 
 _MOMENT_SQL = publication_key_sql("a.moment_jaar", "a.fase")  # moments in publication order (vocab)
@@ -379,12 +379,6 @@ def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: 
     return Result(cols, cur.fetchall(), title, UNIT)
 
 
-def _check_vuo(vuo: str) -> str:
-    if vuo.upper() not in {"V", "U", "O"}:
-        raise UsageError(f"onbekende V/U/O-code {vuo!r}", expected="V, U of O")
-    return vuo.upper()
-
-
 def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artikel: str | None = None,
               line_key: str | None = None, soort: str | None = None, jaar: int | None = None,
               begrotingsjaar: int | None = None, limit: int | None = None) -> Result:
@@ -490,7 +484,7 @@ def waterfall(con: duckdb.DuckDBPyConnection, hoofdstuk: str, artikel: str | Non
     ``artikel`` None is a chapter-level table (a Miljoenennota mutation table). ``begrotingsjaar`` keeps the moments
     of that budget year only.
     """
-    v = _check_vuo(vuo)
+    v = check_vuo(vuo)
     params: list[Any] = [hoofdstuk, artikel, v, begrotingsjaar, begrotingsjaar, jaar, jaar, hoofdstuk, artikel, v]
     where = f"{hoofdstuk} art. {artikel}" if artikel else f"{hoofdstuk}"
     return _result(con, WATERFALL_SQL, params, f"Van ontwerpbegroting naar eindstand: {where} ({v})")

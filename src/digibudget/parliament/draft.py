@@ -22,6 +22,7 @@ import duckdb
 
 from ..classify.rules import load_rules
 from ..errors import RuleError, reason
+from ..vocab import FASE_WORDS
 from .draft_analyses import run
 from .draft_model import (
     ANALYSES,
@@ -52,12 +53,6 @@ MINISTRIES: dict[str, str] = {
     "ez": "XIII", "economische zaken": "XIII", "lnv": "XIV", "lvvn": "XIV", "szw": "XV",
     "sociale zaken en werkgelegenheid": "XV", "vws": "XVI", "volksgezondheid, welzijn en sport": "XVI",
 }
-_FASE_WORDS = (
-    (r"ontwerpbegroting|miljoenennota|prinsjesdag", "OWB"), (r"vastgestelde begroting", "VB"),
-    (r"(1e|eerste) suppletoire|voorjaarsnota", "O1"),
-    (r"septembersuppletoire|suppletoire begroting september|suppletoire bij de miljoenennota", "SBS"),
-    (r"(2e|tweede) suppletoire|najaarsnota", "O2"), (r"jaarverslag|realisatie", "JV"), (r"slotwet", "SW"),
-)
 _QUOTED = re.compile(r"[‘'\"“]([^’'\"”]{3,80})[’'\"”]")
 _POST = re.compile(r"\b(?:de |het )?(?:post|regeling|budget voor|middelen voor|bijdrage aan)\s+(?:de |het )?"
                    r"([A-Z][\w\- ]{2,60}?)(?=\s*(?:\(|\?|,|\.|$| van | in | op | naar | voor ))")
@@ -129,7 +124,7 @@ def entities(con: duckdb.DuckDBPyConnection, text: str) -> Entities:
         if re.search(words, low):
             ent.themes.append(t.id)
     ent.years = sorted(set(find_years(text)))
-    for pattern, fase in _FASE_WORDS:
+    for pattern, fase in FASE_WORDS:
         found = re.search(r"(?:" + pattern + r")\D{0,25}((?:19|20)\d{2})", low)
         if found:
             ent.moment = (int(found.group(found.lastindex or 1)), fase)

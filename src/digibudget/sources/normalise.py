@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 
 from ..errors import Location, ValueFormatError
 from ..findings import Finding
+from ..vocab import VUO_CODES
 
 SCALE = Decimal("1e-10")  # the store keeps 10 decimals (DECIMAL(38,10))
 MAX_DIGITS = 28  # ... and so at most 28 digits before the decimal point
@@ -182,7 +183,7 @@ def parse_year(raw: str, *, location: Location) -> int:
 
 def normalise_vuo(raw: str, *, location: Location, findings: list[Finding]) -> str:
     text = raw.strip().upper()
-    if text not in {"V", "U", "O"}:
+    if text not in VUO_CODES:
         raise ValueFormatError(f"V/U/O code {raw!r} is not V, U or O", location=location,
                                expected="V (verplichtingen), U (uitgaven) or O (ontvangsten)")
     if text != raw:
