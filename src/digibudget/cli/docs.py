@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 
 from .. import store
 from ..errors import UsageError
+from ..findings_nl import SEVERITY_NL, message_nl
 from ..parliament.model import Document
 from ..parliament.parse import parse_file
 from ..parliament.serialize import to_json
@@ -97,7 +98,8 @@ def _render(doc: Document) -> None:
                        "" if r.value is None else str(r.value), "" if r.amount is None else str(r.amount))
         console.print(tt)
     for f in doc.findings:
-        console.print(f"[{f.severity}] {f.type.title}: {f.message}", markup=False)
+        console.print(f"[{SEVERITY_NL.get(f.severity, f.severity)}] {f.type.title}: "
+                      f"{message_nl(f.code, f.figures, f.message)}", markup=False)
 
 
 class DraftFormat(StrEnum):

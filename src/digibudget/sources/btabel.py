@@ -96,8 +96,8 @@ def read(path: Path) -> ReadResult:
             fase = last_fase
             result.findings.append(Finding("filled-from-row-above", loc("fase"), value=fase))
         if fase is None:
-            raise ValueFormatError(f"unknown begrotingsfase {cell('fase')!r}", location=loc("fase"),
-                                   expected="OWB, VB, 1stesup, 2desup, JV or SW")
+            raise ValueFormatError(f"onbekende begrotingsfase {cell('fase')!r}", location=loc("fase"),
+                                   expected="OWB, VB, 1stesup, 2desup, JV of SW")
         last_fase = fase
         hfst_raw = cell("hfst")
         if not hfst_raw and last_hoofdstuk:
@@ -141,8 +141,8 @@ def read(path: Path) -> ReadResult:
         totaal = cell("totaal").upper()[:1]
         if totaal not in {"J", "N"}:
             if totaal:
-                raise ValueFormatError(f"total flag {cell('totaal')!r}", location=loc("totaal"),
-                                       expected="J or N")
+                raise ValueFormatError(f"totaalvlag {cell('totaal')!r}", location=loc("totaal"),
+                                       expected="J of N")
             # empty flag: a row above regeling level is a (sub)total, as in the rows around it
             totaal = "N" if (cell("regeling") or cell("detail")) else "J"
             result.findings.append(Finding("total-flag-inferred", loc("totaal"), vuo=vuo, flag=totaal))
