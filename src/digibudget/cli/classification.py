@@ -15,6 +15,7 @@ from ..classify import explain as explaining
 from ..classify import external
 from ..errors import UsageError
 from .common import DbOption, FormatOption, app, db_path, edge, err
+from .load import DERIVED_NL
 
 
 @app.command("themes", rich_help_panel="Classificatie")
@@ -94,7 +95,8 @@ def reclassify_cmd(db: DbOption = None) -> None:
     """Run the classification rules and reviewed decisions again over every line."""
     with store.writing(db_path(db)) as con:
         counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(db_path(db)))
-    output.render(queries.Result(["thema", "regels"], sorted(counts.items()), "Classificatie"), "table")
+    rows = sorted((DERIVED_NL.get(k, k), n) for k, n in counts.items())
+    output.render(queries.Result(["thema", "regels"], rows, "Classificatie"), "table")
 
 
 @app.command("classify", rich_help_panel="Classificatie")
