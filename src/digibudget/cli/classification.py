@@ -14,8 +14,7 @@ from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
 from ..classify import external
 from ..errors import UsageError
-from .common import DbOption, FormatOption, app, db_path, edge, err
-from .load import DERIVED_NL
+from .common import DERIVED_NL, DbOption, FormatOption, app, db_path, edge, err
 
 
 @app.command("themes", rich_help_panel="Classificatie")

@@ -13,7 +13,7 @@ from ..bundled import bundled_budget_paths, bundled_documents
 from ..errors import LoadedWithErrors
 from ..nlformat import nl_number
 from ..settings import SETTINGS, load_settings
-from .common import DbOption, FormatOption, app, db_path, edge, err
+from .common import DbOption, FormatOption, app, counts_nl, db_path, edge, err
 
 
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
@@ -49,16 +49,6 @@ def _build_with_progress(con: Any, paths: list[Path], database: str, strict: boo
                                         strict=strict)
     err.print("Classificatie: " + counts_nl(counts), highlight=False)
     return report
-
-
-# what pipeline.build / reclassify count besides the lines per theme
-DERIVED_NL = {"mutations": "mutaties", "lineage": "herkomstkoppelingen"}
-
-
-def counts_nl(counts: dict[str, int]) -> str:
-    """'cyberveiligheid 32 regels, ..., mutaties 28.211': the counts of a build, in Dutch."""
-    themes = [f"{t} {nl_number(n)} regels" for t, n in sorted(counts.items()) if t not in DERIVED_NL]
-    return ", ".join(themes + [f"{nl} {nl_number(counts[k])}" for k, nl in DERIVED_NL.items() if k in counts])
 
 
 def _status(f: ingest.FileReport) -> str:
