@@ -23,7 +23,7 @@ CASES = {
     "help": (["--help"], 0, "Gebruik: digibudget [OPTIES] COMMANDO [ARGUMENTEN]..."),
     "table help": (["table", "--help"], 0, "Toon deze hulp en stop."),
     "bad option": (["table", "--bogus"], 2, "onbekende optie --bogus"),
-    "missing argument": (["waterfall"], 2, "argument 'hoofdstuk' ontbreekt"),
+    "missing argument": (["waterfall"], 2, "argument 'HOOFDSTUK' ontbreekt"),
     "missing option": (["review", "1", "--theme", "x"], 2, "optie '--weight' ontbreekt"),
     "no such command": (["tabel"], 2, "onbekend commando 'tabel'; bedoelt u 'table'?"),
     "invalid value": (["table", "--van", "abc"], 2, "ongeldige waarde voor '--van': verwacht een geheel getal"),

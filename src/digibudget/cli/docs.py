@@ -36,7 +36,8 @@ def _docs() -> None:
 @docs_app.command("parse")
 @edge
 def parse_command(
-    file: Annotated[Path, typer.Argument(help="Document: .txt (uit docx), .docx, .xml (KOOP) of .pdf")],
+    file: Annotated[Path, typer.Argument(metavar="BESTAND",
+                                         help="Document: .txt (uit docx), .docx, .xml (KOOP) of .pdf")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Uitvoer: json of table")] = OutputFormat.table,
 ) -> None:
     """Parse FILE and print its questions, answers, statuses, references, amounts, tables and findings."""
@@ -50,7 +51,8 @@ def parse_command(
 @docs_app.command("ingest")
 @edge
 def ingest_command(
-    files: Annotated[list[Path], typer.Argument(help="Documents to load (.txt, .docx, .xml, .pdf)")],
+    files: Annotated[list[Path], typer.Argument(metavar="BESTANDEN",
+                                                help="Documents to load (.txt, .docx, .xml, .pdf)")],
     db: DbOption = None,
 ) -> None:
     """Load documents into the database: questions, statuses, references, figures, links to budget lines."""
@@ -112,8 +114,8 @@ class DraftFormat(StrEnum):
 @docs_app.command("draft")
 @edge
 def draft_command(
-    file: Annotated[Path, typer.Argument(help="Document met vragen (met of zonder antwoorden): .txt, .docx, .xml, "
-                                             ".pdf")],
+    file: Annotated[Path, typer.Argument(metavar="BESTAND", help="Document met vragen (met of zonder antwoorden): "
+                                                                ".txt, .docx, .xml, .pdf")],
     db: DbOption = None,
     format: Annotated[DraftFormat, typer.Option("--format", "-f", help="markdown (standaard), html, docx, of rapport "
                                                                       "(gepubliceerde bedragen tegen het concept)")]

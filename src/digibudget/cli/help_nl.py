@@ -191,7 +191,7 @@ HELP_NL: dict[str, str] = {
         "Download gepubliceerde bestanden (rijksfinancien.nl, Tweede Kamer).",
     "Parliamentary documents: parse questions and answers.": "Kamerstukken: lees vragen en antwoorden.",
     "Parse FILE and print its questions, answers, statuses, references, amounts, tables and findings.":
-        "Lees FILE en toon de vragen, antwoorden, statussen, verwijzingen, bedragen, tabellen en bevindingen.",
+        "Lees BESTAND en toon de vragen, antwoorden, statussen, verwijzingen, bedragen, tabellen en bevindingen.",
     "Load documents into the database: questions, statuses, references, figures, links to budget lines.":
         "Laad documenten in de database: vragen, statussen, verwijzingen, bedragen, koppelingen met "
         "begrotingsregels.",

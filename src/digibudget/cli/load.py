@@ -18,7 +18,8 @@ from .common import DbOption, FormatOption, app, counts_nl, db_path, edge, err
 
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
 @edge
-def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, or folders, to load.")],
+def ingest_cmd(paths: Annotated[list[Path], typer.Argument(metavar="PADEN",
+                                                          help="CSV or JSON files, or folders, to load.")],
                db: DbOption = None, fmt: FormatOption = "table",
                strict: Annotated[bool, typer.Option(
                    "--strict", help="Refuse the whole ingest when a file has error findings (an unreadable or "

@@ -226,7 +226,7 @@ def _default(param: Any) -> str:
 
 def _names(param: Any) -> str:
     if param.param_type_name == "argument":
-        return f"`{param.name.upper()}`"
+        return f"`{param.metavar or param.name.upper()}`"
     names = [*param.opts, *param.secondary_opts]
     return ", ".join(f"`{n}`" for n in names)
 
