@@ -1,6 +1,7 @@
 """The command line's help in Dutch. Commands and options are written with English docstrings and help texts (the
 code is English); what a user reads with --help is this Dutch text, put in place when the command line starts
-(``dutch``). A test fails when a help text has no Dutch version here."""
+(``dutch``, applied by the command classes of click_nl.py). A test fails when a help text has no Dutch version
+here."""
 
 from __future__ import annotations
 
