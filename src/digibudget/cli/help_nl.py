@@ -187,7 +187,6 @@ HELP_NL: dict[str, str] = {
     "HTML file to write.": "HTML-bestand om te schrijven.",
     "Budget moment, e.g. 2017-OWB (default: latest broad).":
         "Begrotingsmoment, bv. 2017-OWB (standaard: het laatste met brede dekking).",
-    "Database file.": "Databasebestand.",
     "Download published files (rijksfinancien.nl, Tweede Kamer).":
         "Download gepubliceerde bestanden (rijksfinancien.nl, Tweede Kamer).",
     "Parliamentary documents: parse questions and answers.": "Kamerstukken: lees vragen en antwoorden.",
