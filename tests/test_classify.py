@@ -46,13 +46,13 @@ def test_rules_file_is_valid_and_versioned() -> None:
 
 @pytest.mark.parametrize(("toml", "message"), [
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="b"\nfields=["regeling"]\npattern="x"',
-     "not declared"),
+     "niet gedeclareerd"),
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="(x"',
-     "not a valid"),
+     "geen geldige"),
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="(?!x)y"',
      "look-around"),
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["bedrag"]\npattern="x"',
-     "not allowed"),
+     "niet toegestaan"),
     ('version="x"\n[[theme]]\nid="a"\n[[rule]]\nid="r"\ntheme="a"\nfields=["regeling"]\npattern="x"\nweight=2',
      "weight"),
 ])
@@ -149,7 +149,7 @@ def test_classify_command_on_a_csv(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("naam\nx\n", encoding="utf-8")
     out = runner.invoke(app, ["classify", str(bad)])
-    assert out.exit_code == 3 and "missing" in out.output
+    assert out.exit_code == 3 and "ontbreken" in out.output
 
 
 def test_explain_and_review_commands(tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_a_rule_naming_an_unknown_clause_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="dig-99"):
         load_rules(bad)
     bad.write_text(src.replace('clause = "cyb-1"', 'clause = "dig-1"', 1), encoding="utf-8")
-    with pytest.raises(RuleError, match="not a clause of theme 'cyberveiligheid'"):
+    with pytest.raises(RuleError, match="hoort niet bij thema 'cyberveiligheid'"):
         load_rules(bad)
 
 

@@ -59,7 +59,7 @@ def test_errors_are_one_clear_line_with_an_exit_code(tmp_path: Path, db: str) ->
     out = runner.invoke(app, ["lines", "--db", db, "--fase", "XX"])
     assert out.exit_code == 2 and "onbekende fase" in out.output
     out = runner.invoke(app, ["sources", "--db", str(tmp_path / "nope.duckdb")])
-    assert out.exit_code == 4 and "does not exist" in out.output
+    assert out.exit_code == 4 and "bestaat niet" in out.output
 
 
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

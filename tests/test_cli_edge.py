@@ -70,7 +70,9 @@ def test_every_db_option_is_the_shared_one() -> None:
     found = walk(get_command(app), "digibudget")
     assert len(found) >= 20
     helps = {str(getattr(p, "help", "")) for _, p in found}
-    assert helps == {DbOption.__metadata__[0].help}
+    from digibudget.cli.help_nl import HELP_NL
+
+    assert helps == {HELP_NL[DbOption.__metadata__[0].help]}
 
 
 def test_db_resolves_from_the_option_else_the_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_a_percentage_of_ontvangsten_is_never_stored(con: duckdb.DuckDBPyConnect
     # and the last line of defence refuses one from any reader
     bad = ReadResult(kind="gevolgen", rows_read=1, commitments=[CommitmentRecord(
         2, 2025, 2025, "OWB", "VII", "6", 2025, "juridisch_verplicht", Decimal(10), "2025", vuo="O")])
-    with pytest.raises(ValueFormatError, match="only of uitgaven or verplichtingen"):
+    with pytest.raises(ValueFormatError, match="alleen van uitgaven of verplichtingen"):
         ingest.check(path, bad)
 
 

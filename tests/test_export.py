@@ -280,25 +280,25 @@ def test_datapackage_sources_keep_url_and_full_sha256(lines: Result, tmp_path: P
 
 
 def test_usage_errors(lines: Result, tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="unknown export format"):
+    with pytest.raises(UsageError, match="onbekend exportformaat"):
         ex.export([lines], tmp_path / "x.ods", "ods")
-    with pytest.raises(UsageError, match="does not exist"):
+    with pytest.raises(UsageError, match="bestaat niet"):
         ex.export([lines], tmp_path / "missing" / "x.csv", "csv")
     (tmp_path / "adir.csv").mkdir()
-    with pytest.raises(UsageError, match="is a folder"):
+    with pytest.raises(UsageError, match="is een map"):
         ex.export([lines], tmp_path / "adir.csv", "csv")
     locked = tmp_path / "locked.csv"
     locked.write_text("keep\n")
     locked.chmod(stat.S_IRUSR)
     try:
-        with pytest.raises(UsageError, match="read-only"):
+        with pytest.raises(UsageError, match="alleen-lezen"):
             ex.export([lines], locked, "csv")
         assert locked.read_text() == "keep\n"
     finally:
         locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    with pytest.raises(UsageError, match="not a folder"):
+    with pytest.raises(UsageError, match="geen map"):
         ex.export([lines], locked, "datapackage")
-    with pytest.raises(UsageError, match="row 1 has 2 values"):
+    with pytest.raises(UsageError, match="rij 1 heeft 2 waarden"):
         ex.export([Result(["a"], [(1, 2)], "kapot")], tmp_path / "pakket", "datapackage")
     assert not (tmp_path / "pakket").exists()  # a package folder this call created is removed again
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
@@ -308,9 +308,9 @@ def test_a_failure_leaves_earlier_exports_alone(lines: Result, tmp_path: Path) -
     target = tmp_path / "x.csv"
     target.write_text("old\n")
     broken = Result(["a"], [(1, 2)], "kapot")
-    with pytest.raises(UsageError, match="row 1 has 2 values"):
+    with pytest.raises(UsageError, match="rij 1 heeft 2 waarden"):
         ex.export([lines, broken], target, "xlsx")
-    with pytest.raises(UsageError, match="row 1 has 2 values"):
+    with pytest.raises(UsageError, match="rij 1 heeft 2 waarden"):
         ex.export([lines, broken, lines], tmp_path / "y.parquet", "parquet")
     assert target.read_text() == "old\n"
     assert sorted(os.listdir(tmp_path)) == ["x.csv"]
@@ -328,7 +328,7 @@ def test_export_to_dir_refuses_a_symlink_out_and_adds_suffix(lines: Result, tmp_
     outside.mkdir()
     inside.mkdir()
     (inside / "link.csv").symlink_to(outside / "target.csv")
-    with pytest.raises(UsageError, match="outside"):
+    with pytest.raises(UsageError, match="buiten"):
         ex.export_to_dir(inside, "link.csv", [lines], "csv")
     assert ex.export_to_dir(inside, "regels", [lines], "xlsx") == [inside / "regels.xlsx"]
 

@@ -33,7 +33,7 @@ def test_migrations_are_recorded_once(tmp_path: Path) -> None:
 
 
 def test_read_only_open_of_a_missing_database_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="does not exist"):
+    with pytest.raises(Exception, match="bestaat niet"):
         store.connect(tmp_path / "none.duckdb", read_only=True)
 
 
@@ -119,7 +119,7 @@ def test_a_failing_file_leaves_the_database_exactly_as_it_was(
     with pytest.raises(ValueFormatError, match=r"b_bad\.csv, rij 2, kolom 'Begrotingsjaar'"):
         ingest.ingest(con, [good, bad])
     assert _counts(con) == before
-    with pytest.raises(SourceError, match="no such file"):
+    with pytest.raises(SourceError, match="bestaat niet"):
         ingest.ingest(con, [tmp_path / "missing.csv"])
     assert _counts(con) == before
 

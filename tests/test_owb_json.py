@@ -31,15 +31,15 @@ def test_detection_and_folders(tmp_path: Path) -> None:
     assert detect(JSON_DIR / "owb_btabel_2019.json") is owb_json.READER
     other = tmp_path / "other.json"
     other.write_text(json.dumps([{"jaar": 2019, "bedrag": 1}]), encoding="utf-8")
-    with pytest.raises(UnknownFormatError, match=r"no reader recognises this JSON \(an array of records with the "
-                                                 r"keys jaar, bedrag\)") as exc:
+    with pytest.raises(UnknownFormatError, match=r"geen lezer herkent deze JSON \(een lijst van records met de "
+                                                 r"sleutels jaar, bedrag\)") as exc:
         detect(other)
-    assert "ontwerpbegroting B-tabel JSON" in str(exc.value.expected)
+    assert "B-tabel van een ontwerpbegroting" in str(exc.value.expected)
     (tmp_path / "obj.json").write_text('{"a": 1}', encoding="utf-8")
-    with pytest.raises(UnknownFormatError, match="a JSON object"):
+    with pytest.raises(UnknownFormatError, match="een JSON-object"):
         detect(tmp_path / "obj.json")
-    for name, text, message in (("cut.json", '[{"vuo": "U", ', "malformed JSON"),
-                                ("deep.json", "[" * 100000 + "]" * 100000, "nested too deeply")):
+    for name, text, message in (("cut.json", '[{"vuo": "U", ', "ongeldige JSON"),
+                                ("deep.json", "[" * 100000 + "]" * 100000, "te diep genest")):
         (tmp_path / name).write_text(text, encoding="utf-8")
         with pytest.raises(SourceError, match=message):
             read(tmp_path / name)

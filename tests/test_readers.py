@@ -108,7 +108,7 @@ def test_broken_files_get_clear_errors(tmp_path: Path) -> None:
         read(_write(tmp_path, "a.csv", cp1252))
     with pytest.raises(SourceError, match="PDF"):
         read(_write(tmp_path, "b.csv", b"%PDF-1.7\n..."))
-    with pytest.raises(SourceError, match="empty"):
+    with pytest.raises(SourceError, match="leeg"):
         read(_write(tmp_path, "c.csv", b""))
     with pytest.raises(UnknownFormatError):
         read(_write(tmp_path, "d.csv", b"naam,waarde\nx,1\n"))

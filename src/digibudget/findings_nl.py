@@ -80,9 +80,85 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _AS_IS = re.compile(r"row|rij|year|jaar|number|^n$|target|key")  # row numbers, years, question numbers, keys
 
 
+# Text figures the readers and checks store in English (a reason, a decision, a note), in Dutch: replaced in
+# order wherever they occur in a figure, so both a whole sentence and a phrase inside a longer text are covered.
+# The stored finding keeps its English figures (and message); only what a reader sees is Dutch.
+FIGURE_TEXTS_NL: list[tuple[re.Pattern[str], str]] = [(re.compile(p), nl) for p, nl in [
+    # sources/btabel.py
+    (r"^a fragment row without year or V/U/O$", "een fragmentrij zonder jaar of V/U/O"),
+    (r"^no V/U/O code but amounts$", "geen V/U/O-code, wel bedragen"),
+    (r"^no V/U/O code and no amounts$", "geen V/U/O-code en geen bedragen"),
+    (r"^V/U/O cell holds (.*)$", r"de V/U/O-cel bevat \1"),
+    (r" \(from the row's label\)$", " (uit het label van de rij)"),
+    (r"^J \(rows below split it further\)$", "J (de rijen eronder splitsen hem verder)"),
+    # sources/gevolgen.py
+    (r"^percentage row (.*) names no category of the budgetflexibiliteit$",
+     r"percentagerij \1 noemt geen categorie van de budgetflexibiliteit"),
+    (r"^a percentage of (.*) is no share of uitgaven or verplichtingen$",
+     r"een percentage van \1 is geen aandeel van uitgaven of verplichtingen"),
+    # sources/owb_json.py
+    (r"^marked 'sub'$", "gemarkeerd als 'sub'"),
+    (r"^of the aanvullende posten \(hoofdstuk (.*)\)$", r"van de aanvullende posten (hoofdstuk \1)"),
+    (r"^marked premie \(premiegefinancierd\)$", "gemarkeerd als premie (premiegefinancierd)"),
+    (r"^they are parts of a 'Main' record \(the visual splits a line over poster categories\); loading them would "
+     r"count that money twice$", "het zijn delen van een 'Main'-record (de visual verdeelt een regel over "
+                                 "postcategorieën); ze laden zou dat geld dubbel tellen"),
+    (r"^they are no chapter of the begroting and are never summed into its totals$",
+     "het zijn geen hoofdstukken van de begroting en ze tellen nooit mee in de totalen"),
+    (r"^premium-financed amounts are not part of the begroting \(not in the begrotingsstaten\)$",
+     "premiegefinancierde bedragen horen niet bij de begroting (niet in de begrotingsstaten)"),
+    (r"^the begrotingsstaten call chapter III 'III'$", "de begrotingsstaten noemen hoofdstuk III 'III'"),
+    (r"^Nationale Schuld: the begrotingsstaten number these articles 1 and 2, with the same amounts$",
+     "Nationale Schuld: de begrotingsstaten nummeren deze artikelen 1 en 2, met dezelfde bedragen"),
+    (r"Gemeentefonds: the JSON books the verplichtingen of the whole fund on art\. 2",
+     "Gemeentefonds: de JSON boekt de verplichtingen van het hele fonds op art. 2"),
+    (r"Gemeentefonds: the JSON books the integratie-uitkeringen on art\. 3, the begrotingsstaten on art\. 4",
+     "Gemeentefonds: de JSON boekt de integratie-uitkeringen op art. 3, de begrotingsstaten op art. 4"),
+    (r"the JSON has a second V record with the premiegefinancierde verplichtingen, not marked premie",
+     "de JSON heeft een tweede V-record met de premiegefinancierde verplichtingen, niet gemarkeerd als premie"),
+    (r"amounts moved between XVI art\. 1 and 4 \((.*?)\) in one of the two files",
+     r"bedragen verschoven tussen XVI art. 1 en 4 (\1) in een van beide bestanden"),
+    (r"the V record and its two parts are all in the JSON, none marked 'sub'",
+     "het V-record en zijn twee delen staan alle in de JSON, geen gemarkeerd als 'sub'"),
+    # reconcile.py
+    (r"^article sums of lines$", "artikelsommen van regels"),
+    (r"^article totals$", "artikeltotalen"),
+    # duplicates.py
+    (r"^row (\d+) counts: its figures agree with the sum of the detail rows \((\d+) of (\d+), the other (\d+)\)$",
+     r"rij \1 telt: de bedragen kloppen met de som van de detailrijen (\2 van \3, de andere \4)"),
+    (r"^row (\d+) counts: it gives (\d+) figures, the other (\d+)$",
+     r"rij \1 telt: die geeft \2 bedragen, de andere \3"),
+    (r"^row (\d+) counts: the other holds only fractions between 0 and 1$",
+     r"rij \1 telt: de andere bevat alleen breuken tussen 0 en 1"),
+    (r"^no evidence tells them apart: both stay as loaded until someone reviews them$",
+     "niets onderscheidt ze: beide blijven zoals geladen tot iemand ze beoordeelt"),
+    (r"^; row (\d+) holds only fractions between 0 and 1 \((.*?)\) next to a full total row: most likely a percentage "
+     r"\(e\.g\. (.*?) juridisch verplicht\) typed into an amount column, else an amount of (.*?) x EUR 1,000; it is "
+     r"not counted and no percentage is derived from it$",
+     r"; rij \1 bevat alleen breuken tussen 0 en 1 (\2) naast een volledige totaalrij: waarschijnlijk een "
+     r"percentage (bv. \3 juridisch verplicht) in een bedragkolom, anders een bedrag van \4 x € 1.000; ze telt niet "
+     r"mee en er wordt geen percentage uit afgeleid"),
+    # parliament (parse.py, reconcile.py)
+    (r"\banswer to question ", "antwoord op vraag "),
+    (r"\bsum of the rows of ", "som van de rijen van "),
+    (r"\btotal row of ", "totaalrij van "),
+    # a row number inside a longer figure ('row 2: Bedrag t 1234')
+    (r"\brow (\d+)\b", r"rij \1"),
+]]
+
+
+def figure_text_nl(text: str) -> str:
+    """An English text figure in Dutch (FIGURE_TEXTS_NL); a text it does not know is returned as it is."""
+    for pattern, nl in FIGURE_TEXTS_NL:
+        text = pattern.sub(nl, text)
+    return text
+
+
 def _figure(key: str, value: Any) -> Any:
     """A figure as a Dutch reader reads it: amounts and counts in Dutch notation (1.234,5); row numbers, years
-    and keys as they are."""
+    and keys as they are; English text figures in Dutch."""
+    if isinstance(value, str) and not _NUMBER.match(value):
+        value = figure_text_nl(value)
     if _AS_IS.search(key) or isinstance(value, bool):
         return value
     if isinstance(value, str) and _NUMBER.match(value):

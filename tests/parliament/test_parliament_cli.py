@@ -55,4 +55,4 @@ def test_errors_go_to_stderr_with_the_document_exit_code(tmp_path: Path) -> None
     empty = tmp_path / "leeg.txt"
     empty.write_text("")
     result = runner.invoke(docs_app, ["parse", str(empty)])
-    assert result.exit_code == 7 and "empty" in result.stderr
+    assert result.exit_code == 7 and "leeg" in result.stderr

@@ -165,12 +165,12 @@ def test_other_citation_variants() -> None:
 def test_errors(tmp_path: Path) -> None:
     fake = tmp_path / "antwoorden.docx"
     fake.write_bytes(write_pdf([["Vraag 1"]], tmp_path / "x.pdf").read_bytes())
-    with pytest.raises(DocumentError, match="named as docx but its content is pdf") as err:
+    with pytest.raises(DocumentError, match="de bestandsnaam zegt docx, maar de inhoud is pdf") as err:
         parse_file(fake)
     assert err.value.exit_code == 7 and err.value.location is not None
     empty = tmp_path / "leeg.txt"
     empty.write_bytes(b"  \n")
-    with pytest.raises(DocumentError, match="empty"):
+    with pytest.raises(DocumentError, match="leeg"):
         parse_file(empty)
     broken = tmp_path / "kapot.docx"
     broken.write_bytes(b"PK\x03\x04 this is no zip")
@@ -178,9 +178,9 @@ def test_errors(tmp_path: Path) -> None:
         parse_file(broken)
     with pytest.raises(DocumentError, match="XML"):
         parse_bytes(b"<vraag><al>open", path="x.xml")
-    with pytest.raises(DocumentError, match="no text layer"):
+    with pytest.raises(DocumentError, match="geen tekstlaag"):
         parse_file(write_pdf([[]], tmp_path / "scan.pdf"))
-    with pytest.raises(DocumentError, match="cannot read"):
+    with pytest.raises(DocumentError, match="kan het bestand niet lezen"):
         parse_file(tmp_path / "missing.txt")
 
 

@@ -47,7 +47,7 @@ def test_a_header_and_a_flood_of_blank_lines_is_refused_in_bounded_memory(tmp_pa
     path = _blank_flood(tmp_path / name, header, _size(10, 100))
     code, _, out = _ingest(tmp_path, path)
     assert code == 3, out  # refused like a header alone, not accepted as a source with 0 lines
-    assert "no data rows" in out and "blank lines" in out, out
+    assert "geen gegevensrijen" in out and "lege regels" in out, out
 
 
 def test_blank_lines_between_rows_are_counted_not_stored(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_a_flood_of_tiny_cells_is_refused_in_bounded_memory(tmp_path: Path, wher
         fh.write("x\n")
     code, _, out = _ingest(tmp_path, path)
     assert code == 3, out
-    assert "longer than" in out and ("rij 2" if where == "row" else "rij 1") in out, out
+    assert "langer dan" in out and ("rij 2" if where == "row" else "rij 1") in out, out
 
 
 def test_a_sparse_file_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_a_nul_byte_on_line_2_is_reported_on_row_2(tmp_path: Path) -> None:
 def test_a_device_is_not_called_missing(tmp_path: Path) -> None:
     code, _, out = _ingest(tmp_path, Path("/dev/zero"))
     assert code == 3, out
-    assert "no such file" not in out and "not a regular file" in out, out
+    assert "bestaat niet" not in out and "geen gewoon bestand" in out, out
 
 
 def test_max_cells_refuses_a_larger_file_naming_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,4 +165,4 @@ def test_a_bulk_file_read_row_by_row_says_why_at_max_cells(tmp_path: Path, monke
     path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r\n\r\n", 1))  # one blank line: not set-based
     with pytest.raises(SourceError) as info:
         ingest.ingest(store.connect(":memory:"), [path])
-    assert "max_cells" in str(info.value) and "blank lines" in str(info.value)
+    assert "max_cells" in str(info.value) and "lege regels" in str(info.value)

@@ -62,14 +62,15 @@ def _last_line(name: str) -> int:
 
 
 CASES: dict[str, Refused | Finds | Value | Same] = {
-    "truncated_mid_row.csv": Refused(ValueFormatError, 21, "Stand ontwerpbegroting", "cut short"),
+    "truncated_mid_row.csv": Refused(ValueFormatError, 21, "Stand ontwerpbegroting", "afgebroken"),
     "truncated_mid_quoted_field.csv": Refused(SourceError, _last_line("truncated_mid_quoted_field.csv"), None,
-                                              "unexpected end of data"),
-    "truncated_in_header.csv": Refused(SourceError, 1, None, "malformed CSV header"),
+                                              "eindigt midden in een cel"),
+    "truncated_in_header.csv": Refused(SourceError, 1, None, "ongeldige CSV-kopregel"),
     "truncated_in_last_cell.csv": Finds("file-may-be-truncated", 21, None),
     "tab_separated.csv": Same(STAATEN),
-    "mixed_separator.csv": Refused(ValueFormatError, 2, "Uitgaven Ontvangsten Verplichtingen", "1 cell"),
-    "unquoted_separator_in_cell.csv": Refused(ValueFormatError, 5, None, "separator inside an unquoted cell"),
+    "mixed_separator.csv": Refused(ValueFormatError, 2, "Uitgaven Ontvangsten Verplichtingen", "1 cel"),
+    "unquoted_separator_in_cell.csv": Refused(ValueFormatError, 5, None,
+                                              "scheidingsteken in een cel zonder aanhalingstekens"),
     "windows1252.csv": Refused(SourceError, 8, None, "Windows-1252"),
     "utf8_bom.csv": Same(STAATEN),
     "utf16.csv": Refused(SourceError, 1, None, "UTF-16"),
@@ -85,22 +86,22 @@ CASES: dict[str, Refused | Finds | Value | Same] = {
     "amount_parenthesised.csv": Value(28, "1ste suppletoire begroting", Decimal(-1234)),
     "amount_23_digits.csv": Value(2, "Stand eerste suppletoire", Decimal("12345678901234567890123")),
     "amount_out_of_range.csv": Finds("unreadable-amount", 2, "Stand eerste suppletoire", STAATEN, amounts_lost=1),
-    "amount_out_of_range_millions.csv": Refused(ValueFormatError, 2, "ontwerpbegroting", "out of range"),
+    "amount_out_of_range_millions.csv": Refused(ValueFormatError, 2, "ontwerpbegroting", "buiten het bereik"),
     "empty_amount_cells.csv": Finds("amount-missing", None, None, STAATEN, amounts_lost=1),
-    "empty_year_cell.csv": Refused(ValueFormatError, 3, "Begrotingsjaar", "cannot read year"),
-    "empty_hoofdstuk_cell.csv": Refused(ValueFormatError, 4, "Hoofdstuknummer", "hoofdstuk cell is empty"),
+    "empty_year_cell.csv": Refused(ValueFormatError, 3, "Begrotingsjaar", "is onleesbaar"),
+    "empty_hoofdstuk_cell.csv": Refused(ValueFormatError, 4, "Hoofdstuknummer", "de cel hoofdstuk is leeg"),
     "wrong_unit_x1.csv": Finds("unit-mismatch", 28, "eenheid", EENHEID, lines_lost=1, amounts_lost=5),
     "wrong_unit_miljard.csv": Finds("unit-mismatch", 6, "eenheid"),
-    "xlsx_named.csv": Refused(SourceError, 1, None, "ZIP container"),
+    "xlsx_named.csv": Refused(SourceError, 1, None, "ZIP-container"),
     "pdf_named.csv": Refused(SourceError, 1, None, "PDF"),
     "json_named.csv": Refused(SourceError, 1, None, "JSON"),
     "html_named.csv": Refused(SourceError, 1, None, "HTML"),
     "html_leading_blank_line.csv": Refused(SourceError, 1, None, "HTML"),
-    "missing_required_column.csv": Refused(SchemaError, 1, "VUO", "column 'VUO' is missing"),
+    "missing_required_column.csv": Refused(SchemaError, 1, "VUO", "kolom 'VUO' ontbreekt"),
     "extra_columns.csv": Same(STAATEN),
-    "row_too_few_cells.csv": Refused(ValueFormatError, 5, "Bedrag t+4", "25 cells, the header 28"),
-    "empty.csv": Refused(SourceError, None, None, "empty"),
-    "header_only.csv": Refused(SourceError, 2, None, "no data rows"),
+    "row_too_few_cells.csv": Refused(ValueFormatError, 5, "Bedrag t+4", "25 cellen, de kopregel 28"),
+    "empty.csv": Refused(SourceError, None, None, "leeg"),
+    "header_only.csv": Refused(SourceError, 2, None, "geen gegevensrijen"),
 }
 LARGE_ROWS = 25_000  # generated at test time; test_very_large_bulk_file_200k does 200,000 on demand
 # every broken file tried: the committed corpus, the generated large file (complete and cut) and the .docx
@@ -223,7 +224,7 @@ def _large(con: duckdb.DuckDBPyConnection, tmp_path: Path, rows: int) -> None:
     with pytest.raises(ValueFormatError) as info:
         ingest.ingest(con, [cut])
     assert info.value.location is not None and info.value.location.row == rows + 1
-    assert "cut short" in str(info.value) and cut.name in str(info.value)
+    assert "afgebroken" in str(info.value) and cut.name in str(info.value)
     assert snapshot(con) == before
     report = ingest.ingest(con, [big])
     assert (report.files[0].lines, report.files[0].amounts) == (rows, 3 * rows)

@@ -65,7 +65,7 @@ def test_one_writer_at_a_time_and_an_interrupted_job_changes_nothing(tmp_path: P
     with store.writing(db) as con:
         pipeline.build(con, [BUDGET / "btabel_2015_excerpt.csv"])
     size = db.stat().st_size
-    with store.writing(db), pytest.raises(StoreError, match="another job is writing"), store.writing(db):
+    with store.writing(db), pytest.raises(StoreError, match="een andere taak schrijft"), store.writing(db):
         pass
     with pytest.raises(RuntimeError), store.writing(db) as con:
         pipeline.build(con, [BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv"])

@@ -53,7 +53,7 @@ def test_a_docx_that_unpacks_to_hundreds_of_mb_is_refused(tmp_path: Path) -> Non
     path = make_docx(tmp_path / "bom.docx", 3_000_000 if SLOW else 400_000)  # 225 MB or 30 MB of XML
     assert path.stat().st_size < 2 * 2**20  # small on disk
     code, out = _parse(tmp_path, path)
-    assert code == 7 and "max_document_mb" in out and "unpacked" in out, out[-500:]
+    assert code == 7 and "max_document_mb" in out and "uitgepakte" in out, out[-500:]
 
 
 def test_a_flood_of_paragraphs_is_refused(tmp_path: Path) -> None:

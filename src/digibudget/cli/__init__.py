@@ -20,11 +20,10 @@ app.add_typer(docs_app, name="docs", help="Parliamentary documents: parse questi
 
 
 def main() -> None:
+    """The installed ``digibudget`` command (help texts, Click's words and errors in Dutch: cli/click_nl.py)."""
     from typer.main import get_command
 
-    from .help_nl import dutch
-
-    dutch(get_command(app))(prog_name="digibudget")
+    get_command(app)(prog_name="digibudget")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -78,8 +78,9 @@ def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
 
 @app.command("waterfall", rich_help_panel="Analyse en export")
 @edge
-def waterfall_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. VI.")],
-                  artikel: Annotated[str | None, typer.Argument(help="Article, e.g. 36 (none: chapter level).")]
+def waterfall_cmd(hoofdstuk: Annotated[str, typer.Argument(metavar="HOOFDSTUK", help="Chapter, e.g. VI.")],
+                  artikel: Annotated[str | None, typer.Argument(metavar="ARTIKEL",
+                                                               help="Article, e.g. 36 (none: chapter level).")]
                   = None, db: DbOption = None, fmt: FormatOption = "table",
                   vuo: Annotated[str, typer.Option(help="V, U or O.")] = "U",
                   begrotingsjaar: Annotated[int | None, typer.Option(help="The year of the budget moments.")] = None,
@@ -174,8 +175,9 @@ def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
 
 @app.command("lineage", rich_help_panel="Analyse en export")
 @edge
-def lineage_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. V.")],
-                artikel: Annotated[str | None, typer.Argument(help="Article, e.g. 43 (none: the whole chapter).")]
+def lineage_cmd(hoofdstuk: Annotated[str, typer.Argument(metavar="HOOFDSTUK", help="Chapter, e.g. V.")],
+                artikel: Annotated[str | None, typer.Argument(
+                    metavar="ARTIKEL", help="Article, e.g. 43 (none: the whole chapter).")]
                 = None, db: DbOption = None, fmt: FormatOption = "table",
                 vuo: Annotated[str | None, typer.Option(help="V, U or O.")] = None) -> None:
     """Where an article came from and where it continues: renumbering found in the data and reviewed was/wordt
@@ -188,7 +190,8 @@ def lineage_cmd(hoofdstuk: Annotated[str, typer.Argument(help="Chapter, e.g. V."
 
 @app.command("review-mutation", rich_help_panel="Analyse en export")
 @edge
-def review_mutation_cmd(mutation: Annotated[str, typer.Argument(help="A mutation id or mutation_key.")],
+def review_mutation_cmd(mutation: Annotated[str, typer.Argument(metavar="MUTATIE",
+                                                                                help="A mutation id or mutation_key.")],
                         soort: Annotated[str, typer.Option(help="The type decided on (see 'mutations --help').")],
                         reason: Annotated[str, typer.Option(help="Why (e.g. the Kamerstuk that says so).")],
                         reviewer: Annotated[str, typer.Option(help="Who decided.")],

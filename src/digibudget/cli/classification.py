@@ -14,7 +14,7 @@ from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
 from ..classify import external
 from ..errors import UsageError
-from .common import DbOption, FormatOption, app, db_path, edge, err
+from .common import DERIVED_NL, DbOption, FormatOption, app, db_path, edge, err
 
 
 @app.command("themes", rich_help_panel="Classificatie")
@@ -37,8 +37,8 @@ def themes_cmd(db: DbOption = None, fmt: FormatOption = "table",
 
 @app.command("explain", rich_help_panel="Classificatie")
 @edge
-def explain_cmd(line: Annotated[str, typer.Argument(help="A line id or line key.")], db: DbOption = None,
-                fmt: FormatOption = "table") -> None:
+def explain_cmd(line: Annotated[str, typer.Argument(metavar="REGEL", help="A line id or line key.")],
+                db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Why a budget line got, or did not get, each theme: rules, matched text, false friends, decisions."""
     con = store.connect(db_path(db), read_only=True)
     ex = explaining.explain(con, line)
@@ -73,7 +73,7 @@ def explain_cmd(line: Annotated[str, typer.Argument(help="A line id or line key.
 
 @app.command("review", rich_help_panel="Classificatie")
 @edge
-def review_cmd(line: Annotated[str, typer.Argument(help="A line id or line key.")],
+def review_cmd(line: Annotated[str, typer.Argument(metavar="REGEL", help="A line id or line key.")],
                theme: Annotated[str, typer.Option(help="The theme decided on.")],
                weight: Annotated[float, typer.Option(help="Share of the line's money, 0 (not this theme) to 1.")],
                reason: Annotated[str, typer.Option(help="Why.")],
@@ -94,13 +94,15 @@ def reclassify_cmd(db: DbOption = None) -> None:
     """Run the classification rules and reviewed decisions again over every line."""
     with store.writing(db_path(db)) as con:
         counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(db_path(db)))
-    output.render(queries.Result(["thema", "regels"], sorted(counts.items()), "Classificatie"), "table")
+    rows = sorted((DERIVED_NL.get(k, k), n) for k, n in counts.items())
+    output.render(queries.Result(["thema", "regels"], rows, "Classificatie"), "table")
 
 
 @app.command("classify", rich_help_panel="Classificatie")
 @edge
-def classify_cmd(file: Annotated[Path, typer.Argument(help="CSV with hoofdstuk, artikel, artikel_naam, "
-                                                         "artikelonderdeel, instrument, regeling.")],
+def classify_cmd(file: Annotated[Path, typer.Argument(metavar="BESTAND",
+                                                      help="CSV with hoofdstuk, artikel, artikel_naam, "
+                                                           "artikelonderdeel, instrument, regeling.")],
                  output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
                  ) -> None:
     """Tag lines that are not in the database; prints CSV with themes, weights, executor and evidence."""
@@ -115,7 +117,8 @@ def classify_cmd(file: Annotated[Path, typer.Argument(help="CSV with hoofdstuk, 
 
 @app.command("evaluate", rich_help_panel="Classificatie")
 @edge
-def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(help="Labelled CSV (default: the bundled set).")]
+def evaluate_cmd(labelled: Annotated[Path | None, typer.Argument(
+                     metavar="BESTAND", help="Labelled CSV (default: the bundled set).")]
                  = None, stratum: Annotated[str | None, typer.Option(help="obvious, random or hard.")] = None,
                  split: Annotated[str | None, typer.Option(help="dev (for improving rules) or holdout.")] = None,
                  errors: Annotated[bool, typer.Option(help="List the misclassified lines.")] = False,

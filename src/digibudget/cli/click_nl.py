@@ -23,6 +23,8 @@ import typer
 import typer.rich_utils
 from typer.core import TyperCommand, TyperGroup
 
+from .help_nl import dutch
+
 HELP_OPTION_NL = "Toon deze hulp en stop."
 OPTIONS_NL = "[OPTIES]"
 SUBCOMMAND_NL = "COMMANDO [ARGUMENTEN]..."
@@ -159,11 +161,20 @@ class _Dutch:
 
 
 class DutchCommand(_Dutch, TyperCommand):
-    """A command whose usage line, help option and errors are Dutch."""
+    """A command whose usage line, help option and errors are Dutch, and whose help texts are their Dutch versions
+    (help_nl.HELP_NL), however the command is run."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dutch(self)
 
 
 class DutchGroup(_Dutch, TyperGroup):
     """A group of commands whose usage line, help option and errors are Dutch."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        dutch(self)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         from typer._click.exceptions import ClickException

@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 
 from .. import store
 from ..errors import UsageError
+from ..findings_nl import SEVERITY_NL, message_nl
 from ..parliament.model import Document
 from ..parliament.parse import parse_file
 from ..parliament.serialize import to_json
@@ -35,7 +36,8 @@ def _docs() -> None:
 @docs_app.command("parse")
 @edge
 def parse_command(
-    file: Annotated[Path, typer.Argument(help="Document: .txt (uit docx), .docx, .xml (KOOP) of .pdf")],
+    file: Annotated[Path, typer.Argument(metavar="BESTAND",
+                                         help="Document: .txt (uit docx), .docx, .xml (KOOP) of .pdf")],
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Uitvoer: json of table")] = OutputFormat.table,
 ) -> None:
     """Parse FILE and print its questions, answers, statuses, references, amounts, tables and findings."""
@@ -49,7 +51,8 @@ def parse_command(
 @docs_app.command("ingest")
 @edge
 def ingest_command(
-    files: Annotated[list[Path], typer.Argument(help="Documents to load (.txt, .docx, .xml, .pdf)")],
+    files: Annotated[list[Path], typer.Argument(metavar="BESTANDEN",
+                                                help="Documents to load (.txt, .docx, .xml, .pdf)")],
     db: DbOption = None,
 ) -> None:
     """Load documents into the database: questions, statuses, references, figures, links to budget lines."""
@@ -97,7 +100,8 @@ def _render(doc: Document) -> None:
                        "" if r.value is None else str(r.value), "" if r.amount is None else str(r.amount))
         console.print(tt)
     for f in doc.findings:
-        console.print(f"[{f.severity}] {f.type.title}: {f.message}", markup=False)
+        console.print(f"[{SEVERITY_NL.get(f.severity, f.severity)}] {f.type.title}: "
+                      f"{message_nl(f.code, f.figures, f.message)}", markup=False)
 
 
 class DraftFormat(StrEnum):
@@ -110,8 +114,8 @@ class DraftFormat(StrEnum):
 @docs_app.command("draft")
 @edge
 def draft_command(
-    file: Annotated[Path, typer.Argument(help="Document met vragen (met of zonder antwoorden): .txt, .docx, .xml, "
-                                             ".pdf")],
+    file: Annotated[Path, typer.Argument(metavar="BESTAND", help="Document met vragen (met of zonder antwoorden): "
+                                                                ".txt, .docx, .xml, .pdf")],
     db: DbOption = None,
     format: Annotated[DraftFormat, typer.Option("--format", "-f", help="markdown (standaard), html, docx, of rapport "
                                                                       "(gepubliceerde bedragen tegen het concept)")]

@@ -1,6 +1,7 @@
 """The command line's help in Dutch. Commands and options are written with English docstrings and help texts (the
 code is English); what a user reads with --help is this Dutch text, put in place when the command line starts
-(``dutch``). A test fails when a help text has no Dutch version here."""
+(``dutch``, applied by the command classes of click_nl.py). A test fails when a help text has no Dutch version
+here."""
 
 from __future__ import annotations
 
@@ -188,12 +189,11 @@ HELP_NL: dict[str, str] = {
     "HTML file to write.": "HTML-bestand om te schrijven.",
     "Budget moment, e.g. 2017-OWB (default: latest broad).":
         "Begrotingsmoment, bv. 2017-OWB (standaard: het laatste met brede dekking).",
-    "Database file.": "Databasebestand.",
     "Download published files (rijksfinancien.nl, Tweede Kamer).":
         "Download gepubliceerde bestanden (rijksfinancien.nl, Tweede Kamer).",
     "Parliamentary documents: parse questions and answers.": "Kamerstukken: lees vragen en antwoorden.",
     "Parse FILE and print its questions, answers, statuses, references, amounts, tables and findings.":
-        "Lees FILE en toon de vragen, antwoorden, statussen, verwijzingen, bedragen, tabellen en bevindingen.",
+        "Lees BESTAND en toon de vragen, antwoorden, statussen, verwijzingen, bedragen, tabellen en bevindingen.",
     "Load documents into the database: questions, statuses, references, figures, links to budget lines.":
         "Laad documenten in de database: vragen, statussen, verwijzingen, bedragen, koppelingen met "
         "begrotingsregels.",

@@ -11,13 +11,15 @@ from rich.progress import BarColumn, Progress, TextColumn
 from .. import __version__, ingest, output, pipeline, queries, store
 from ..bundled import bundled_budget_paths, bundled_documents
 from ..errors import LoadedWithErrors
+from ..nlformat import nl_number
 from ..settings import SETTINGS, load_settings
-from .common import DbOption, FormatOption, app, db_path, edge, err
+from .common import DbOption, FormatOption, app, counts_nl, db_path, edge, err
 
 
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
 @edge
-def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="CSV or JSON files, or folders, to load.")],
+def ingest_cmd(paths: Annotated[list[Path], typer.Argument(metavar="PADEN",
+                                                          help="CSV or JSON files, or folders, to load.")],
                db: DbOption = None, fmt: FormatOption = "table",
                strict: Annotated[bool, typer.Option(
                    "--strict", help="Refuse the whole ingest when a file has error findings (an unreadable or "
@@ -46,7 +48,7 @@ def _build_with_progress(con: Any, paths: list[Path], database: str, strict: boo
 
         report, counts = pipeline.build(con, paths, decisions=pipeline.decisions_path(database), progress=tick,
                                         strict=strict)
-    err.print("Classificatie: " + ", ".join(f"{t} {n} regels" for t, n in sorted(counts.items())), highlight=False)
+    err.print("Classificatie: " + counts_nl(counts), highlight=False)
     return report
 
 
@@ -62,7 +64,7 @@ def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
     output.render(queries.Result(["bestand", "soort", "status", "rijen", "regels", "bedragen", "% verplicht",
                                   "bevindingen"], rows, "Inlezen"), fmt)
     if report.reconciliation:
-        r = report.reconciliation
+        r = {k: nl_number(v) if isinstance(v, int) else v for k, v in report.reconciliation.items()}
         err.print(f"Aansluiting: {r['totals_checked']} totalen getoetst, {r['totals_mismatch']} wijken af; "
                   f"{r['stands_checked']} standen getoetst, {r['stands_mismatch']} wijken af; "
                   f"{r['cross_checked']} bedragen tussen bronnen vergeleken, {r['cross_agree']} gelijk, "
@@ -141,7 +143,8 @@ def demo_cmd(db: DbOption = None) -> None:
         report = _build_with_progress(con, bundled_budget_paths(), db_path(db))
         docs = ingest_documents(con, bundled_documents())
     _print_ingest(report)
-    err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({d.status}, {d.questions} vragen, "
+    err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({'geladen' if d.status == 'loaded' else 'al geladen'}, "
+                                        f"{d.questions} vragen, "
                                         f"{d.links} koppelingen)" for d in docs), highlight=False)
     con = store.connect(db_path(db), read_only=True)
     try:

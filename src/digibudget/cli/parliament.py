@@ -22,7 +22,7 @@ def questions_cmd(db: DbOption = None, fmt: FormatOption = "table",
 
 @app.command("question", rich_help_panel="Kamervragen")
 @edge
-def question_cmd(ref: Annotated[str, typer.Argument(help="NUMBER or DOCUMENT:NUMBER, e.g. 1:8.")],
+def question_cmd(ref: Annotated[str, typer.Argument(metavar="VRAAG", help="NUMBER or DOCUMENT:NUMBER, e.g. 1:8.")],
                  db: DbOption = None) -> None:
     """One question: text, answer, status, references, stated figures and the budget lines it is linked to."""
     import json

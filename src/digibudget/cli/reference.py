@@ -20,9 +20,9 @@ INTRO = """# Command line
 
 Generated from the command-line code by `python -m digibudget.docgen` (`digibudget/cli/reference.py`); do not edit
 by hand. `--help` reads in Dutch: commands and options keep English docstrings and help texts in the code, and the
-installed `digibudget` command puts the Dutch version from `digibudget/cli/help_nl.py` in their place (a test fails
-when a help text has no Dutch version there); the words Typer and Click add ("Gebruik:", "Opties", "[verplicht]",
-the errors of a wrong command line) are Dutch too (`digibudget/cli/click_nl.py`).
+command classes of `digibudget/cli/click_nl.py` put the Dutch version from `digibudget/cli/help_nl.py` in their place
+(a test fails when a help text has no Dutch version there); the words Typer and Click add ("Gebruik:", "Opties",
+"[verplicht]", the errors of a wrong command line) are Dutch too.
 
 Every command opens the database (setting `database`, or `--db FILE`), calls one library function and renders the
 result. Listing commands take `--format table|csv|csv-nl|json`: the same rows in four formats (`table` shows Dutch
@@ -226,7 +226,7 @@ def _default(param: Any) -> str:
 
 def _names(param: Any) -> str:
     if param.param_type_name == "argument":
-        return f"`{param.name.upper()}`"
+        return f"`{param.metavar or param.name.upper()}`"
     names = [*param.opts, *param.secondary_opts]
     return ", ".join(f"`{n}`" for n in names)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import Location, SourceError, UnknownFormatError
+from ..errors import Location, SourceError, UnknownFormatError, reason
 from . import begrotingsstaten, btabel, bulk, gevolgen, owb_json, textfile
 from .contract import Reader, Sample
 from .model import ReadResult
@@ -25,7 +25,7 @@ def is_json(path: Path) -> bool:
         with path.open("rb") as fh:
             head = fh.read(64)
     except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
+        raise SourceError(f"kan het bestand niet lezen: {reason(exc)}", location=Location(str(path))) from exc
     return head.lstrip(b"\xef\xbb\xbf").lstrip()[:1] in (b"[", b"{")
 
 
@@ -57,12 +57,12 @@ def detect(path: Path) -> Reader:
     for reader in REGISTRY:
         if reader.matches(sample):
             return reader
-    shown = ", ".join(h[:40] for h in header[:5] if h) or "an empty first line"
+    shown = ", ".join(h[:40] for h in header[:5] if h) or "een lege eerste regel"
     raise UnknownFormatError(
-        f"no reader recognises the header ({shown}{', ...' if len(header) > 5 else ''})",
+        f"geen lezer herkent de kopregel ({shown}{', ...' if len(header) > 5 else ''})",
         location=Location(str(path), 1),
-        expected="a B-tabel (Bedrag t-2 .. t+4), begrotingsstaten, 'budgettaire gevolgen' (tabel_id, kolom, waarde)"
-                 " or rijksfinancien.nl bulk (IBOSnummer, StandOWB ...) file")
+        expected="een B-tabel (Bedrag t-2 .. t+4), begrotingsstaten, 'budgettaire gevolgen' (tabel_id, kolom, waarde)"
+                 " of een bulkbestand van rijksfinancien.nl (IBOSnummer, StandOWB ...)")
 
 
 def _detect_json(path: Path) -> Reader:
@@ -73,14 +73,15 @@ def _detect_json(path: Path) -> Reader:
             return reader
     if isinstance(data, list) and data and isinstance(data[0], dict):
         shown = ", ".join(str(k)[:40] for k in list(data[0])[:5])
-        what = f"an array of records with the keys {shown}{', ...' if len(data[0]) > 5 else ''}"
+        what = f"een lijst van records met de sleutels {shown}{', ...' if len(data[0]) > 5 else ''}"
     else:
-        what = "an array of records" if isinstance(data, list) else f"a JSON {type(data).__name__}"
-        what = what.replace("dict", "object").replace("list", "array")
+        what = "een lijst van records" if isinstance(data, list) else f"een JSON-{type(data).__name__}"
+        what = what.replace("dict", "object").replace("list", "lijst")
     raise UnknownFormatError(
-        f"no reader recognises this JSON ({what})", location=Location(str(path), 1),
-        expected="a rijksfinancien.nl ontwerpbegroting B-tabel JSON array (records with vuo, jaar, hoofdstuk, "
-                 "artikel, nr_onderverdeling, financieel_instrument, bedrag, uitsplitsing, premie ...)")
+        f"geen lezer herkent deze JSON ({what})", location=Location(str(path), 1),
+        expected="een JSON-lijst van de B-tabel van een ontwerpbegroting van rijksfinancien.nl (records met vuo, "
+                 "jaar, hoofdstuk, artikel, nr_onderverdeling, financieel_instrument, bedrag, uitsplitsing, premie "
+                 "...)")
 
 
 def read(path: Path) -> ReadResult:

@@ -137,8 +137,8 @@ class _Rows:
             fase = self.last_fase
             self.result.findings.append(Finding("filled-from-row-above", self.loc("fase"), value=fase))
         if fase is None:
-            raise ValueFormatError(f"unknown begrotingsfase {self.cell('fase')!r}", location=self.loc("fase"),
-                                   expected="OWB, VB, 1stesup, 2desup, JV or SW")
+            raise ValueFormatError(f"onbekende begrotingsfase {self.cell('fase')!r}", location=self.loc("fase"),
+                                   expected="OWB, VB, 1stesup, 2desup, JV of SW")
         self.last_fase = fase
         return fase
 
@@ -184,8 +184,8 @@ class _Rows:
         totaal = self.cell("totaal").upper()[:1]
         if totaal not in {"J", "N"}:
             if totaal:
-                raise ValueFormatError(f"total flag {self.cell('totaal')!r}", location=self.loc("totaal"),
-                                       expected="J or N")
+                raise ValueFormatError(f"totaalvlag {self.cell('totaal')!r}", location=self.loc("totaal"),
+                                       expected="J of N")
             totaal = "N" if (self.cell("regeling") or self.cell("detail")) else "J"
             self.result.findings.append(Finding("total-flag-inferred", self.loc("totaal"), vuo=vuo, flag=totaal))
         return totaal == "J"

@@ -62,8 +62,9 @@ def layout(path: Path, header: list[str]) -> Layout:
 
 
 def read(path: Path) -> ReadResult:
-    header, body, _ = textfile.rows(path, note="; a bulk file with blank lines, line breaks inside cells or a lone CR "
-                                    "is read row by row instead of set-based: remove them, or raise max_cells")
+    header, body, _ = textfile.rows(path, note="; een bulkbestand met lege regels, regeleinden in cellen of een "
+                                    "losse CR wordt rij voor rij gelezen in plaats van in één keer: verwijder die, of "
+                                    "verhoog max_cells")
     lay = layout(path, header)
     result = ReadResult(kind=KIND, licence=LICENCE)
     empty = 0
@@ -91,8 +92,8 @@ def parse_row(path: Path, lay: Layout, lineno: int, cells: list[str],
         findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
         return None, 0
     if len(cells) < len(header):
-        raise ValueFormatError(f"the row has {len(cells)} cells, the header {len(header)}",
-                               location=Location(str(path), lineno), expected="one cell per header column")
+        raise ValueFormatError(f"de rij heeft {len(cells)} cellen, de kopregel {len(header)}",
+                               location=Location(str(path), lineno), expected="één cel per kolom van de kopregel")
 
     def get(i: int | None) -> str:
         return cells[i].strip() if i is not None else ""
@@ -103,12 +104,12 @@ def parse_row(path: Path, lay: Layout, lineno: int, cells: list[str],
     jaar = parse_year(get(col["Begrotingsjaar"]), location=loc("Begrotingsjaar"))
     fase = _FASES.get(get(col["Fase"]).upper())
     if fase is None:
-        raise ValueFormatError(f"unknown fase {get(col['Fase'])!r}", location=loc("Fase"),
-                               expected="OWB, VB, O1, SBS, O2, JV or SW")
+        raise ValueFormatError(f"onbekende fase {get(col['Fase'])!r}", location=loc("Fase"),
+                               expected="OWB, VB, O1, SBS, O2, JV of SW")
     vuo = normalise_vuo(get(col["VUO"]), location=loc("VUO"), findings=findings)
     totaal = get(col["Totaal"]).upper()[:1]
     if totaal not in {"J", "N"}:
-        raise ValueFormatError(f"total flag {get(col['Totaal'])!r}", location=loc("Totaal"), expected="J or N")
+        raise ValueFormatError(f"totaalvlag {get(col['Totaal'])!r}", location=loc("Totaal"), expected="J of N")
     hoofdstuk = normalise_hoofdstuk(get(col["Hoofdstuknummer"]), location=loc("Hoofdstuknummer"), findings=findings)
     instrument_raw = get(opt["Instrumentnaam"]) or None
     instrument = normalise_instrument(instrument_raw, location=loc("Instrumentnaam"), findings=findings)

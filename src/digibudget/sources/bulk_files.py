@@ -97,7 +97,7 @@ def cells_of(path: Path, sep: str, lineno: int) -> list[str]:
         for i, cells in enumerate(csv.reader(fh, delimiter=sep, strict=True), start=1):
             if i == lineno:
                 return cells
-    raise ValueFormatError("row not found", location=Location(str(path), lineno))  # pragma: no cover
+    raise ValueFormatError("rij niet gevonden", location=Location(str(path), lineno))  # pragma: no cover
 
 
 def raise_for_row(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
@@ -111,6 +111,7 @@ def refuse_amount(path: Path, lay: bulk.Layout, sep: str, lineno: int) -> None:
     line, _ = bulk.parse_row(path, lay, lineno, cells_of(path, sep, lineno), [])
     for a in line.amounts if line else []:
         if not a.value.is_finite() or abs(a.value) >= MAX_AMOUNT:
-            raise ValueFormatError(f"amount {a.value} is out of range",
+            raise ValueFormatError(f"bedrag {a.value} valt buiten het bereik",
                                    location=Location(str(path), lineno, a.source_column))
-    raise ValueFormatError("an amount is out of range", location=Location(str(path), lineno))  # pragma: no cover
+    raise ValueFormatError("een bedrag valt buiten het bereik",
+                           location=Location(str(path), lineno))  # pragma: no cover

@@ -181,9 +181,10 @@ def _row_column(r: dict[str, str], lineno: int, path: Path, document: str, begro
     else:
         col = _column(document, r["kolom"], begrotingsjaar, jaar)
     if col is None:
-        raise SchemaError(f"column header {r['kolom']!r} of a {document} table is not understood",
+        raise SchemaError(f"kolomkop {r['kolom']!r} van een tabel uit {document} niet begrepen",
                           location=Location(str(path), lineno, "kolom"),
-                          expected="a stand or mutation column of a budget table (e.g. 'Stand 1e suppletoire')")
+                          expected="een stand- of mutatiekolom van een begrotingstabel (bv. 'Stand 1e "
+                                       "suppletoire')")
     if col.note:
         result.findings.append(Finding("ambiguous-fase", Location(str(path), lineno, "kolom"), raw=r["kolom"],
                                        normalised=col.fase, reason=f"({col.note})"))
@@ -192,8 +193,8 @@ def _row_column(r: dict[str, str], lineno: int, path: Path, document: str, begro
 
 def _regel(r: dict[str, str], lineno: int, path: Path) -> int:
     if not r["regel"].isdigit():
-        raise ValueFormatError(f"row number {r['regel']!r} is not a number", location=Location(str(path), lineno,
-                               "regel"), expected="the row's number in its table, like 3")
+        raise ValueFormatError(f"rijnummer {r['regel']!r} is geen getal", location=Location(str(path), lineno,
+                               "regel"), expected="het nummer van de rij in de tabel, bv. 3")
     return int(r["regel"])
 
 
@@ -202,8 +203,8 @@ def _mn_column(stands: list[tuple[int, int, str]], regel: int, omschrijving: str
     if niveau == "stand":
         m = _STAND_NAME.search(omschrijving)
         if m is None:
-            raise ValueFormatError(f"a 'stand' row must name its moment, not {omschrijving[:60]!r}",
-                                   location=location, expected="'Stand Miljoenennota 2024' (or Voorjaarsnota, "
+            raise ValueFormatError(f"een 'stand'-rij moet het moment noemen, niet {omschrijving[:60]!r}",
+                                   location=location, expected="'Stand Miljoenennota 2024' (of Voorjaarsnota, "
                                    "Najaarsnota)")
         return Column(int(m.group(2)), _NOTA_FASE[m.group(1).lower()], "stand")
     following = [s for s in stands if s[0] > regel]
@@ -276,8 +277,8 @@ def _commitment(result: ReadResult, r: dict[str, str], lineno: int, path: Path, 
     whole article or (where the row names one) for one instrument. A share of ontvangsten is never stored."""
     col = _column(document, r["kolom"], begrotingsjaar, jaar)
     if col is None or artikel is None:
-        raise SchemaError(f"percentage in column {r['kolom']!r} cannot be placed", location=Location(
-            str(path), lineno, "kolom"), expected="a stand column of an article table")
+        raise SchemaError(f"percentage in kolom {r['kolom']!r} is niet te plaatsen", location=Location(
+            str(path), lineno, "kolom"), expected="een standkolom van een artikeltabel")
     where = Location(str(path), lineno, "omschrijving")
     label = r["omschrijving"].lower().replace("verplichte", "verplicht")
     category = next((cat for text, cat in _CATEGORIES if text in label), None)

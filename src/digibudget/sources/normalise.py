@@ -20,7 +20,7 @@ _EN = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _NL = re.compile(r"^(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
 _SPACE_GROUPED = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 _SCI = re.compile(r"^\d+(\.\d+)?[eE][-+]?\d+$")
-STYLES = {"en": "'.' decimal point, ',' thousands", "nl": "',' decimal comma, '.' thousands"}
+STYLES = {"en": "'.' als decimaalteken, ',' voor duizendtallen", "nl": "',' als decimaalteken, '.' voor duizendtallen"}
 
 
 class AmbiguousAmountError(ValueFormatError):
@@ -28,8 +28,8 @@ class AmbiguousAmountError(ValueFormatError):
 
     def __init__(self, raw: str, readings: dict[str, Decimal], location: Location) -> None:
         self.readings = readings
-        super().__init__(f"amount {raw!r} is ambiguous", location=location,
-                         expected=" or ".join(f"{format(v, 'f')} ({STYLES[k]})" for k, v in readings.items()))
+        super().__init__(f"bedrag {raw!r} is dubbelzinnig", location=location,
+                         expected=" of ".join(f"{format(v, 'f')} ({STYLES[k]})" for k, v in readings.items()))
 
 
 def _unsigned(raw: str) -> tuple[bool, str]:
@@ -109,9 +109,10 @@ def parse_amount(raw: str, *, style: str | None, location: Location, findings: l
     if style is not None:
         options = {style: options[style]} if style in options else {}
     if not options:
-        raise ValueFormatError(f"cannot read amount {raw!r}", location=location,
-                               expected={"en": "a number like 1234 or 1,234.5", "nl": "a number like 1234 or 1.234,5"}
-                               .get(style or "", "a number like 1234, 1.234,5 or 1,234.5"))
+        raise ValueFormatError(f"bedrag {raw!r} is onleesbaar", location=location,
+                               expected={"en": "een getal zoals 1234 of 1,234.5",
+                                         "nl": "een getal zoals 1234 of 1.234,5"}
+                               .get(style or "", "een getal zoals 1234, 1.234,5 of 1,234.5"))
     if len(set(options.values())) > 1:
         raise AmbiguousAmountError(raw.strip(), {k: -v if negative else v for k, v in options.items()}, location)
     value = _in_range(next(iter(options.values())), raw, location)
@@ -124,8 +125,8 @@ def parse_amount(raw: str, *, style: str | None, location: Location, findings: l
 
 def _in_range(value: Decimal, raw: str, location: Location) -> Decimal:
     if value and value.adjusted() >= MAX_DIGITS:
-        raise ValueFormatError(f"amount {raw.strip()[:40]!r} is too large", location=location,
-                               expected=f"an amount below 10^{MAX_DIGITS}")
+        raise ValueFormatError(f"bedrag {raw.strip()[:40]!r} is te groot", location=location,
+                               expected=f"een bedrag onder 10^{MAX_DIGITS}")
     return value
 
 
@@ -167,8 +168,8 @@ def parse_percentage(raw: str, *, location: Location, findings: list[Finding]) -
         if not value.is_finite():  # 'NaN', 'Infinity': Decimal reads them, but they are no percentage
             raise InvalidOperation(text)
     except InvalidOperation as exc:
-        raise ValueFormatError(f"cannot read percentage {raw!r}", location=location,
-                               expected="a percentage like 91.80%") from exc
+        raise ValueFormatError(f"percentage {raw!r} is onleesbaar", location=location,
+                               expected="een percentage zoals 91.80%") from exc
     if value < 0 or value > 100:
         findings.append(Finding("percentage-out-of-range", location, value=value))
     return value
@@ -177,15 +178,15 @@ def parse_percentage(raw: str, *, location: Location, findings: list[Finding]) -
 def parse_year(raw: str, *, location: Location) -> int:
     text = raw.strip()
     if not re.fullmatch(r"(19|20)\d\d", text):
-        raise ValueFormatError(f"cannot read year {raw!r}", location=location, expected="a year like 2024")
+        raise ValueFormatError(f"jaar {raw!r} is onleesbaar", location=location, expected="een jaar zoals 2024")
     return int(text)
 
 
 def normalise_vuo(raw: str, *, location: Location, findings: list[Finding]) -> str:
     text = raw.strip().upper()
     if text not in VUO_CODES:
-        raise ValueFormatError(f"V/U/O code {raw!r} is not V, U or O", location=location,
-                               expected="V (verplichtingen), U (uitgaven) or O (ontvangsten)")
+        raise ValueFormatError(f"V/U/O-code {raw!r} is niet V, U of O", location=location,
+                               expected="V (verplichtingen), U (uitgaven) of O (ontvangsten)")
     if text != raw:
         findings.append(Finding("vuo-normalised", location, raw=raw, normalised=text))
     return text
@@ -194,8 +195,8 @@ def normalise_vuo(raw: str, *, location: Location, findings: list[Finding]) -> s
 def normalise_hoofdstuk(raw: str, *, location: Location, findings: list[Finding]) -> str:
     text = raw.strip().upper().split(",")[0].strip()
     if not text:
-        raise ValueFormatError("the hoofdstuk cell is empty", location=location,
-                               expected="a chapter code like VII or XIII")
+        raise ValueFormatError("de cel hoofdstuk is leeg", location=location,
+                               expected="een hoofdstukcode zoals VII of XIII")
     if text not in HOOFDSTUKKEN:
         findings.append(Finding("unknown-hoofdstuk", location, raw=raw))
     return text

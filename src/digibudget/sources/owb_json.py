@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, SourceError, ValueFormatError
+from ..errors import Location, SourceError, ValueFormatError, reason
 from ..findings import Finding
 from ..settings import load_settings
 from .contract import JsonReader
@@ -55,23 +55,24 @@ def load(path: Path) -> tuple[object, bytes]:
     limit = int(load_settings()["max_json_mb"])
     try:
         if path.stat().st_size > limit << 20:
-            raise SourceError(f"the file is {path.stat().st_size / (1 << 20):.1f} MB, more than {limit} MB "
-                              "(setting max_json_mb)", location=Location(str(path)),
-                              expected="a JSON table; raise max_json_mb for a larger one")
+            mb = f"{path.stat().st_size / (1 << 20):.1f}".replace(".", ",")
+            raise SourceError(f"het bestand is {mb} MB, meer dan {limit} MB (instelling max_json_mb)",
+                              location=Location(str(path)),
+                              expected="een JSON-tabel; verhoog max_json_mb voor een grotere")
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=Location(str(path))) from exc
+        raise SourceError(f"kan het bestand niet lezen: {reason(exc)}", location=Location(str(path))) from exc
     try:
         return json.loads(raw.decode("utf-8").removeprefix("\ufeff")), raw
     except UnicodeDecodeError as exc:
-        raise SourceError(f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8",
+        raise SourceError(f"byte 0x{raw[exc.start]:02x} op positie {exc.start} is geen UTF-8",
                           location=Location(str(path), 1), expected="UTF-8 JSON") from exc
     except json.JSONDecodeError as exc:
-        raise SourceError(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
-                          location=Location(str(path), exc.lineno), expected="one JSON array of records") from exc
+        raise SourceError(f"ongeldige JSON (regel {exc.lineno}, teken {exc.colno})",
+                          location=Location(str(path), exc.lineno), expected="één JSON-lijst van records") from exc
     except RecursionError as exc:
-        raise SourceError("the JSON is nested too deeply", location=Location(str(path), 1),
-                          expected="one JSON array of flat records") from exc
+        raise SourceError("de JSON is te diep genest", location=Location(str(path), 1),
+                          expected="één JSON-lijst van platte records") from exc
 
 
 @dataclass
@@ -84,8 +85,8 @@ class _Kept:
 def read(path: Path) -> ReadResult:
     data, raw = load(path)
     if not matches_json(data):
-        raise SourceError("the JSON is not an array of rijksfinancien.nl B-tabel records",
-                          location=Location(str(path), 1), expected="records with the keys " + ", ".join(KEYS))
+        raise SourceError("de JSON is geen lijst van B-tabelrecords van rijksfinancien.nl",
+                          location=Location(str(path), 1), expected="records met de sleutels " + ", ".join(KEYS))
     assert isinstance(data, list)
     result = ReadResult(kind=KIND, licence="CC-0 (MinFin open data, rijksfinancien.nl)")
     year = KNOWN.get(hashlib.sha256(raw).hexdigest())
@@ -98,7 +99,7 @@ def read(path: Path) -> ReadResult:
     for row, rec in enumerate(data, start=1):
         result.rows_read += 1
         if not isinstance(rec, dict) or any(k not in rec for k in KEYS):
-            raise ValueFormatError("the record is not an object with the layout's keys",
+            raise ValueFormatError("het record is geen object met de sleutels van de opmaak",
                                    location=Location(str(path), row), expected=", ".join(KEYS))
         value = _amount(rec, row, path, result)
         hfst = _text(rec["hoofdstuk"]).upper()
@@ -122,8 +123,8 @@ def _text(value: object) -> str:
 def _amount(rec: dict[str, Any], row: int, path: Path, result: ReadResult) -> Decimal | None:
     raw = rec["bedrag"]
     if isinstance(raw, bool) or not isinstance(raw, (int, float, str, type(None))):
-        raise ValueFormatError(f"bedrag {raw!r} is not a number", location=Location(str(path), row, "bedrag"),
-                               expected="an amount in EUR x 1,000, like 8503")
+        raise ValueFormatError(f"bedrag {raw!r} is geen getal", location=Location(str(path), row, "bedrag"),
+                               expected="een bedrag in euro x 1.000, zoals 8503")
     return amount_or_finding(_text(raw), style="en", location=Location(str(path), row, "bedrag"),
                              findings=result.findings)
 
@@ -134,7 +135,7 @@ def _line(rec: dict[str, Any], row: int, path: Path, value: Decimal | None, resu
 
     jaar = rec["jaar"]
     if isinstance(jaar, bool) or not isinstance(jaar, int) or not 1900 <= jaar <= 2100:
-        raise ValueFormatError(f"jaar {jaar!r} is not a year", location=loc("jaar"), expected="a year like 2019")
+        raise ValueFormatError(f"jaar {jaar!r} is geen jaartal", location=loc("jaar"), expected="een jaar zoals 2019")
     hfst_raw = _text(rec["hoofdstuk"]).upper()
     hoofdstuk, why = _HOOFDSTUK_CODES.get(hfst_raw, (hfst_raw, ""))
     if why:

@@ -12,21 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..errors import Location, SchemaError, SourceError, ValueFormatError
+from ..errors import Location, SchemaError, SourceError, ValueFormatError, reason
 from ..findings import Finding
 from ..settings import load_settings
 from .model import ReadResult
 from .normalise import ColumnEvidence
 
 _MAGIC = {
-    b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a ZIP container (xlsx, ods, docx or zip)",
-    b"\xd0\xcf\x11\xe0": "an old Office document (xls/doc)",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-    b"\x1f\x8b": "a gzip archive",
+    b"%PDF": "een PDF-document",
+    b"PK\x03\x04": "een ZIP-container (xlsx, ods, docx of zip)",
+    b"\xd0\xcf\x11\xe0": "een oud Office-document (xls/doc)",
+    b"7z\xbc\xaf": "een 7-Zip-archief",
+    b"\x1f\x8b": "een gzip-archief",
     b"{": "JSON",
     b"[": "JSON",
-    b"<": "XML or HTML",
+    b"<": "XML of HTML",
 }
 
 
@@ -39,11 +39,11 @@ def _open(path: Path) -> BinaryIO:
     where = Location(str(path))
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise SourceError("this is not a regular file (a device, pipe or socket)", location=where,
-                              expected="a CSV or JSON file")
+            raise SourceError("dit is geen gewoon bestand (een apparaat, pipe of socket)", location=where,
+                              expected="een CSV- of JSON-bestand")
         return path.open("rb")
     except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror or exc}", location=where) from exc
+        raise SourceError(f"kan het bestand niet lezen: {reason(exc)}", location=where) from exc
 
 
 def _check_head(path: Path, fh: BinaryIO) -> None:
@@ -54,15 +54,15 @@ def _check_head(path: Path, fh: BinaryIO) -> None:
             if chunk.strip():
                 break
         else:
-            raise SourceError("the file is empty", location=Location(str(path)))
+            raise SourceError("het bestand is leeg", location=Location(str(path)))
     start = head.lstrip(b"\xef\xbb\xbf").lstrip()[:8]
     for magic, what in _MAGIC.items():
         if start.startswith(magic):
-            raise SourceError(f"the file is {what}, not a delimited text file",
-                              location=Location(str(path), 1), expected="CSV text")
+            raise SourceError(f"het bestand is {what}, geen tekstbestand met scheidingstekens",
+                              location=Location(str(path), 1), expected="CSV-tekst")
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise SourceError("the file is UTF-16 encoded; save it as UTF-8", location=Location(str(path), 1),
-                          expected="UTF-8 CSV text")
+        raise SourceError("het bestand is UTF-16; sla het op als UTF-8", location=Location(str(path), 1),
+                          expected="CSV-tekst in UTF-8")
     fh.seek(0)
 
 
@@ -75,21 +75,21 @@ def _lines(path: Path, fh: BinaryIO, max_line: int) -> Iterator[str]:
     while raw := fh.readline(max_line + 1):
         lineno += 1
         if b"\x00" in raw:
-            raise SourceError("the file contains NUL bytes (binary or UTF-16)", location=Location(str(path), lineno),
-                              expected="UTF-8 CSV text")
+            raise SourceError("het bestand bevat NUL-bytes (binair of UTF-16)", location=Location(str(path), lineno),
+                              expected="CSV-tekst in UTF-8")
         if len(raw) > max_line and not raw.endswith(b"\n"):
-            raise SourceError(f"line {lineno} is longer than {max_line} bytes (setting max_line_bytes)",
-                              location=Location(str(path), lineno), expected="rows of a budget table")
+            raise SourceError(f"regel {lineno} is langer dan {max_line} bytes (instelling max_line_bytes)",
+                              location=Location(str(path), lineno), expected="rijen van een begrotingstabel")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             hint = ""
             with contextlib.suppress(UnicodeDecodeError):
                 raw.decode("cp1252")
-                hint = "; it looks like Windows-1252: save it as UTF-8"
+                hint = "; het lijkt Windows-1252: sla het op als UTF-8"
             offset = fh.tell() - len(raw) + exc.start
-            raise SourceError(f"byte 0x{raw[exc.start]:02x} at offset {offset} is not UTF-8{hint}",
-                              location=Location(str(path), lineno), expected="UTF-8 text") from exc
+            raise SourceError(f"byte 0x{raw[exc.start]:02x} op positie {offset} is geen UTF-8{hint}",
+                              location=Location(str(path), lineno), expected="tekst in UTF-8") from exc
         if first:
             text, first = text.removeprefix("\ufeff"), False
         if "\r" in text.rstrip("\r\n"):  # lone CRs end lines too (old Mac files), as universal newlines would
@@ -163,10 +163,10 @@ def _reader(path: Path, fh: BinaryIO, separator: str | None, max_line: int) -> t
     try:
         header = next(reader)
     except StopIteration as exc:  # pragma: no cover - _check_head rejects empty files
-        raise SourceError("no header row", location=Location(str(path), 1)) from exc
+        raise SourceError("geen kopregel", location=Location(str(path), 1)) from exc
     except csv.Error as exc:
-        raise SourceError(f"malformed CSV header: {exc}", location=Location(str(path), 1),
-                          expected="one header row of column names") from exc
+        raise SourceError("ongeldige CSV-kopregel", location=Location(str(path), 1),
+                          expected="één kopregel met kolomnamen") from exc
     return reader, [h.strip() for h in header], sep
 
 
@@ -196,15 +196,16 @@ def rows(path: Path, *, separator: str | None = None, note: str = "") -> tuple[l
                         continue
                     cells_read += len(cells)
                     if cells_read > max_cells:
-                        raise SourceError(f"the file has more than {max_cells} cells (setting max_cells){note}",
+                        raise SourceError(f"het bestand heeft meer dan {max_cells} cellen (instelling max_cells){note}",
                                           location=Location(str(path), reader.line_num),
-                                          expected="a budget table; raise max_cells for a larger one")
+                                          expected="een begrotingstabel; verhoog max_cells voor een grotere")
                     _check_width(cells, header, path, reader.line_num, sep)
                     yield reader.line_num, cells
                     start = reader.line_num + 1
             except csv.Error as exc:
-                raise SourceError(f"malformed CSV: {exc}", location=Location(str(path), start),
-                                  expected="complete rows; a quoted cell must end with a quote") from exc
+                raise SourceError(f"ongeldige CSV{_csv_reason(exc)}", location=Location(str(path), start),
+                                  expected="volledige rijen; een cel tussen aanhalingstekens moet met een "
+                                           "aanhalingsteken eindigen") from exc
 
     return header, Body(path, data(), blank), sep
 
@@ -234,17 +235,26 @@ def _check_width(cells: list[str], header: list[str], path: Path, lineno: int, s
     if len(cells) == width or not any(c.strip() for c in cells):
         return
     if len(cells) < width:
-        raise ValueFormatError(f"the row has {len(cells)} cell{'s' if len(cells) != 1 else ''}, the header {width}; "
-                               "the row is cut short",
+        raise ValueFormatError(f"de rij heeft {len(cells)} {'cel' if len(cells) == 1 else 'cellen'}, de kopregel "
+                               f"{width}; de rij is afgebroken",
                                location=Location(str(path), lineno, header[len(cells)]),
-                               expected=f"one cell per header column, separated by {_SEP_NAMES.get(sep, sep)!r}")
+                               expected=f"één cel per kolom, gescheiden door {_SEP_NAMES.get(sep, sep)!r}")
     if any(c.strip() for c in cells[width:]):
-        raise ValueFormatError(f"the row has {len(cells)} cells, the header {width}; is there a separator inside "
-                               "an unquoted cell?", location=Location(str(path), lineno),
-                               expected=f"one cell per header column; cells holding {sep!r} must be quoted")
+        raise ValueFormatError(f"de rij heeft {len(cells)} cellen, de kopregel {width}; staat er een scheidingsteken "
+                               "in een cel zonder aanhalingstekens?", location=Location(str(path), lineno),
+                               expected=f"één cel per kolom; cellen met {sep!r} horen tussen aanhalingstekens")
 
 
 _SEP_NAMES = {"\t": "tab"}
+_CSV_REASONS = {"unexpected end of data": "het bestand eindigt midden in een cel tussen aanhalingstekens",
+                "new-line character seen in unquoted field": "een regeleinde in een cel zonder aanhalingstekens",
+                "field larger than field limit": "een cel is groter dan de limiet"}
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """What the csv module found, in Dutch (its own text is English)."""
+    text = str(exc).lower()
+    return next((f": {nl}" for en, nl in _CSV_REASONS.items() if en in text), "")
 
 
 def find_column(header: list[str], path: Path, *candidates: str, required: bool = True) -> int | None:
@@ -259,8 +269,8 @@ def find_column(header: list[str], path: Path, *candidates: str, required: bool 
             if h.startswith(c):
                 return i
     if required:
-        raise SchemaError(f"column '{candidates[0]}' is missing", location=Location(str(path), 1, candidates[0]),
-                          expected="a header naming " + " or ".join(repr(c) for c in candidates))
+        raise SchemaError(f"kolom '{candidates[0]}' ontbreekt", location=Location(str(path), 1, candidates[0]),
+                          expected="een kopregel met " + " of ".join(repr(c) for c in candidates))
     return None
 
 
