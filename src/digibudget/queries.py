@@ -244,7 +244,7 @@ def source_detail(con: duckdb.DuckDBPyConnection, source_id: int) -> dict[str, A
     cols = [d[0] for d in cur.description]
     row = cur.fetchone()
     if row is None:
-        raise NotFoundError(f"no source {source_id}", expected="a source id from /bronnen")
+        raise NotFoundError(f"geen bron {source_id}", expected="een bron-id uit /bronnen")
     return dict(zip(cols, row, strict=True))
 
 

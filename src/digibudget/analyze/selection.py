@@ -189,7 +189,7 @@ class SourcePreference:
                  .fetchall()}
         missing = sorted(kinds - set(self.ranks))
         if missing:
-            raise SchemaError(f"no reader declares a rank for the source kind(s) {', '.join(missing)}",
+            raise SchemaError(f"geen lezer geeft een rangorde voor de bronsoort(en) {', '.join(missing)}",
                               expected=", ".join(sorted(self.ranks)))
 
 

@@ -151,7 +151,7 @@ def load_rules(themes_file: Path | None = None, executors_file: Path | None = No
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{where} is not valid TOML: {exc}") from exc
+        raise RuleError(f"{where}: {reason(exc)}") from exc
     themes = _themes(data, where)
     theme_ids = {t.id for t in themes}
     rules: list[Rule] = []
