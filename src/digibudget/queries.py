@@ -206,12 +206,32 @@ def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- one line, one source (pages and reports)
 
 
-def chapter_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """hoofdstuk -> its most recent published name (e.g. 'VII' -> 'Binnenlandse Zaken en Koninkrijksrelaties')."""
+def chapter_names(con: duckdb.DuckDBPyConnection, jaar: int | None = None) -> dict[str, str]:
+    """hoofdstuk -> the name to show beside the code for budget year ``jaar`` (chapters.chapter_label: the name of
+    that year from the bundled table of names per year; without a year the latest), for every loaded chapter. A
+    chapter the table does not know keeps the name its own source rows give (the most recent one)."""
+    from .chapters import chapter_label
+
     rows = con.execute("""
         SELECT hoofdstuk, arg_max(hoofdstuk_naam, begrotingsjaar) FROM budget_line
-        WHERE hoofdstuk_naam IS NOT NULL GROUP BY hoofdstuk ORDER BY hoofdstuk""").fetchall()
-    return {str(h): str(n) for h, n in rows}
+        GROUP BY hoofdstuk ORDER BY hoofdstuk""").fetchall()
+    out = {}
+    for code, own in rows:
+        name = chapter_label(str(code), jaar) or (str(own) if own else "")
+        if name:
+            out[str(code)] = name
+    return out
+
+
+def chapters(con: duckdb.DuckDBPyConnection) -> Result:
+    """The table of chapter names per year (chapters.chapter_table) with, per row, whether the chapter is loaded."""
+    from .chapters import chapter_table
+
+    loaded = {str(r[0]) for r in con.execute("SELECT DISTINCT hoofdstuk FROM budget_line").fetchall()}
+    rows: list[tuple[Any, ...]] = [(r.hoofdstuk, r.jaar_van, r.jaar_tot, r.naam, r.hoofdstuk in loaded, r.bron,
+                                    r.opmerking) for r in chapter_table()]
+    return Result(["hoofdstuk", "jaar_van", "jaar_tot", "naam", "geladen", "bron", "opmerking"], rows,
+                  "Namen van de begrotingshoofdstukken per jaar")
 
 
 def line_history(con: duckdb.DuckDBPyConnection, line_id: int) -> Result:

@@ -46,7 +46,9 @@ class Selection:
     names: tuple[str, ...] = ()
 
     def label(self) -> str:
-        parts = [f"thema {', '.join(self.themes)}" if self.themes else "",
+        from ..labels import theme_label
+
+        parts = [f"thema {', '.join(theme_label(t) for t in self.themes)}" if self.themes else "",
                  f"hoofdstuk {', '.join(self.hoofdstukken)}" if self.hoofdstukken else "",
                  f"artikel {self.artikel}" if self.artikel else "",
                  f"uitvoerder '{self.uitvoerder}'" if self.uitvoerder else "",

@@ -225,4 +225,22 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: str | None = None,
                               "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
                               "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
-    return query_result(con, sql, params, title, "x € 1.000")
+    return with_ministry(query_result(con, sql, params, title, "x € 1.000"), w.moment_jaar)
+
+
+def with_ministry(result: Result, jaar: int) -> Result:
+    """A 'ministerie' column after 'hoofdstuk': the chapter's name in budget year ``jaar`` (digibudget.chapters),
+    so exports and the CLI say which ministry a code was in that year ('' where no bundled source names it)."""
+    if "hoofdstuk" not in result.columns or "ministerie" in result.columns:
+        return result
+    from ..chapters import chapter_label
+
+    k = result.columns.index("hoofdstuk") + 1
+    names: dict[str, str] = {}
+    rows = []
+    for r in result.rows:
+        code = str(r[k - 1]) if r[k - 1] is not None else ""
+        if code not in names:
+            names[code] = chapter_label(code, jaar) if code else ""
+        rows.append((*r[:k], names[code], *r[k:]))
+    return result.with_rows(rows, [*result.columns[:k], "ministerie", *result.columns[k:]])
