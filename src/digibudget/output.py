@@ -70,6 +70,8 @@ def empty_year_columns(result: Result) -> set[int]:
     if result.coverage is None:
         return set()
     empty = {str(y) for y in result.coverage.jaren_zonder_bron}
+    if result.coverage.vorig_jaar is not None and not result.coverage.vorig_jaar_bron:
+        empty.add("t_min_1")  # the t-1 column of the integrated table (analyze.integral.PREV_COLUMN)
     return {i for i, c in enumerate(result.columns) if c in empty}
 
 

@@ -183,10 +183,19 @@ def _environment() -> jinja2.Environment:
     env.globals["query"] = query_string
     env.globals["zip"] = zip
     env.globals["theme_label"] = theme_label  # a theme id as its Dutch label (digibudget.labels)
+    env.globals["header"] = column_header
     from .chart_text import describe
 
     env.globals["chart_text"] = describe  # the text alternative of a chart
     return env
+
+
+def column_header(column: str, coverage: Any = None) -> str:
+    """A column name as a reader sees it: words, not snake_case; the t-1 column with its year ('2016 (t-1)')."""
+    if column == "t_min_1":
+        year = getattr(coverage, "vorig_jaar", None)
+        return f"{year} (t-1)" if year is not None else "t-1"
+    return column.replace("_", " ")
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:

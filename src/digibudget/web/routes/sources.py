@@ -101,6 +101,6 @@ def chapters_json(con: Con) -> Response:
     return json_response(payload(queries.chapters(con)))
 
 
-@router.get("/api/hoofdstukken.csv", responses=CSV_TABLE, summary="Namen van de begrotingshoofdstukken per jaar als CSV")
+@router.get("/api/hoofdstukken.csv", responses=CSV_TABLE, summary="Hoofdstuknamen per jaar als CSV")
 def chapters_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
     return csv_response(formaat, queries.chapters(con), "hoofdstukken")

@@ -58,7 +58,9 @@ def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
     page, total = sort_and_page(full, p)
     per = p.per_pagina or PAGE_SIZE
     names = chapters(con, request.app.state.db, result_year(full))  # the names of the moment's year
-    return render("table.html", request, result=answers.amounts_first(page), total=total, paging=p,
+    result = answers.amounts_first(page)
+    return render("table.html", request, result=result, total=total, paging=p,
+                  shown=answers.shown_first(result) if f.niveau == "regel" else [],
                   pages=max(1, -(-total // per)), f=f, moment=f.moment or "", themes=list(Thema),
                   levels=list(Niveau), vuos=list(VUO), moments=moment_options(con, request.app.state.db), names=names,
                   per_theme=answers.totals(full, "thema", "Totaal per thema (hele selectie)"),
