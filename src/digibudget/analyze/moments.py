@@ -8,7 +8,7 @@ import duckdb
 
 from ..errors import UsageError
 from ..queries import Result, query_result
-from ..sources.model import FASES
+from ..vocab import FASES
 
 FASE_ORDER = {f: i for i, f in enumerate(FASES)}
 FASE_LABEL = {"OWB": "ontwerpbegroting", "VB": "vastgestelde begroting", "O1": "1e suppletoire",
