@@ -69,3 +69,11 @@ def test_chart_legends_use_labels(themed: Result) -> None:
 
     names = {t["name"] for t in charts.themes_stacked(themed)["data"]}
     assert names and names <= set(theme_labels().values())
+
+
+def test_export_headers_give_the_year_of_t_minus_1(themed: Result) -> None:
+    from digibudget.export.common import headers
+
+    assert themed.coverage is not None and themed.coverage.vorig_jaar == 2014 and themed.coverage.vorig_jaar_bron
+    assert headers(themed)[themed.columns.index("t_min_1")] == "t_min_1 (2014, t-1; x € 1.000)"
+    assert headers(themed)[themed.columns.index("2015")] == "2015 (x € 1.000)"
