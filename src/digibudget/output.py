@@ -116,8 +116,10 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         caption = "kolommen " + ", ".join(c for c in result.columns if c in TERMINAL_HIDDEN) + \
             ": zie --format csv of json"
     table = Table(title=title, show_lines=False, caption=caption)
+    prev = result.coverage.vorig_jaar if result.coverage is not None else None
     for i in shown:
-        table.add_column(result.columns[i], overflow="fold")
+        name = result.columns[i]
+        table.add_column(f"{prev} (t-1)" if name == "t_min_1" and prev is not None else name, overflow="fold")
     empty = empty_year_columns(result)
     for row in result.rows:
         # a person reads this table: Dutch notation (1.234,5), theme labels, years and line ids as they are
