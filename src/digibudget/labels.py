@@ -34,3 +34,19 @@ def readable(result_columns: list[str], row: tuple[object, ...]) -> tuple[object
     if not idx:
         return row
     return tuple(theme_label(v) if i in idx and v is not None else v for i, v in enumerate(row))
+
+
+def themes_sentence() -> str:
+    """The themes as a reader lists them: 'digitalisering, cyberveiligheid, digitale infrastructuur en
+    informatiehuishouding' (from themes.toml, so a new theme appears without editing a page)."""
+    names = [label[:1].lower() + label[1:] for label in theme_labels().values()]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1]
+
+
+_NUMBER_WORDS = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien")
+
+
+def themes_count() -> str:
+    """How many themes there are, as a word ('vier'; a numeral above ten)."""
+    n = len(theme_labels())
+    return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)

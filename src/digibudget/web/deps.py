@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from .. import nlformat, output, store
 from ..errors import UsageError
-from ..labels import theme_label
+from ..labels import theme_label, themes_count, themes_sentence
 from ..queries import Result
 from .cache import STAMP, STAMPS, Cache
 from .params import Paging, Richting
@@ -184,6 +184,8 @@ def _environment() -> jinja2.Environment:
     env.globals["zip"] = zip
     env.globals["theme_label"] = theme_label  # a theme id as its Dutch label (digibudget.labels)
     env.globals["header"] = column_header
+    env.globals["themes_count"] = themes_count  # the themes from themes.toml, not prose in a page
+    env.globals["themes_sentence"] = themes_sentence
     from .chart_text import describe
 
     env.globals["chart_text"] = describe  # the text alternative of a chart
