@@ -15,7 +15,7 @@ from rich.console import Console
 
 from digibudget import export, output, pipeline, store
 from digibudget.analyze.integral import integral_table
-from digibudget.labels import theme_label, theme_labels
+from digibudget.labels import theme_label, theme_labels, themes_count, themes_sentence
 from digibudget.queries import Result
 
 BUDGET = Path(__file__).resolve().parent / "fixtures" / "budget"
@@ -37,6 +37,9 @@ def test_labels_come_from_themes_toml() -> None:
     assert theme_labels()["digitale_infrastructuur"] == "Digitale infrastructuur"
     assert theme_label("cyberveiligheid") == "Cyberveiligheid"
     assert theme_label("alle digitale thema's") == "alle digitale thema's" and theme_label(None) == ""
+    # pages list the themes from themes.toml, so a new theme needs no page edit
+    assert themes_sentence() == "digitalisering, cyberveiligheid, digitale infrastructuur en informatiehuishouding"
+    assert themes_count() == "vier"
 
 
 def test_people_read_labels_machines_read_ids(themed: Result, tmp_path: Path) -> None:
