@@ -12,16 +12,14 @@ from typing import Annotated
 from fastapi import Query
 
 from ..analyze.mutations import SOORT_GROUPS, SOORTEN
+from ..labels import theme_labels
 from ..parliament.model import Status
 
 Vraagstatus = Status  # the question statuses of parliament.model (beantwoord met/zonder cijfers, uitgesteld, ...)
 
 
-class Thema(StrEnum):
-    digitalisering = "digitalisering"
-    cyberveiligheid = "cyberveiligheid"
-    digitale_infrastructuur = "digitale_infrastructuur"
-    informatiehuishouding = "informatiehuishouding"
+# the theme ids of classify/themes.toml, in its order (digibudget.labels): a new theme needs no edit here
+Thema = StrEnum("Thema", {t: t for t in theme_labels()})  # type: ignore[misc]
 
 
 class Fase(StrEnum):
