@@ -14,22 +14,13 @@ from fastapi import Query
 from ..analyze.mutations import SOORT_GROUPS, SOORTEN
 from ..labels import theme_labels
 from ..parliament.model import Status
+from ..vocab import FASES
 
 Vraagstatus = Status  # the question statuses of parliament.model (beantwoord met/zonder cijfers, uitgesteld, ...)
 
 
 # the theme ids of classify/themes.toml, in its order (digibudget.labels): a new theme needs no edit here
 Thema = StrEnum("Thema", {t: t for t in theme_labels()})  # type: ignore[misc]
-
-
-class Fase(StrEnum):
-    OWB = "OWB"
-    VB = "VB"
-    O1 = "O1"
-    SBS = "SBS"
-    O2 = "O2"
-    JV = "JV"
-    SW = "SW"
 
 
 class VUO(StrEnum):
@@ -79,7 +70,7 @@ class Dimensie(StrEnum):
 
 # no control characters (DuckDB and spreadsheets choke on them), bounded length
 TEXT = r"^[^\x00-\x1f\x7f]*$"
-MOMENT = r"^(199\d|20\d\d)-(OWB|VB|O1|SBS|O2|JV|SW)$"
+MOMENT = r"^(199\d|20\d\d)-(" + "|".join(FASES) + r")$"  # the fases of digibudget.vocab
 
 MomentQ = Annotated[str | None, Query(pattern=MOMENT, description="Begrotingsmoment JAAR-FASE, bv. 2017-OWB "
                                       "(standaard: het laatste moment met brede dekking en digitale regels).")]
