@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import UsageError
+from .labels import readable
 from .nlformat import nl_cell, nl_decimal, plain_decimal
 from .queries import Result
 
@@ -39,12 +40,15 @@ def csv_safe(value: Any) -> Any:
 
 def to_csv(result: Result, *, dutch: bool = False) -> str:
     """Plain CSV for machines (',' and a decimal point), or with ``dutch`` CSV that Dutch Excel opens as numbers:
-    ';'-separated, a decimal comma without thousands separator, and a UTF-8 byte order mark."""
+    ';'-separated, a decimal comma without thousands separator, a UTF-8 byte order mark, and theme labels for the
+    theme ids (digibudget.labels)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", delimiter=";" if dutch else ",")
     writer.writerow(result.columns)
     number = nl_decimal if dutch else plain_value
     for row in result.rows:
+        if dutch:  # for people: theme labels, not ids (the plain CSV keeps the ids)
+            row = readable(result.columns, row)
         # only text from sources is escaped; numbers (also negative ones) stay numbers
         writer.writerow(["" if v is None else csv_safe(v) if isinstance(v, str) else
                          number(v) if isinstance(v, int | float | Decimal) and not isinstance(v, bool) else
@@ -66,6 +70,8 @@ def empty_year_columns(result: Result) -> set[int]:
     if result.coverage is None:
         return set()
     empty = {str(y) for y in result.coverage.jaren_zonder_bron}
+    if result.coverage.vorig_jaar is not None and not result.coverage.vorig_jaar_bron:
+        empty.add("t_min_1")  # the t-1 column of the integrated table (analyze.integral.PREV_COLUMN)
     return {i for i, c in enumerate(result.columns) if c in empty}
 
 
@@ -110,11 +116,14 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         caption = "kolommen " + ", ".join(c for c in result.columns if c in TERMINAL_HIDDEN) + \
             ": zie --format csv of json"
     table = Table(title=title, show_lines=False, caption=caption)
+    prev = result.coverage.vorig_jaar if result.coverage is not None else None
     for i in shown:
-        table.add_column(result.columns[i], overflow="fold")
+        name = result.columns[i]
+        table.add_column(f"{prev} (t-1)" if name == "t_min_1" and prev is not None else name, overflow="fold")
     empty = empty_year_columns(result)
     for row in result.rows:
-        # a person reads this table: Dutch notation (1.234,5), years and ids as they are
+        # a person reads this table: Dutch notation (1.234,5), theme labels, years and line ids as they are
+        row = readable(result.columns, row)
         table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else nl_cell(row[i], result.columns[i])
                         for i in shown))
     console.print(table)

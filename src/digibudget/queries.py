@@ -5,41 +5,15 @@ analyze/); constant SQL with bound parameters only, never text from a request.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 
 from .errors import NotFoundError, UsageError
+from .result import Result as Result
+from .result import query_result as query_result
 from .vocab import FASES, check_vuo
-
-if TYPE_CHECKING:
-    from .analyze.coverage import Coverage
-
-
-@dataclass(frozen=True)
-class Result:
-    columns: list[str]
-    rows: list[tuple[Any, ...]]
-    title: str = ""
-    unit: str | None = None
-    coverage: Coverage | None = None  # what the figures cover (analyze.coverage); travels with the answer
-
-    def with_rows(self, rows: list[tuple[Any, ...]], columns: list[str] | None = None) -> Result:
-        """The same answer (title, unit, coverage) with other rows (a page, a sorted or trimmed copy)."""
-        return replace(self, rows=rows, columns=self.columns if columns is None else columns)
-
-
-def query_result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any], title: str,
-                 unit: str | None = None) -> Result:
-    """Run one read-only query (constant SQL, bound parameters) and return its columns and rows as a Result."""
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description] if cur.description else []
-    return Result(cols, cur.fetchall(), title, unit)
-
-
-_result = query_result  # the old private name, for branches still in flight; use query_result
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> Result:
@@ -205,12 +179,32 @@ def question_detail(con: duckdb.DuckDBPyConnection, ref: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- one line, one source (pages and reports)
 
 
-def chapter_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """hoofdstuk -> its most recent published name (e.g. 'VII' -> 'Binnenlandse Zaken en Koninkrijksrelaties')."""
+def chapter_names(con: duckdb.DuckDBPyConnection, jaar: int | None = None) -> dict[str, str]:
+    """hoofdstuk -> the name to show beside the code for budget year ``jaar`` (chapters.chapter_label: the name of
+    that year from the bundled table of names per year; without a year the latest), for every loaded chapter. A
+    chapter the table does not know keeps the name its own source rows give (the most recent one)."""
+    from .chapters import chapter_label
+
     rows = con.execute("""
         SELECT hoofdstuk, arg_max(hoofdstuk_naam, begrotingsjaar) FROM budget_line
-        WHERE hoofdstuk_naam IS NOT NULL GROUP BY hoofdstuk ORDER BY hoofdstuk""").fetchall()
-    return {str(h): str(n) for h, n in rows}
+        GROUP BY hoofdstuk ORDER BY hoofdstuk""").fetchall()
+    out = {}
+    for code, own in rows:
+        name = chapter_label(str(code), jaar) or (str(own) if own else "")
+        if name:
+            out[str(code)] = name
+    return out
+
+
+def chapters(con: duckdb.DuckDBPyConnection) -> Result:
+    """The table of chapter names per year (chapters.chapter_table) with, per row, whether the chapter is loaded."""
+    from .chapters import chapter_table
+
+    loaded = {str(r[0]) for r in con.execute("SELECT DISTINCT hoofdstuk FROM budget_line").fetchall()}
+    rows: list[tuple[Any, ...]] = [(r.hoofdstuk, r.jaar_van, r.jaar_tot, r.naam, r.hoofdstuk in loaded, r.bron,
+                                    r.opmerking) for r in chapter_table()]
+    return Result(["hoofdstuk", "jaar_van", "jaar_tot", "naam", "geladen", "bron", "opmerking"], rows,
+                  "Namen van de begrotingshoofdstukken per jaar")
 
 
 def line_history(con: duckdb.DuckDBPyConnection, line_id: int) -> Result:
@@ -257,7 +251,7 @@ def source_row(con: duckdb.DuckDBPyConnection, source_id: int, row: int) -> Resu
                a.source_column AS kolom, a.source_row AS rij
         FROM budget_line l JOIN amount a USING (line_id)
         WHERE l.source_id = ? AND (a.source_row = ? OR l.source_row = ?)
-        ORDER BY a.source_row, a.jaar, a.fase""", [source_id, row, row], f"Bron {source_id}, rij {row}")
+        ORDER BY a.source_row, a.jaar, a.fase""", [source_id, row, row], "Bron " + str(source_id) + ", rij " + str(row))
 
 
 def raw_line(path: str, row: int, *, limit: int = 4000) -> str | None:
@@ -280,15 +274,17 @@ def raw_line(path: str, row: int, *, limit: int = 4000) -> str | None:
     return None
 
 
-def source_files(con: duckdb.DuckDBPyConnection, file_names: list[str]) -> Result:
+def source_files(con: duckdb.DuckDBPyConnection, file_names: list[str] | str) -> Result:
     """Provenance of the named files: id, sha256, URL (for 'Bron:' lines under figures and tables)."""
+    file_names = [file_names] if isinstance(file_names, str) else list(file_names)
     return query_result(con, """
         SELECT source_id AS bron, file_name AS bestand, sha256, coalesce(url, '') AS url FROM source
         WHERE list_contains(?, file_name) ORDER BY source_id""", [file_names], "Bronnen")
 
 
-def executors_by_line_key(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, str]:
+def executors_by_line_key(con: duckdb.DuckDBPyConnection, keys: list[str] | str) -> dict[str, str]:
     """The first-ranked executor of the most recent line with each key (for the transfers Sankey)."""
+    keys = [keys] if isinstance(keys, str) else list(keys)
     rows = con.execute("""
         SELECT l.line_key, arg_min(e.name, (le.rank, -l.line_id)) FROM budget_line l
         JOIN line_executor le USING (line_id) JOIN executor e USING (executor_id)

@@ -105,3 +105,23 @@ def test_the_table_header_stays_visible_when_scrolling(server: str, chromium: An
         assert first_year and first_year["x"] + first_year["width"] <= 1400
     finally:
         page.close()
+
+
+def test_line_details_open_by_keyboard_and_the_years_fit(server: str, chromium: Any) -> None:  # noqa: F811
+    """At line level the text columns are in a <details> per row (issue 13): the amounts of every year fit at
+    1.400 px, and a row's details open with the keyboard (no script needed)."""
+    page = chromium.new_page(viewport={"width": 1400, "height": 900}, java_script_enabled=False)
+    try:
+        page.goto(server + "/tabel?moment=2017-OWB")
+        last = page.locator("#integrale-tabel thead th", has_text="2022").bounding_box()
+        assert last and last["x"] + last["width"] <= 1400, last
+        summary = page.locator("#integrale-tabel td.details summary").first
+        details = page.locator("#integrale-tabel td.details details").first
+        assert details.get_attribute("open") is None
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert details.get_attribute("open") is not None
+        assert details.locator("dt", has_text="bronnen").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "integrale_tabel_details_1400.png"))
+    finally:
+        page.close()

@@ -119,8 +119,8 @@ def test_integral_table_filter_sort_page_and_download(server: str, page: Any) ->
     assert 0 < rows.count() <= before
     cells = page.locator("#integrale-tabel tbody tr td:nth-child(1)").all_inner_texts()  # amounts come after
     assert {c.split()[0] for c in cells} == {"VII"} and all("Binnenlandse Zaken" in c for c in cells)
-    page.click("#integrale-tabel thead >> text=regels")
-    page.wait_for_url("**sorteer=regels**")
+    page.click("#integrale-tabel thead >> text=2017")  # at line level 'regels' is in each row's details
+    page.wait_for_url("**sorteer=2017**")
     _shot(page, "integrale_tabel")
     with page.expect_download() as info:
         page.click("#download-csv")
@@ -135,7 +135,8 @@ def test_integral_table_filter_sort_page_and_download(server: str, page: Any) ->
 
 def test_line_page_history_chart_and_source_link(server: str, page: Any) -> None:
     page.goto(server + "/tabel?moment=2017-OWB&hoofdstuk=VII")
-    page.locator("#integrale-tabel tbody a[href^='/regel/']").first.click()
+    # a row of one line links its regeling to the line's page (the line ids are also in the row's details)
+    page.locator("#integrale-tabel tbody > tr > td > a[href^='/regel/']").first.click()
     page.wait_for_url("**/regel/**")
     _charts_rendered(page)
     assert page.locator("#bronrijen tbody tr").count() > 0

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 
 from ..errors import RuleError, UsageError, reason
-from ..queries import Result
+from ..queries import Result, query_result
 from ..vocab import FASES, UNIT_LABEL, Moment, moment_label, publication_key, publication_key_sql
 from .lineage import RESOLVED_CTES
 
@@ -45,7 +45,9 @@ class Selection:
     names: tuple[str, ...] = ()
 
     def label(self) -> str:
-        parts = [f"thema {', '.join(self.themes)}" if self.themes else "",
+        from ..labels import theme_label
+
+        parts = [f"thema {', '.join(theme_label(t) for t in self.themes)}" if self.themes else "",
                  f"hoofdstuk {', '.join(self.hoofdstukken)}" if self.hoofdstukken else "",
                  f"artikel {self.artikel}" if self.artikel else "",
                  f"uitvoerder '{self.uitvoerder}'" if self.uitvoerder else "",
@@ -152,11 +154,6 @@ def _selection_sql(sel: Selection, alias: str = "l") -> tuple[str, dict[str, Any
         params["names"] = list(sel.names) or ["\x00"]
     return " AND ".join(conds) or "true", params
 
-
-def _result(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], title: str) -> Result:
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description] if cur.description else []
-    return Result(cols, cur.fetchall(), title, UNIT)
 
 
 # the lines of both moments, keyed through lineage, in articles given at line level at both moments
@@ -286,7 +283,7 @@ def changes(con: duckdb.DuckDBPyConnection, *, van: str | tuple[int, str] | None
     pred, sel_params = _selection_sql(sel)
     moments = {"mj_van": m_van[0], "fase_van": m_van[1], "mj_naar": m_naar[0], "fase_naar": m_naar[1]}
     keys = {"pk_van": publication_key(*m_van), "pk_naar": publication_key(*m_naar), "limit": limit}
-    both = _result(con, LINES_SQL.replace("__SELECTION__", pred), {**sel_params, **moments}, "")
+    both = query_result(con, LINES_SQL.replace("__SELECTION__", pred), {**sel_params, **moments}, "", UNIT)
     side = both.columns.index("kant")
     cols = [c for c in both.columns if c != "kant"]
 
@@ -298,12 +295,14 @@ def changes(con: duckdb.DuckDBPyConnection, *, van: str | tuple[int, str] | None
         part("van", f"Verdwenen regels (in {moment_text(m_van)}, niet meer in {moment_text(m_naar)})"), limit)
     sections = [
         new, gone, renamed,
-        _result(con, MUTATIONS_SQL.replace("__SELECTION__", pred), {**sel_params, **keys}, "Grootste mutaties"),
-        _result(con, LINEAGE_SQL.replace("__SELECTION__", pred), {**sel_params, **keys}, "Vernummerd of verhuisd"),
-        _result(con, COMMITMENT_SQL.replace("__SELECTION__", pred), {**sel_params, **moments, "limit": limit},
-                "Verplichtingen gewijzigd of nieuw"),
-        _result(con, FINDINGS_SQL.replace("__SELECTION__", pred), {**sel_params, **moments, "limit": limit},
-                "Nieuwe bevindingen"),
+        query_result(con, MUTATIONS_SQL.replace("__SELECTION__", pred), {**sel_params, **keys}, "Grootste mutaties",
+                     UNIT),
+        query_result(con, LINEAGE_SQL.replace("__SELECTION__", pred), {**sel_params, **keys},
+                     "Vernummerd of verhuisd", UNIT),
+        query_result(con, COMMITMENT_SQL.replace("__SELECTION__", pred), {**sel_params, **moments, "limit": limit},
+                     "Verplichtingen gewijzigd of nieuw", UNIT),
+        query_result(con, FINDINGS_SQL.replace("__SELECTION__", pred), {**sel_params, **moments, "limit": limit},
+                     "Nieuwe bevindingen", UNIT),
     ]
     return ChangeReport(m_van, m_naar, sel, sections)
 

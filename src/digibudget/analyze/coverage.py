@@ -73,6 +73,10 @@ class Coverage:
     standaard: bool = False
     filters: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     context: str = ""  # what the answer is, when not the figures of the moment itself (e.g. mutations up to it)
+    # the year before the moment (t-1) when an answer gives it in its own column (the integrated table), and
+    # whether a source of the moment holds it (a B-tabel of moment t carries year t-1; most other sources do not)
+    vorig_jaar: int | None = None
+    vorig_jaar_bron: bool = False
 
     @property
     def label(self) -> str:
@@ -99,6 +103,9 @@ class Coverage:
         parts = [self.context + self.chapters_line()]
         if self.jaren_zonder_bron:
             parts.append("jaren zonder bron: " + ", ".join(str(y) for y in self.jaren_zonder_bron))
+        if self.vorig_jaar is not None:
+            parts.append(f"t-1 ({self.vorig_jaar}): " + ("uit de bron van dit moment" if self.vorig_jaar_bron
+                                                          else "geen bron"))
         parts.append(f"{nl_int(self.artikelen_detail)} van {nl_int(self.artikelen)} artikelen op regelniveau, "
                      "de rest als artikeltotaal")
         parts.append(f"referentie: {self.referentie}")
@@ -125,6 +132,8 @@ class Coverage:
                 "artikelen_op_regelniveau": self.artikelen_detail, "jaar_van": self.jaar_van,
                 "jaar_tot": self.jaar_tot, "jaren_met_cijfers": list(self.jaren),
                 "jaren_zonder_bron": list(self.jaren_zonder_bron), "bronnen": list(self.bronnen),
+                **({"vorig_jaar": self.vorig_jaar, "vorig_jaar_bron": self.vorig_jaar_bron}
+                   if self.vorig_jaar is not None else {}),
                 "filters": dict(self.filters), "zin": self.sentence()}
 
     def to_json(self) -> str:
@@ -219,7 +228,9 @@ def coverage(con: duckdb.DuckDBPyConnection, moment_jaar: int, fase: str, jaar_v
         reference &= {h}
     missing = (reference | present) - present
     years = sorted(int(y) for y in years_raw or [])
-    filters = [("hoofdstuk", h), ("V/U/O", v), ("thema", ", ".join(themes) if themes else None)]
+    from ..labels import theme_label
+
+    filters = [("hoofdstuk", h), ("V/U/O", v), ("thema", ", ".join(theme_label(t) for t in themes) if themes else None)]
     return Coverage(
         moment_jaar=moment_jaar, fase=fase, jaar_van=jaar_van, jaar_tot=jaar_tot,
         hoofdstukken=tuple(sorted(present, key=chapter_key)), ontbrekend=tuple(sorted(missing, key=chapter_key)),

@@ -28,6 +28,7 @@ from ..vocab import Moment, MomentLike, check_vuo
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 
 P = ParamSpec("P")
+PREV_COLUMN = "t_min_1"  # the year before the moment (t-1), as the moment's own source gives it
 
 LEVELS = {  # one entry per vocab.NIVEAUS, in that order (tests/test_vocab.py)
     "regel": ["thema", "gewicht", "zekerheid", "hoofdstuk", "artikel", "artikel_naam", "artikelonderdeel",
@@ -133,6 +134,10 @@ def covered(fn: Callable[P, Result]) -> Callable[P, Result]:
         w = window(con, kwargs.get("moment"), kwargs.get("jaar_van"), kwargs.get("jaar_tot"))  # type: ignore[arg-type]
         cov = window_coverage(con, w, hoofdstuk=kwargs.get("hoofdstuk"), vuo=kwargs.get("vuo"),  # type: ignore[arg-type]
                               themes=kwargs.get("themes"))  # type: ignore[arg-type]
+        if PREV_COLUMN in result.columns:
+            i = result.columns.index(PREV_COLUMN)
+            cov = replace(cov, vorig_jaar=w.moment_jaar - 1,
+                          vorig_jaar_bron=any(r[i] is not None for r in result.rows))
         title = result.title
         if not cov.breed and kwargs.get("niveau") in ("thema", "hoofdstuk"):
             title += f" - {PARTIAL_STATEMENT}"
@@ -164,6 +169,11 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in dims)
     group_dims = ", ".join(_DIM_SQL[d] for d in dims if not _DIM_SQL[d].startswith("coalesce(any_value"))
     year_cols = ", ".join(f"sum(w.value_k * lt.weight) FILTER (WHERE w.jaar = {y}) AS \"{y}\"" for y in years)
+    # t-1 in its own column where the window starts at the moment's year: what the moment's source says about the
+    # year before (a B-tabel of moment t carries t-1); a line is shown only for money in the window itself
+    prev = w.moment_jaar - 1 if w.jaar_van >= w.moment_jaar else None
+    if prev is not None:
+        year_cols = f"sum(w.value_k * lt.weight) FILTER (WHERE w.jaar = {prev}) AS {PREV_COLUMN}, " + year_cols
     # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts; what has
     # evidence of its type (verklaard) apart from what has none (onverklaard)
     mutation_cols = ", ".join(
@@ -174,7 +184,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     sql = f"""
         WITH w AS (
             SELECT * FROM fact WHERE moment_jaar = $mj AND fase = $fase AND measure IN ('stand', 'realisatie')
-              AND jaar BETWEEN $van AND $tot
+              AND (jaar BETWEEN $van AND $tot OR jaar = $prev)
         ), lt AS (
             SELECT * FROM line_theme WHERE (counted OR $hints) AND ($themes::VARCHAR[] IS NULL
                                                                     OR list_contains($themes, theme))
@@ -212,9 +222,10 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
         )
         SELECT {select_dims}, {year_cols}{_commitment_cols(niveau)},
                {mutation_cols},
-               count(DISTINCT w.line_id) AS regels,
+               count(DISTINCT w.line_id) FILTER (WHERE w.jaar BETWEEN $van AND $tot) AS regels,
                string_agg(DISTINCT s.file_name, '; ' ORDER BY s.file_name) AS bronnen,
-               array_to_string(list_sort(list_distinct(list(w.line_id))), ' ') AS regel_ids  -- numeric: 9 10 100
+               array_to_string(list_sort(list_distinct(list(w.line_id) FILTER (WHERE w.jaar BETWEEN $van AND $tot))),
+                               ' ') AS regel_ids  -- numeric: 9 10 100
         FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
         LEFT JOIN ex USING (line_id)
         LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo
@@ -228,11 +239,30 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
           AND ($uitvoerder::VARCHAR IS NULL OR ex.uitvoerder ILIKE '%' || $uitvoerder || '%')
           AND ($vuo::VARCHAR IS NULL OR l.vuo = upper($vuo))
         GROUP BY {group_dims}
+        HAVING count(*) FILTER (WHERE w.jaar BETWEEN $van AND $tot) > 0
         ORDER BY {", ".join(str(i + 1) for i in range(len(dims)))}
     """  # noqa: S608 - only constant column expressions and validated integer years are formatted in
     theme_list: Any = themes or None
-    params: dict[str, Any] = {"mj": w.moment_jaar, "fase": w.fase, "van": w.jaar_van, "tot": w.jaar_tot,
+    params: dict[str, Any] = {"mj": w.moment_jaar, "fase": w.fase, "van": w.jaar_van, "tot": w.jaar_tot, "prev": prev,
                               "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
                               "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
-    return query_result(con, sql, params, title, "x € 1.000")
+    return with_ministry(query_result(con, sql, params, title, "x € 1.000"), w.moment_jaar)
+
+
+def with_ministry(result: Result, jaar: int) -> Result:
+    """A 'ministerie' column after 'hoofdstuk': the chapter's name in budget year ``jaar`` (digibudget.chapters),
+    so exports and the CLI say which ministry a code was in that year ('' where no bundled source names it)."""
+    if "hoofdstuk" not in result.columns or "ministerie" in result.columns:
+        return result
+    from ..chapters import chapter_label
+
+    k = result.columns.index("hoofdstuk") + 1
+    names: dict[str, str] = {}
+    rows = []
+    for r in result.rows:
+        code = str(r[k - 1]) if r[k - 1] is not None else ""
+        if code not in names:
+            names[code] = chapter_label(code, jaar) if code else ""
+        rows.append((*r[:k], names[code], *r[k:]))
+    return result.with_rows(rows, [*result.columns[:k], "ministerie", *result.columns[k:]])

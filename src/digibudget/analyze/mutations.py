@@ -42,7 +42,7 @@ import duckdb
 
 from ..classify.overrides import MutationDecision
 from ..errors import UsageError
-from ..queries import Result
+from ..queries import Result, query_result
 from ..vocab import NL_NUM_MACRO, UNIT_LABEL, check_vuo, publication_key_sql
 from .lineage import RESOLVED_SQL
 from .mutation_types import _KIND_CONFIDENCE, CONFIDENCE, LABELS
@@ -373,11 +373,6 @@ def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_r
     return int(rows[0][0])
 
 
-def _result(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], title: str) -> Result:
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description] if cur.description else []
-    return Result(cols, cur.fetchall(), title, UNIT)
-
 
 def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artikel: str | None = None,
               line_key: str | None = None, soort: str | None = None, jaar: int | None = None,
@@ -407,7 +402,7 @@ def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, a
     if limit is not None:
         sql += " LIMIT ?"
         params.append(limit)
-    return _result(con, sql, params, "Mutaties tussen begrotingsmomenten")
+    return query_result(con, sql, params, "Mutaties tussen begrotingsmomenten", UNIT)
 
 
 WATERFALL_SQL = """
@@ -487,4 +482,4 @@ def waterfall(con: duckdb.DuckDBPyConnection, hoofdstuk: str, artikel: str | Non
     v = check_vuo(vuo)
     params: list[Any] = [hoofdstuk, artikel, v, begrotingsjaar, begrotingsjaar, jaar, jaar, hoofdstuk, artikel, v]
     where = f"{hoofdstuk} art. {artikel}" if artikel else f"{hoofdstuk}"
-    return _result(con, WATERFALL_SQL, params, f"Van ontwerpbegroting naar eindstand: {where} ({v})")
+    return query_result(con, WATERFALL_SQL, params, f"Van ontwerpbegroting naar eindstand: {where} ({v})", UNIT)

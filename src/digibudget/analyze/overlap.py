@@ -13,7 +13,7 @@ from ..errors import UsageError
 from ..queries import Result, query_result
 from ..vocab import MomentLike
 from .coverage import PARTIAL_STATEMENT, coverage
-from .integral import Window, window
+from .integral import Window, window, with_ministry
 
 UNKNOWN = "('(onbekend)', '(geen)')"  # the placeholders of DIMENSIONS for a missing executor or instrument
 # descriptions that are standard budget terms, not programmes: the same words in several ministries say nothing
@@ -95,9 +95,9 @@ def spread(con: duckdb.DuckDBPyConnection, dimension: str, *, moment: MomentLike
                count(*) AS regels
         FROM tagged l GROUP BY theme, {DIMENSIONS[dimension]} ORDER BY thema, bedrag_x1000 DESC
     """  # noqa: S608
-    return _covered(con, query_result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
-                                 f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000"),
-                    w, year, theme)
+    result = query_result(con, sql, [w.moment_jaar, w.fase, year, theme, theme],
+                          f"Verdeling per {dimension} ({w.fase} {w.moment_jaar}, jaar {year})", "x € 1.000")
+    return _covered(con, with_ministry(result, w.moment_jaar), w, year, theme)  # per hoofdstuk: its name that year
 
 
 def multi_funded_executors(con: duckdb.DuckDBPyConnection, *, min_chapters: int = 2) -> Result:

@@ -64,9 +64,18 @@ def amount_columns(result: Result) -> list[str]:
 
 
 def headers(result: Result) -> list[str]:
-    """The column headers with the unit where it applies: ``bedrag_x1000 (x € 1.000)``."""
+    """The column headers with the unit where it applies: ``bedrag_x1000 (x € 1.000)``; the t-1 column of the
+    integrated table with its year: ``t_min_1 (2016, t-1; x € 1.000)``."""
     amounts = set(amount_columns(result))
-    return [f"{c} ({result.unit})" if c in amounts else c for c in result.columns]
+    prev = result.coverage.vorig_jaar if result.coverage is not None else None
+
+    def header(c: str) -> str:
+        what = [f"{prev}, t-1"] if c == "t_min_1" and prev is not None else []
+        if c in amounts:
+            what.append(str(result.unit))
+        return f"{c} ({'; '.join(what)})" if what else c
+
+    return [header(c) for c in result.columns]
 
 
 def slug(text: str, fallback: str = "tabel") -> str:

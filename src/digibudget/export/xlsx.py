@@ -13,6 +13,7 @@ from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
 
+from ..labels import readable
 from ..queries import Result
 from .common import amount_columns, exact_text, headers
 from .profile import Column, profile_columns
@@ -135,6 +136,8 @@ def write_xlsx(views: list[Result], target: Path, sources: Result | None, findin
 
 def _xlsx_view(wb: Any, view: Result, sheet_name: str, names: _SheetNames, fmt: dict[str, Any],
                number_format: Any) -> list[_SheetNotes]:
+    if "thema" in view.columns:  # a workbook is read by people: theme labels, not ids (Parquet and CSV keep ids)
+        view = view.with_rows([readable(view.columns, r) for r in view.rows])
     cols = profile_columns(view)
     titles = headers(view)
     amounts = set(amount_columns(view))

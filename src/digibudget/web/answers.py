@@ -52,9 +52,17 @@ READ_FIRST = ("hoofdstuk", "artikel", "regeling", "thema", "instrument", "uitvoe
 def amounts_first(result: Result) -> Result:
     """The columns reordered for reading: what the row is (a few short columns), the amounts per year, then the
     rest (detail, commitments, mutations, provenance). The JSON, CSV and files keep the query's order."""
-    years = year_columns(result)
+    years = [*(["t_min_1"] if "t_min_1" in result.columns else []), *year_columns(result)]  # t-1 first
     front = [c for c in READ_FIRST if c in result.columns][:3]
     rest = [c for c in result.columns if c not in front and c not in years]
     order = [*front, *years, *rest]
     idx = [result.columns.index(c) for c in order]
     return result.with_rows([tuple(r[i] for i in idx) for r in result.rows], order)
+
+
+def shown_first(result: Result) -> list[str]:
+    """At line level, the columns a row shows before its details (the rest is in a <details> per row): what the line
+    is and its amounts per year, t-1 first. The order of ``amounts_first``."""
+    amounts = {"t_min_1", *year_columns(result)}
+    front = [c for c in READ_FIRST if c in result.columns][:3]
+    return [c for c in result.columns if c in front or c in amounts]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from ..labels import theme_label
 from ..nlformat import AMOUNT_UNIT, PLOTLY_AMOUNT, PLOTLY_SEPARATORS
 from ..queries import Result
 from .deps import chart_number
@@ -46,12 +47,13 @@ def themes_sunburst(result: Result, year: str, names: dict[str, str]) -> dict[st
         if v > 0:
             per_theme[r["thema"]] += v
             ids.append(f"{r['thema']}/{r['hoofdstuk']}")
-            labels.append(f"{r['hoofdstuk']} {names.get(r['hoofdstuk'], '')}".strip())
+            name = r.get("ministerie") or names.get(r["hoofdstuk"], "")
+            labels.append(f"{r['hoofdstuk']} {name}".strip())
             parents.append(r["thema"])
             values.append(v)
     for t, v in per_theme.items():
         ids.append(t)
-        labels.append(t)
+        labels.append(theme_label(t))
         parents.append("")
         values.append(v)
     return {"data": [{"type": "sunburst", "ids": ids, "labels": labels, "parents": parents, "values": values,
@@ -69,7 +71,8 @@ def themes_stacked(result: Result) -> dict[str, Any]:
     # a year no source holds is no zero: no bar, and the axis says so
     empty = {str(y) for y in result.coverage.jaren_zonder_bron} if result.coverage is not None else set()
     x = [f"{y} (geen bron)" if y in empty else y for y in years]
-    data = [{"type": "bar", "name": t, "x": x, "y": [None if y in empty else n for y, n in zip(years, v, strict=True)],
+    data = [{"type": "bar", "name": theme_label(t), "x": x,
+             "y": [None if y in empty else n for y, n in zip(years, v, strict=True)],
              "hovertemplate": _hover("y")} for t, v in sorted(per.items())]
     return {"data": data, "layout": {**LAYOUT, "barmode": "relative", "height": 380,
                                      "title": {"text": f"Meerjarig per thema ({AMOUNT_UNIT})"},
@@ -134,7 +137,7 @@ def hhi_bars(result: Result) -> dict[str, Any]:
         if r["hhi"] is not None:  # one unit: no HHI (the table says why), so no bar
             per[r["dimensie"]][r["thema"]] = chart_number(r["hhi"])
     themes = sorted({t for d in per.values() for t in d})
-    data = [{"type": "bar", "name": dim, "x": themes, "y": [vals.get(t) for t in themes],
+    data = [{"type": "bar", "name": dim, "x": [theme_label(t) for t in themes], "y": [vals.get(t) for t in themes],
              "hovertemplate": _hover("y", ",.0f", "(HHI)")} for dim, vals in sorted(per.items())]
     return {"data": data, "layout": {**LAYOUT, "barmode": "group", "height": 360,
                                      "xaxis": {"title": {"text": "thema"}},

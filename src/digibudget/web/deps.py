@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from .. import nlformat, output, store
 from ..errors import UsageError
+from ..labels import theme_label, themes_count, themes_sentence
 from ..queries import Result
 from .cache import STAMP, STAMPS, Cache
 from .params import Paging, Richting
@@ -181,10 +182,22 @@ def _environment() -> jinja2.Environment:
     env.filters["cell"] = cell_text
     env.globals["query"] = query_string
     env.globals["zip"] = zip
+    env.globals["theme_label"] = theme_label  # a theme id as its Dutch label (digibudget.labels)
+    env.globals["header"] = column_header
+    env.globals["themes_count"] = themes_count  # the themes from themes.toml, not prose in a page
+    env.globals["themes_sentence"] = themes_sentence
     from .chart_text import describe
 
     env.globals["chart_text"] = describe  # the text alternative of a chart
     return env
+
+
+def column_header(column: str, coverage: Any = None) -> str:
+    """A column name as a reader sees it: words, not snake_case; the t-1 column with its year ('2016 (t-1)')."""
+    if column == "t_min_1":
+        year = getattr(coverage, "vorig_jaar", None)
+        return f"{year} (t-1)" if year is not None else "t-1"
+    return column.replace("_", " ")
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:
@@ -288,8 +301,14 @@ def moment_options(con: duckdb.DuckDBPyConnection, db: Database) -> list[tuple[s
     return list(db.cached("moments", con, compute))
 
 
-def chapters(con: duckdb.DuckDBPyConnection, db: Database) -> dict[str, str]:
+def chapters(con: duckdb.DuckDBPyConnection, db: Database, jaar: int | None = None) -> dict[str, str]:
+    """The ministry names beside chapter codes, as they were in budget year ``jaar`` (the latest without one)."""
     from ..queries import chapter_names
 
-    return dict(db.cached("chapters", con, lambda: chapter_names(con)))
+    return dict(db.cached(f"chapters {jaar}", con, lambda: chapter_names(con, jaar)))
+
+
+def result_year(result: Result) -> int | None:
+    """The budget year a result is about (its coverage's moment), for the chapter names of that year."""
+    return result.coverage.moment_jaar if result.coverage is not None else None
 

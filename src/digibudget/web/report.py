@@ -55,7 +55,7 @@ def build_report(con: duckdb.DuckDBPyConnection, moment: str | None = None) -> s
     overview = integral_table(con, moment=moment, niveau="hoofdstuk", vuo="U")
     table = bundle.lines
     years = charts.year_columns(overview)
-    names = chapter_names(con)
+    names = chapter_names(con, w.moment_jaar)  # the names of the moment's year
     figures = ([charts.themes_sunburst(overview, years[0], names)] if years else []) + \
         [charts.themes_stacked(overview)]
     muts = main_mutations(table, bundle.mutations, w.moment_jaar)

@@ -14,7 +14,18 @@ from ...analyze.mutations import mutations
 from ...classify.explain import Explanation, explain
 from ...queries import Result
 from .. import charts
-from ..deps import CSV_TABLE, JSON_OBJECT, NOT_FOUND, Con, csv_response, json_response, payload, plain, render
+from ..deps import (
+    CSV_TABLE,
+    JSON_OBJECT,
+    NOT_FOUND,
+    Con,
+    chapters,
+    csv_response,
+    json_response,
+    payload,
+    plain,
+    render,
+)
 from ..params import CsvFormaat, CsvFormaatQ
 
 router = APIRouter()
@@ -47,7 +58,9 @@ def _themes(ex: Explanation) -> list[dict[str, Any]]:
 @router.get("/regel/{line_id}", response_class=HTMLResponse, include_in_schema=False)
 def line_page(request: Request, con: Con, line_id: LineId) -> HTMLResponse:
     ex, history, muts, links = line_view(con, line_id)
+    year = ex.line.get("begrotingsjaar")
     return render("line.html", request, ex=ex, line=ex.line, history=history, mutations=muts, links=links,
+                  names=chapters(con, request.app.state.db, int(year) if isinstance(year, int) else None),
                   themes=_themes(ex), figure=charts.line_history(history), herkomst=line_lineage(ex, con))
 
 

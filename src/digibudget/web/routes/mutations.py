@@ -89,7 +89,7 @@ def mutations_page(request: Request, con: Con, hoofdstuk: HoofdstukW = "VII", ar
                   figures=[charts.waterfall(wf, str(b), y) for b, y in groups],
                   sankey=charts.sankey(links) if links else None, hoofdstuk=hoofdstuk, artikel=artikel or "",
                   vuo=vuo.value, begrotingsjaar=begrotingsjaar, jaar=jaar, mutation_year=year,
-                  names=chapters(con, request.app.state.db))
+                  names=chapters(con, request.app.state.db, begrotingsjaar or year))
 
 
 @router.get("/api/mutaties", responses=JSON_TABLE, summary="Getypeerde mutaties met onderbouwing en bron")

@@ -9,7 +9,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ...analyze import overlap
-from ..deps import CSV_TABLE, JSON_TABLE, Con, csv_response, json_response, moment_options, payload, render
+from ..deps import (
+    CSV_TABLE,
+    JSON_TABLE,
+    Con,
+    chapters,
+    csv_response,
+    json_response,
+    moment_options,
+    payload,
+    render,
+    result_year,
+)
 from ..params import CsvFormaat, CsvFormaatQ, Dimensie, JaarQ, MomentQ, Thema
 
 router = APIRouter()
@@ -30,7 +41,8 @@ def overlap_page(request: Request, con: Con, moment: MomentQ = None, jaar: JaarQ
                   executors=overlap.spread(con, "uitvoerder", moment=moment, jaar=jaar, theme=t),
                   multi=overlap.multi_funded_executors(con), duplicates=overlap.near_duplicates(con, threshold=drempel),
                   moments=moment_options(con, request.app.state.db), moment=moment or "", jaar=jaar,
-                  thema=t or "", themes=list(Thema), drempel=drempel)
+                  thema=t or "", themes=list(Thema), drempel=drempel,
+                  names=chapters(con, request.app.state.db, result_year(conc)))  # the moment's names
 
 
 @router.get("/api/overlap", responses=JSON_TABLE, summary="Concentratie (HHI) per thema en dimensie")

@@ -24,6 +24,7 @@ from ..deps import (
     payload,
     render,
     request_params,
+    result_year,
 )
 from ..params import VUO, CsvFormaat, CsvFormaatQ, MomentQ
 
@@ -38,7 +39,7 @@ def overview_result(con: Con, moment: str | None, vuo: VUO) -> Result:
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def overview_page(request: Request, con: Con, moment: MomentQ = None, vuo: VUO = VUO.U) -> HTMLResponse:
     result = overview_result(con, moment, vuo)
-    names = chapters(con, request.app.state.db)
+    names = chapters(con, request.app.state.db, result_year(result))  # the names of the moment's year
     years = charts.year_columns(result)
     figures = [charts.themes_sunburst(result, years[0], names)] if years else []
     figures.append(charts.themes_stacked(result))

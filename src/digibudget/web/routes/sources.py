@@ -59,7 +59,7 @@ def search_json(con: Con, q: SearchQ = "") -> Response:
 
 @router.get("/bronnen", response_class=HTMLResponse, include_in_schema=False)
 def sources_page(request: Request, con: Con) -> HTMLResponse:
-    return render("sources.html", request, result=sources_query(con))
+    return render("sources.html", request, result=sources_query(con), chapters=queries.chapters(con))
 
 
 @router.get("/api/bronnen", responses=JSON_TABLE, summary="Geladen bronnen met sha256 en URL")
@@ -94,3 +94,13 @@ def source_json(con: Con, source_id: SourceId, rij: RowQ = None) -> Response:
     src, row, raw = source_view(con, source_id, rij)
     src = {k: plain(v) for k, v in src.items() if k != "path"}  # the server's file system stays private
     return json_response({"bron": src, "rij": rij, "tekst": raw, "gelezen": payload(row) if row else None})
+
+
+@router.get("/api/hoofdstukken", responses=JSON_TABLE, summary="Namen van de begrotingshoofdstukken per jaar, met bron")
+def chapters_json(con: Con) -> Response:
+    return json_response(payload(queries.chapters(con)))
+
+
+@router.get("/api/hoofdstukken.csv", responses=CSV_TABLE, summary="Hoofdstuknamen per jaar als CSV")
+def chapters_csv(con: Con, formaat: CsvFormaatQ = CsvFormaat.csv) -> Response:
+    return csv_response(formaat, queries.chapters(con), "hoofdstukken")

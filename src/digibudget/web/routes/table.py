@@ -26,6 +26,7 @@ from ..deps import (
     payload,
     render,
     request_params,
+    result_year,
     sort_and_page,
 )
 from ..params import VUO, CsvFormaat, CsvFormaatQ, Niveau, Paging, TableFilter, Thema, paging, table_filter
@@ -56,8 +57,10 @@ def table_page(request: Request, con: Con, f: Filter, p: Page) -> HTMLResponse:
     full = table_result(con, f, request.app.state.db)
     page, total = sort_and_page(full, p)
     per = p.per_pagina or PAGE_SIZE
-    names = chapters(con, request.app.state.db)
-    return render("table.html", request, result=answers.amounts_first(page), total=total, paging=p,
+    names = chapters(con, request.app.state.db, result_year(full))  # the names of the moment's year
+    result = answers.amounts_first(page)
+    return render("table.html", request, result=result, total=total, paging=p,
+                  shown=answers.shown_first(result) if f.niveau == "regel" else [],
                   pages=max(1, -(-total // per)), f=f, moment=f.moment or "", themes=list(Thema),
                   levels=list(Niveau), vuos=list(VUO), moments=moment_options(con, request.app.state.db), names=names,
                   per_theme=answers.totals(full, "thema", "Totaal per thema (hele selectie)"),
