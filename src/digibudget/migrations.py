@@ -354,4 +354,13 @@ CREATE TABLE lineage (
     evidence      VARCHAR NOT NULL
 );
 """),
+    Migration("0009_derived_state", """
+-- what the derived tables (tags, facts, lineage, mutations) were built with: the fingerprint of the rules, the
+-- decisions file and the reviewed lineage tables. An incremental build (analyze.incremental) runs only when the
+-- fingerprint is unchanged; otherwise everything is rebuilt.
+CREATE TABLE derived_state (
+    name  VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+"""),
 )

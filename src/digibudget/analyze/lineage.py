@@ -74,9 +74,9 @@ def load_reviewed(paths: list[Path]) -> list[ReviewedLink]:
 SPAN_SQL = f"""
 CREATE OR REPLACE TEMP TABLE lin_use AS
 SELECT s.kind, l.hoofdstuk, l.artikel, l.vuo, a.jaar, {publication_key_sql("a.moment_jaar", "a.fase")} AS moment,
-       any_value(a.fase || ' ' || a.moment_jaar) AS moment_label,
-       any_value({NAME_NORM.format(c="l.artikel_naam")}) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam,
-       any_value(l.artikel_naam) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam_raw,
+       min(a.fase || ' ' || a.moment_jaar) AS moment_label,
+       min({NAME_NORM.format(c="l.artikel_naam")}) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam,
+       min(l.artikel_naam) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam_raw,
        sum(a.value_k) FILTER (WHERE l.is_total AND l.niveau = 'artikel') AS totaal,
        bool_or(a.value_k <> 0) AS in_use
 FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
@@ -100,10 +100,11 @@ DETECT_SQL = """
 CREATE OR REPLACE TEMP TABLE lin_pair AS
 SELECT o.hoofdstuk, o.artikel AS artikel_van, n.artikel AS artikel_naar, o.vuo,
        count(*) AS years, bool_and(o.last_m < n.first_m) AS handover,
-       any_value(o.last_name_raw) AS naam, arg_max(o.last_label, n.first_m) AS laatst_van,
-       arg_max(n.first_label, n.first_m) AS eerst_naar,
+       min(o.last_name_raw) AS naam, arg_max(o.last_label, (n.first_m, o.jaar)) AS laatst_van,
+       arg_max(n.first_label, (n.first_m, o.jaar)) AS eerst_naar,
        bool_or(o.last_total = n.first_total) AS same_amount,
-       arg_max(o.last_total, n.first_m) AS bedrag_van, arg_max(n.first_total, n.first_m) AS bedrag_naar
+       arg_max(o.last_total, (n.first_m, o.jaar)) AS bedrag_van, arg_max(n.first_total, (n.first_m, o.jaar))
+           AS bedrag_naar
 FROM lin_span o JOIN lin_span n
   ON n.kind = o.kind AND n.hoofdstuk = o.hoofdstuk AND n.vuo = o.vuo AND n.jaar = o.jaar
  AND n.artikel <> o.artikel AND n.first_name = o.last_name
