@@ -6,7 +6,7 @@ exit code.
 
 from __future__ import annotations
 
-from . import analysis, classification, load, parliament  # noqa: F401 - importing registers the commands
+from . import analysis, classification, load, parliament, update  # noqa: F401 - importing registers the commands
 from .common import app, edge
 
 __all__ = ["app", "edge", "main"]
