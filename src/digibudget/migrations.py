@@ -362,5 +362,20 @@ CREATE TABLE derived_state (
     name  VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
+-- per source kind, chapter, article, V/U/O, year and moment: is the article in use (analyze.lineage), so that a load
+-- recomputes the use at its own moments only
+CREATE TABLE lineage_use (
+    kind         VARCHAR NOT NULL,
+    hoofdstuk    VARCHAR NOT NULL,
+    artikel      VARCHAR NOT NULL,
+    vuo          VARCHAR NOT NULL,
+    jaar         SMALLINT NOT NULL,
+    moment       INTEGER NOT NULL,
+    moment_label VARCHAR,
+    naam         VARCHAR,
+    naam_raw     VARCHAR,
+    totaal       DECIMAL(38,10),
+    in_use       BOOLEAN
+);
 """),
 )

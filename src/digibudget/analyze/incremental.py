@@ -81,14 +81,15 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
         return derive_all(con, decisions, reviewed)
     ids = [int(i) for i in new_sources]
     counts = classify.run(con, decisions_file=decisions, source_ids=ids)
-    update_facts(con, ids)
+    con.execute(selection.WAARVAN_SQL)  # the 'waarvan' lines, for facts and mutations both
+    update_facts(con, ids, waarvan=False)
     followed_before = _followed(con)
-    counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)))
+    counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)), moments=_kind_moments(con, ids))
     reviews = load_mutation_decisions(decisions, mutations.SOORTEN)
     if _followed(con) != followed_before:
         counts["mutations"] = mutations.build(con, reviews=reviews)
     else:
-        update_mutations(con, ids, reviews=reviews)
+        update_mutations(con, ids, reviews=reviews, waarvan=False)
         row = con.execute("SELECT count(*) FROM mutation").fetchone()
         counts["mutations"] = int(row[0]) if row else 0
     _record(con, fp)
@@ -106,7 +107,7 @@ def _line_range(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> tuple[int
     return (int(row[0]), int(row[1])) if row else (0, -1)
 
 
-def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
+def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *, waarvan: bool = True) -> None:
     """Recompute the facts of every (hoofdstuk, moment, year) group the new sources have amounts in."""
     lo, hi = _line_range(con, ids)
     con.execute(f"""
@@ -125,9 +126,20 @@ def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
         "SELECT DISTINCT moment_jaar FROM inc_sel_scope").fetchall())
     scope = (f" JOIN inc_sel_scope sc ON sc.hoofdstuk = l.hoofdstuk AND sc.moment_jaar = a.moment_jaar "
              f"AND sc.fase = a.fase AND sc.jaar = a.jaar AND a.moment_jaar IN ({moment_years})")
-    con.execute(selection.WAARVAN_SQL)
+    if waarvan:
+        con.execute(selection.WAARVAN_SQL)
     con.execute(selection.years_step_sql(years, scope))
     con.execute("DROP TABLE inc_sel_scope")
+
+
+def _kind_moments(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> list[tuple[str, int, str]]:
+    """(source kind, moment_jaar, fase) of the stands and realisations of the new sources."""
+    lo, hi = _line_range(con, ids)
+    return [(str(r[0]), int(r[1]), str(r[2])) for r in con.execute(f"""
+        SELECT DISTINCT s.kind, a.moment_jaar, a.fase FROM amount a JOIN budget_line l USING (line_id)
+        JOIN source s USING (source_id)
+        WHERE l.source_id IN ({_ids_sql(ids)}) AND a.line_id BETWEEN {lo} AND {hi}
+          AND a.measure IN ('stand', 'realisatie')""").fetchall()]  # noqa: S608 - integers
 
 
 def _followed(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
@@ -176,7 +188,7 @@ FROM m;
 
 
 def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *,
-                     reviews: list[Any] | None = None) -> None:
+                     reviews: list[Any] | None = None, waarvan: bool = True) -> None:
     """Recompute stands and changes in the range of moments the new sources reach, and type every change at those
     moments again (see the module doc). Same result as mutations.build, ids read as identities."""
     lines_lo, lines_hi = _line_range(con, ids)
@@ -198,7 +210,9 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *,
     if reviews:
         con.executemany("INSERT INTO mut_review VALUES (?, ?, ?, ?, ?)",
                         [[r.mutation_key, r.soort, r.reason, r.reviewer, r.date] for r in reviews])
-    con.execute(mutations.unscoped(mutations.PREP_SQL))
+    if waarvan:
+        con.execute(selection.WAARVAN_SQL)
+    con.execute(mutations.unscoped(mutations.PREP_SQL[len(selection.WAARVAN_SQL):]))
     # the chains with a figure at a new moment: their stands before and after it bound the range to recompute
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_chain AS
@@ -242,7 +256,8 @@ def identities(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
     (full or incremental) must give equal results (tests/test_incremental.py)."""
     ident = "(kind, line_key, part_key, moment, jaar, basis, mutatie_soort, line_id)"
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for table in ("tag", "line_theme", "line_executor", "executor", "fact", "lineage", "mutation_stand"):
+    for table in ("tag", "line_theme", "line_executor", "executor", "fact", "lineage", "lineage_use",
+                  "mutation_stand"):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608 - constants
     cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'mutation' ORDER BY ordinal_position").fetchall()]
