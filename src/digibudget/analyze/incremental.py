@@ -33,7 +33,7 @@ import duckdb
 
 from .. import __version__, classify
 from ..classify.overrides import load_decisions, load_mutation_decisions
-from ..vocab import PUBLICATION, publication_key_sql
+from ..vocab import PUBLICATION, publication_key, publication_key_sql
 from . import lineage, mutations, selection
 
 # raise when the derivation changes in a way that makes tables of the old code incomparable
@@ -84,7 +84,13 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
     con.execute(selection.WAARVAN_SQL)  # the 'waarvan' lines, for facts and mutations both
     update_facts(con, ids, waarvan=False)
     followed_before = _followed(con)
-    counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)), moments=_kind_moments(con, ids))
+    kind_moments = _kind_moments(con, ids)
+    if kind_moments:
+        years = ", ".join(sorted({str(mj) for _, mj, _ in kind_moments}))
+        keys = ", ".join(sorted({str(publication_key(mj, fase)) for _, mj, fase in kind_moments}))
+        sources = _sources_with(con, f"a.moment_jaar IN ({years}) AND {_MOMENT} IN ({keys})")
+    counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)), moments=kind_moments,
+                                      sources=sources if kind_moments else None)
     reviews = load_mutation_decisions(decisions, mutations.SOORTEN)
     if _followed(con) != followed_before:
         counts["mutations"] = mutations.build(con, reviews=reviews)
@@ -107,6 +113,14 @@ def _line_range(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> tuple[int
     return (int(row[0]), int(row[1])) if row else (0, -1)
 
 
+def _sources_with(con: duckdb.DuckDBPyConnection, amount_filter: str) -> list[int]:
+    """The sources that have amounts passing ``amount_filter`` (SQL over ``a``): lines are stored source after
+    source, so ``l.source_id IN (...)`` with these lets DuckDB skip the lines of every other source."""
+    rows = con.execute(f"SELECT DISTINCT source_id FROM budget_line WHERE line_id IN "  # noqa: S608 - our own SQL
+                       f"(SELECT a.line_id FROM amount a WHERE {amount_filter})").fetchall()
+    return sorted(int(r[0]) for r in rows)
+
+
 def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *, waarvan: bool = True) -> None:
     """Recompute the facts of every (hoofdstuk, moment, year) group the new sources have amounts in."""
     lo, hi = _line_range(con, ids)
@@ -124,8 +138,13 @@ def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *, waarvan:
                    AND f.moment_jaar = sc.moment_jaar AND f.fase = sc.fase AND f.jaar = sc.jaar""")
     moment_years = ", ".join(str(int(r[0])) for r in con.execute(
         "SELECT DISTINCT moment_jaar FROM inc_sel_scope").fetchall())
+    fases = ", ".join(f"'{r[0]}'" for r in con.execute("SELECT DISTINCT fase FROM inc_sel_scope").fetchall()
+                      if str(r[0]).isalnum())
+    sources = _sources_with(con, f"a.moment_jaar IN ({moment_years}) AND a.fase IN ({fases or 'NULL'}) "
+                                 f"AND a.jaar IN ({selection.years_sql(years)})")
     scope = (f" JOIN inc_sel_scope sc ON sc.hoofdstuk = l.hoofdstuk AND sc.moment_jaar = a.moment_jaar "
-             f"AND sc.fase = a.fase AND sc.jaar = a.jaar AND a.moment_jaar IN ({moment_years})")
+             f"AND sc.fase = a.fase AND sc.jaar = a.jaar AND a.moment_jaar IN ({moment_years}) "
+             f"AND l.source_id IN ({_ids_sql(sources)})")
     if waarvan:
         con.execute(selection.WAARVAN_SQL)
     con.execute(selection.years_step_sql(years, scope))
@@ -148,10 +167,11 @@ def _followed(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
     return con.execute(sql).fetchall()
 
 
-def _year_bounds(lo: int, hi: int) -> tuple[int, int]:
-    """The moment years (moment_jaar) whose publication keys can fall in [lo, hi]."""
+def _moment_years(lo: int, hi: int) -> str:
+    """The moment years (moment_jaar) of the moments whose publication keys fall in [lo, hi], as a literal list."""
     offsets = [o for o, _, _ in PUBLICATION.values()]
-    return lo // 1000 - max(offsets), hi // 1000 - min(offsets)
+    candidates = range(lo // 1000 - max(offsets), hi // 1000 - min(offsets) + 1)
+    return ", ".join(str(y) for y in candidates if any(lo <= publication_key(y, f) <= hi for f in PUBLICATION))
 
 
 # a stored change rebuilt as a row of mutations' mut_raw (the columns in its order): stored regeling is
@@ -214,10 +234,12 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *,
         con.execute(selection.WAARVAN_SQL)
     con.execute(mutations.unscoped(mutations.PREP_SQL[len(selection.WAARVAN_SQL):]))
     # the chains with a figure at a new moment: their stands before and after it bound the range to recompute
+    at_new = _sources_with(con, f"a.moment_jaar IN ({years_of_moments}) AND {_MOMENT} IN ({keys})")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_chain AS
         SELECT DISTINCT kind, ckey, jaar, moment FROM ({mutations.AMOUNT_SQL})
-        WHERE moment IN ({keys}) AND jaar IN ({years_list}) AND moment_jaar IN ({years_of_moments})""")  # noqa: S608
+        WHERE moment IN ({keys}) AND jaar IN ({years_list}) AND moment_jaar IN ({years_of_moments})
+          AND source_id IN ({_ids_sql(at_new)})""")  # noqa: S608
     row = con.execute("""
         SELECT min(coalesce(prev, moment)), max(coalesce(nxt, moment)) FROM (
             SELECT c.moment, max(s.moment) FILTER (WHERE s.moment < c.moment) AS prev,
@@ -229,8 +251,8 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *,
     first, last = new_moments[0][2], new_moments[-1][2]
     lo = min(first, int(row[0])) if row and row[0] is not None else first
     hi = max(last, int(row[1])) if row and row[1] is not None else last
-    y_lo, y_hi = _year_bounds(lo, hi)
-    moments = f" AND a.moment_jaar BETWEEN {y_lo} AND {y_hi} AND {_MOMENT} BETWEEN {lo} AND {hi}"
+    in_range = f"a.moment_jaar IN ({_moment_years(lo, hi)}) AND {_MOMENT} BETWEEN {lo} AND {hi}"
+    moments = f" AND {in_range} AND l.source_id IN ({_ids_sql(_sources_with(con, in_range))})"
     con.execute(f"DELETE FROM mutation_stand WHERE jaar IN ({years_list}) "  # noqa: S608 - integers
                 f"AND moment BETWEEN {lo} AND {hi}")
     con.execute(mutations.BASE_SQL.replace("__BASE_MOMENTS__", moments))

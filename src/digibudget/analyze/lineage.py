@@ -167,11 +167,12 @@ MOMENT_SQL = publication_key_sql("a.moment_jaar", "a.fase")
 
 
 def build(con: duckdb.DuckDBPyConnection, reviewed: list[ReviewedLink] | None = None, *,
-          moments: Sequence[tuple[str, int, str]] | None = None) -> int:
+          moments: Sequence[tuple[str, int, str]] | None = None, sources: Sequence[int] | None = None) -> int:
     """Rebuild the lineage table from the loaded lines and the reviewed links; return the number of links.
 
     ``moments`` (source kind, moment_jaar, fase): only the use of articles at these moments changed (a load), so
-    only those rows of lineage_use are recomputed; the links are derived again from all of it."""
+    only those rows of lineage_use are recomputed; the links are derived again from all of it. ``sources``: a
+    the sources with amounts at those moments (a narrower scan; analyze.incremental)."""
     con.execute("DELETE FROM lineage")
     if moments is None:
         con.execute("DELETE FROM lineage_use")
@@ -182,7 +183,9 @@ def build(con: duckdb.DuckDBPyConnection, reviewed: list[ReviewedLink] | None = 
         years = ", ".join(sorted({str(int(mj)) for _, mj, _ in moments}))
         con.execute(f"DELETE FROM lineage_use WHERE kind || '|' || moment IN ({keys})")  # noqa: S608 - quoted
         con.execute(USE_SQL.replace("__SCOPE__", f" AND a.moment_jaar IN ({years}) "
-                                                 f"AND s.kind || '|' || {MOMENT_SQL} IN ({keys})"))
+                                                 f"AND s.kind || '|' || {MOMENT_SQL} IN ({keys})"
+                                                 + (" AND l.source_id IN (" + ", ".join(str(int(i)) for i in sources)
+                                                    + ")" if sources else "")))
     con.execute(NL_NUM_MACRO + SPAN_SQL)
     con.execute(DETECT_SQL)
     con.execute("CREATE OR REPLACE TEMP TABLE lin_review (hoofdstuk_van VARCHAR, artikel_van VARCHAR, "
