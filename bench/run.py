@@ -77,9 +77,11 @@ def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
     ingest.bulk_sql.stage_many = timed("read+validate (SQL)", ingest.bulk_sql.stage_many)  # type: ignore[method-assign]
     ingest._write_all = timed("write", ingest._write_all)  # type: ignore[method-assign]
     ingest.reconcile.run = timed("reconcile", ingest.reconcile.run)  # type: ignore[method-assign]
-    pipeline.classify.run = timed("classify", pipeline.classify.run)  # type: ignore[method-assign]
-    pipeline.selection.build = timed("selection", pipeline.selection.build)  # type: ignore[method-assign]
-    pipeline.mutations.build = timed("mutations", pipeline.mutations.build)  # type: ignore[method-assign]
+    derived = pipeline.incremental  # the first build derives everything (incremental.derive_all)
+    derived.classify.run = timed("classify", derived.classify.run)  # type: ignore[method-assign]
+    derived.selection.build = timed("selection", derived.selection.build)  # type: ignore[method-assign]
+    derived.lineage.build = timed("lineage", derived.lineage.build)  # type: ignore[method-assign]
+    derived.mutations.build = timed("mutations", derived.mutations.build)  # type: ignore[method-assign]
     start = time.perf_counter()
     with store.writing(db) as con:  # the job as the CLI runs it (job_memory_limit, checkpoint, atomic swap)
         limit = con.execute("SELECT current_setting('memory_limit')").fetchone()
@@ -94,6 +96,51 @@ def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
     return {"seconds": seconds, "phases": phases, "lines": counted[0], "amounts": counted[1], "findings": counted[2],
             "facts": counted[3], "mutations": counted[4], "tags": counted[5], "themes": counts,
             "files": len(report.loaded), "memory_limit": limit[0] if limit else None}
+
+
+# the moment added to a database of all the others (the newest in publication order: the jaarverslag of the last year)
+ADD_FILE = "Budgettaire_Tabellen_2031_JV_incl.csv"
+
+
+def child_add(files: list[Path], db: Path) -> dict[str, Any]:
+    """Add files to a built database as `digibudget ingest` does: the incremental job (analyze.incremental)."""
+    from digibudget import ingest, pipeline, store
+    from digibudget.analyze import incremental
+
+    phases: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+        return run
+
+    ingest.bulk_sql.stage_many = timed("read+validate", ingest.bulk_sql.stage_many)  # type: ignore[method-assign]
+    ingest._write_all = timed("write", ingest._write_all)  # type: ignore[method-assign]
+    ingest.reconcile.run = timed("reconcile", ingest.reconcile.run)  # type: ignore[method-assign]
+    incremental.classify.run = timed("classify", incremental.classify.run)  # type: ignore[method-assign]
+    incremental.update_facts = timed("facts", incremental.update_facts)  # type: ignore[method-assign]
+    incremental.lineage.build = timed("lineage", incremental.lineage.build)  # type: ignore[method-assign]
+    incremental.update_mutations = timed("mutations", incremental.update_mutations)  # type: ignore[method-assign]
+    incremental.mutations.build = timed("mutations (full)", incremental.mutations.build)  # type: ignore[method-assign]
+    start = time.perf_counter()
+    with store.writing(db) as con:
+        row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+        mode = "in place" if row and Path(str(row[0])).resolve() == db.resolve() else "copy and swap"
+        opened = time.perf_counter() - start
+        pipeline.build(con, files, decisions=db.with_name("no-decisions.toml"))
+        before_close = time.perf_counter()
+    phases["open (copy)" if mode == "copy and swap" else "open"] = opened
+    phases["checkpoint, close (fsync, swap)"] = time.perf_counter() - before_close
+    seconds = time.perf_counter() - start
+    con = store.connect(db, read_only=True)
+    counted = con.execute("SELECT (SELECT count(*) FROM budget_line), (SELECT count(*) FROM mutation)").fetchone()
+    con.close()
+    assert counted is not None
+    return {"seconds": seconds, "phases": phases, "mode": mode, "lines": counted[0], "mutations": counted[1]}
 
 
 def run_child(kind: str, folder: Path, db: Path, *, fresh: bool = True,
@@ -263,7 +310,8 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
     for rows, r in results.items():
         base, ing, db = r["baseline"], r["ingest"], r["db"]
         ratio = ing["seconds"] / base["seconds"]
-        ing_only = ing["seconds"] - sum(ing["phases"].get(k, 0) for k in ("classify", "selection", "mutations"))
+        derived_phases = ("classify", "selection", "lineage", "mutations")
+        ing_only = ing["seconds"] - sum(ing["phases"].get(k, 0) for k in derived_phases)
         pandas = db["pandas"]
         lines += [f"## {rows:,} rows ({r['mb']:.0f} MB in {r['files']} files; DuckDB memory_limit "
                   f"{r.get('memory_limit', MEMORY_LIMIT)})", "",
@@ -278,7 +326,8 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
         row("ingest: read, validate, findings, provenance, write, duplicates, reconciliation (`ingest.ingest`)",
             f"{ing_only:.1f} s", f"DuckDB read_csv into a bare table {base['seconds']:.1f} s",
             f"{ing_only / base['seconds']:.1f}x", "<= 3x", ing_only / base["seconds"] <= TARGETS["ingest_ratio"])
-        row("derived tables in the same job: classification, selection, mutations", f"{derived:.1f} s", "-", "-",
+        row("derived tables in the same job: classification, selection, lineage, mutations", f"{derived:.1f} s",
+            "-", "-",
             "-", None)
         row("whole build job (`pipeline.build`: the ingest and the derived tables, one transaction)",
             f"{ing['seconds']:.1f} s", f"{base['seconds']:.1f} s", f"{ratio:.1f}x", "-", None)
@@ -322,6 +371,28 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
             row(f"API cold: the first request of each of the {cold['requests']} distinct queries, one at a time",
                 f"p95 {cold['p95_ms']:.1f} ms, median {cold['median_ms']:.1f} ms, max {cold['max_ms']:.1f} ms",
                 "-", "-", "-", None)
+        add = r.get("add_one")
+        if add:
+            job, bare, built = add["add"], add["bare"], add["base"]
+            share = job["seconds"] / ing["seconds"]
+            row(f"add one moment ({add['file']}, {add['file_rows']:,} rows) to a database of the other "
+                f"{built['lines']:,} lines: the job as `digibudget ingest` runs it ({job['mode']})",
+                f"{job['seconds']:.1f} s", f"full build of all files {ing['seconds']:.1f} s; DuckDB read_csv of the "
+                f"one file {bare['seconds']:.2f} s",
+                f"{share:.1%} of the full build; {job['seconds'] / bare['seconds']:.0f}x the bare read",
+                "<= 5 s and <= 10 % of a full build",
+                job["seconds"] <= 5 and share <= 0.10)
+            row("peak memory of the add-one job (ru_maxrss)", f"{job['maxrss_mb']:.0f} MB",
+                f"full build {ing['maxrss_mb']:.0f} MB", "-", "< 1500 MB", job["maxrss_mb"] < 1500)
+            served = add.get("served")
+            if served:
+                row("the same job while the server answers /api/tabel (16 connections; the job works on a copy "
+                    "because the server holds the file)",
+                    f"job {served['job']['seconds']:.1f} s ({served['job']['mode']}); during it {served['requests']:,} "
+                    f"requests, p95 {served['p95_ms']:.1f} ms, median {served['median_ms']:.1f} ms, max "
+                    f"{served['max_ms']:.1f} ms, errors {served['errors']}; new moment shown right after: "
+                    f"{'yes' if served['new_moment_shown'] else 'NO'}", "-", "-", "p95 < 100 ms, 0 errors",
+                    served["p95_ms"] < 100 and served["errors"] == 0 and served["new_moment_shown"])
         other = ing_only - sum(ing["phases"].get(k, 0) for k in ("read+validate (SQL)", "write", "reconcile"))
         lines += ["", "Build phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in ing["phases"].items())
                   + f"; the rest of the ingest (digests, the Python file scan, findings, commit) {other:.1f} s.",
@@ -332,12 +403,82 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
                   f"pandas route: {pandas['groups']} groups (theme x hoofdstuk x year), sum {pandas['sum']:,.1f}; "
                   f"integral_table (hoofdstuk level) sum {db['integral_sum']:,.1f}"
                   f"{' (equal)' if abs(pandas['sum'] - db['integral_sum']) < 0.01 else ' (DIFFERENT)'}.", ""]
+        if add:
+            lines += ["Add one moment, phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in add["add"]["phases"].items())
+                      + "." + (" While served: " + ", ".join(f"{k} {v:.2f} s" for k, v in
+                                                              add["served"]["job"]["phases"].items()) + "."
+                               if add.get("served") else ""), ""]
+        if "load_average" in r:
+            lines += [f"Load average (1, 5, 15 min) at the end of this size: "
+                      f"{', '.join(f'{x:.1f}' for x in r['load_average'])} (a shared 2-core machine).", ""]
         if api and api.get("failed"):
             lines += ["API output:", "", "```", api["output"], "```", ""]
     lines += ["## Profiled and changed", "", notes.strip(), ""]
     path = REPO / "BENCHMARKS.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def add_one_moment(folder: Path, out: Path, rows: int, *, api: bool) -> dict[str, Any]:
+    """Add one moment (ADD_FILE) to a database of all the other files: in place with no reader, and again with the
+    server answering /api/tabel under load during the job (the job then works on a copy); beside the bare read of
+    the same file."""
+    import shutil
+
+    result: dict[str, Any] = {"file": ADD_FILE, "file_rows": sum(1 for _ in (folder / ADD_FILE).open("rb")) - 1}
+    base = out / f"digibudget_{rows}_without_one.duckdb"
+    print("  build without the one moment ...", flush=True)
+    result["base"] = run_child("ingest", folder, base, extra=["--exclude", ADD_FILE])
+    result["bare"] = run_child("baseline", folder, out / f"baseline_one_{rows}.duckdb", extra=["--only", ADD_FILE])
+    work = out / f"digibudget_{rows}_add.duckdb"
+    shutil.copyfile(base, work)
+    print("  add one moment ...", flush=True)
+    result["add"] = run_child("add", folder, work, fresh=False, extra=["--only", ADD_FILE])
+    print(f"  {result['add']}", flush=True)
+    if api:
+        shutil.copyfile(base, work)
+        result["served"] = add_while_serving(folder, work)
+        print(f"  served: {result['served']}", flush=True)
+    return result
+
+
+def add_while_serving(folder: Path, db: Path) -> dict[str, Any]:
+    """The same job while the server answers /api/tabel from 16 connections; latencies of the requests made while
+    the job ran, and whether the new moment is served right after."""
+    import asyncio
+
+    import api_latency
+    import httpx
+
+    server, base = api_latency.serve(db, 64)
+    try:
+        rows = httpx.get(base + "/api/momenten", timeout=60).json()["rijen"]
+        qs = api_latency.queries([(int(r["begrotingsjaar"]), str(r["fase"])) for r in rows])
+        api_latency.cold(base, qs)
+        job = subprocess.Popen([sys.executable, __file__, "--child", "add", "--files", str(folder), "--db", str(db),
+                                "--only", ADD_FILE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        latencies: list[float] = []
+        errors = 0
+        while job.poll() is None:
+            lat, err = asyncio.run(api_latency.load(base, qs, 400, 16))
+            latencies += lat
+            errors += err
+        out, err_text = job.communicate()
+        if job.returncode != 0:
+            raise SystemExit(f"add child failed:\n{err_text[-3000:]}")
+        added: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+        start = time.perf_counter()
+        after = httpx.get(base + "/api/momenten", timeout=60).json()["rijen"]
+        first_after_ms = (time.perf_counter() - start) * 1000
+        shown = any(str(r["begrotingsjaar"]) == "2031" and r["fase"] == "JV" for r in after)
+    finally:
+        server.terminate()
+        server.wait(10)
+    ms = sorted(x * 1000 for x in latencies)
+    return {"job": added, "requests": len(ms), "errors": errors,
+            "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else float("nan"),
+            "median_ms": statistics.median(ms) if ms else float("nan"), "max_ms": ms[-1] if ms else float("nan"),
+            "new_moment_shown": shown, "first_request_after_ms": first_after_ms}
 
 
 def main() -> None:
@@ -351,7 +492,10 @@ def main() -> None:
     ap.add_argument("--memory-limit", help="DuckDB memory_limit in the children (default: job_memory_limit, 1GB)")
     ap.add_argument("--reuse", action="store_true",
                     help="keep the baseline and ingest figures of an earlier run (results_N.json) and its database")
-    ap.add_argument("--child", choices=["baseline", "ingest", "queries", "pandas"])
+    ap.add_argument("--child", choices=["baseline", "ingest", "queries", "pandas", "add"])
+    ap.add_argument("--only", help="for a child: only this file of --files")
+    ap.add_argument("--exclude", help="for a child: every file of --files but this one")
+    ap.add_argument("--no-add", action="store_true", help="leave out 'add one moment to a database of N rows'")
     ap.add_argument("--moment", help="for --child pandas: the moment, e.g. 2031-O2")
     ap.add_argument("--files", type=Path)
     ap.add_argument("--db", type=Path)
@@ -361,7 +505,10 @@ def main() -> None:
         globals()["MEMORY_LIMIT"] = args.memory_limit
     if args.child:
         files = sorted(args.files.glob("Budgettaire_Tabellen_*.csv"))
-        if args.child == "baseline":
+        files = [p for p in files if (args.only is None or p.name == args.only) and p.name != args.exclude]
+        if args.child == "add":
+            result = child_add(files, args.db)
+        elif args.child == "baseline":
             result = child_baseline(files, args.db)
         elif args.child == "ingest":
             result = child_ingest(files, args.db)
@@ -405,6 +552,9 @@ def main() -> None:
         if not args.no_api:
             r["api"] = api_latency(db)
             print(f"  api: {r['api']}", flush=True)
+        if not args.no_add:
+            r["add_one"] = add_one_moment(folder, args.out, rows, api=not args.no_api)
+        r["load_average"] = os.getloadavg()
         results[rows] = r
         (args.out / f"results_{rows}.json").write_text(json.dumps(r, default=str, indent=1), encoding="utf-8")
     notes = args.notes.read_text(encoding="utf-8") if args.notes.exists() else "(no notes)"

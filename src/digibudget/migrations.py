@@ -354,4 +354,28 @@ CREATE TABLE lineage (
     evidence      VARCHAR NOT NULL
 );
 """),
+    Migration("0009_derived_state", """
+-- what the derived tables (tags, facts, lineage, mutations) were built with: the fingerprint of the rules, the
+-- decisions file and the reviewed lineage tables. An incremental build (analyze.incremental) runs only when the
+-- fingerprint is unchanged; otherwise everything is rebuilt.
+CREATE TABLE derived_state (
+    name  VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+-- per source kind, chapter, article, V/U/O, year and moment: is the article in use (analyze.lineage), so that a load
+-- recomputes the use at its own moments only
+CREATE TABLE lineage_use (
+    kind         VARCHAR NOT NULL,
+    hoofdstuk    VARCHAR NOT NULL,
+    artikel      VARCHAR NOT NULL,
+    vuo          VARCHAR NOT NULL,
+    jaar         SMALLINT NOT NULL,
+    moment       INTEGER NOT NULL,
+    moment_label VARCHAR,
+    naam         VARCHAR,
+    naam_raw     VARCHAR,
+    totaal       DECIMAL(38,10),
+    in_use       BOOLEAN
+);
+"""),
 )

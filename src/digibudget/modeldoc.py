@@ -68,6 +68,11 @@ TABLES: dict[str, tuple[str, str, str]] = {
                 "`basis` renummering (found in the data) or review (`data/lineage/`), `relatie` 1:1 / splitsing / "
                 "samenvoeging, `followed` (only 1:1 links that never overlap in time; the mutations re-key the old "
                 "article's lines), confidence and evidence"),
+    "lineage_use": (DERIVED, "use of an article per source kind, V/U/O, year and moment",
+                    "kept so that a load recomputes the use at its own moments only (analyze.incremental)"),
+    "derived_state": (BOOKKEEPING, "what the derived tables were built with",
+                      "the fingerprint of rules, decisions, reviewed lineage and the readers' ranks; an incremental "
+                      "build runs only while it is unchanged ([updates.md](updates.md))"),
     "schema_migration": (BOOKKEEPING, "applied migration", "its name and when it was applied"),
 }
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import duckdb
 
-from . import classify, ingest, sources
-from .analyze import lineage, mutations, selection
+from . import ingest, sources
+from .analyze import incremental, selection
 from .bundled import bundled_data_dir
 from .classify.overrides import decisions_path as decisions_path  # re-exported: callers that still name pipeline
-from .classify.overrides import load_mutation_decisions
 from .errors import DigibudgetError
 from .store import transaction
 
@@ -20,9 +19,14 @@ def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: P
           progress: Callable[[str, int, int], None] | None = None, strict: bool = False
           ) -> tuple[ingest.IngestReport, dict[str, int]]:
     counts: dict[str, int] = {}
+    row = con.execute("SELECT coalesce(max(source_id), 0) FROM source").fetchone()
+    known = int(row[0]) if row else 0
 
-    def derive(c: duckdb.DuckDBPyConnection) -> None:
-        counts.update(_derive(c, decisions))
+    def derive(c: duckdb.DuckDBPyConnection) -> None:  # only what the new sources reach (analyze.incremental)
+        new = [int(r[0]) for r in c.execute("SELECT source_id FROM source WHERE source_id > ? ORDER BY 1",
+                                            [known]).fetchall()]
+        counts.update(incremental.derive(c, new, decisions, reviewed_lineage_paths(),
+                                         preference=source_preference()))
 
     report = ingest.ingest(con, paths, progress=progress, then=derive, strict=strict)
     if not report.loaded:  # nothing new: rules or decisions may still have changed
@@ -36,14 +40,8 @@ def reclassify(con: duckdb.DuckDBPyConnection, *, decisions: Path | None = None)
 
 
 def _derive(con: duckdb.DuckDBPyConnection, decisions: Path | None) -> dict[str, int]:
-    """Everything derived from the loaded lines: tags, the chosen facts, the typed mutations."""
-    counts = classify.run(con, decisions_file=decisions)
-    preference = source_preference()
-    selection.build(con, preference=preference)
-    counts["lineage"] = lineage.build(con, lineage.load_reviewed(reviewed_lineage_paths()))
-    counts["mutations"] = mutations.build(con, preference=preference,
-                                          reviews=load_mutation_decisions(decisions, mutations.SOORTEN))
-    return counts
+    """Everything derived from the loaded lines, rebuilt: tags, the chosen facts, lineage, the typed mutations."""
+    return incremental.derive_all(con, decisions, reviewed_lineage_paths(), preference=source_preference())
 
 
 def source_preference() -> selection.SourcePreference:

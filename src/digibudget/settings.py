@@ -43,6 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("job_memory_limit", str, "1GB",
             "DuckDB memory limit of a job that writes (ingest, build, reclassify); beyond it DuckDB spills to disk, "
             "so national-scale data (millions of rows) loads within about 1.5 GB of memory."),
+    Setting("write_in_place", bool, True,
+            "A writing job on an existing database writes in the file itself, inside its own transactions, when no "
+            "other process has the file open (no copy of the whole file); otherwise, or when false, it works on a "
+            "copy and swaps it in (docs/updates.md)."),
     Setting("serve_memory_limit", str, "512MB",
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
     Setting("serve_cache_mb", int, 64,

@@ -146,13 +146,34 @@ def remove_leftovers(p: Path) -> list[Path]:
     return removed
 
 
+def _open_in_place(p: Path) -> duckdb.DuckDBPyConnection | None:
+    """The live file opened for writing, or None when another process (a reader: the dashboard) has it open, or
+    this process holds it read-only: DuckDB's file lock admits one writer and no reader beside it."""
+    try:
+        con = duckdb.connect(str(p))
+    except duckdb.Error:
+        return None
+    try:
+        migrate(con)
+        # DuckDB's spill folder named like the copy's, so that remove_leftovers finds what a killed job left
+        spill = p.with_name(f".{p.name}.{os.getpid()}.tmp.tmp")
+        con.execute("SET temp_directory = ?", [str(spill)])
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 @contextmanager
 def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the database for a job that writes, without disturbing readers.
 
-    The job works on a copy; when it ends normally the copy replaces the file in one atomic rename. Readers that
-    have the file open (the dashboard) keep seeing the state before, new connections see the state after, and an
-    interrupted job leaves the file as it was. One writer at a time: a second gets a clear error.
+    In place (setting write_in_place, an existing file that no other process has open): the job writes in the file
+    itself; each of its transactions (a build is one: ingest and derived tables) is all or nothing through DuckDB's
+    write-ahead log, also when the process is killed, and no copy of the file is made.
+    Otherwise the job works on a copy; when it ends normally the copy replaces the file in one atomic rename. Readers
+    that have the file open (the dashboard) keep seeing the state before, new connections see the state after, and
+    an interrupted job leaves the file as it was. One writer at a time: a second gets a clear error.
     """
     target = str(path)
     if target == ":memory:":
@@ -174,6 +195,16 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         remove_leftovers(p)
         if Path(target + ".wal").exists():
             connect(target).close()  # replay a write-ahead log left by a crash into the file first
+        live = _open_in_place(p) if p.exists() and load_settings()["write_in_place"] else None
+        if live is not None:
+            try:
+                _limit_memory(live)
+                yield live
+                live.execute("CHECKPOINT")
+            finally:
+                live.close()
+                remove_leftovers(p)
+            return
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         if p.exists():
             shutil.copyfile(p, tmp)

@@ -240,3 +240,23 @@ class SleepRecorder:
 
     def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
+
+
+def conditional(data: bytes, *, etag: str | None = '"v1"',
+                last_modified: str | None = "Mon, 30 Nov 2026 10:00:00 GMT") -> Behaviour:
+    """Serve `data`, answering 304 Not Modified when the request's If-None-Match names `etag` (or, without an ETag,
+    when If-Modified-Since equals `last_modified`)."""
+
+    def behaviour(h: Handler) -> None:
+        headers = {"Content-Type": "text/csv"}
+        if etag:
+            headers["ETag"] = etag
+        if last_modified:
+            headers["Last-Modified"] = last_modified
+        if (etag and h.headers.get("If-None-Match") == etag) or (
+                not etag and last_modified and h.headers.get("If-Modified-Since") == last_modified):
+            h.send(304, headers, b"")
+            return
+        h.send(200, headers, data)
+
+    return behaviour

@@ -1,7 +1,7 @@
 """Readers keep working while a job writes: they see the state before or after the job, never half of it.
 
-A writing job (store.writing) works on a copy and swaps it in atomically, so a second process can write while the
-dashboard holds the database open read-only (DuckDB alone would refuse the write lock)."""
+While the dashboard holds the database open read-only (DuckDB alone would refuse the write lock), a writing job
+(store.writing) works on a copy and swaps it in atomically; with no reader it writes in place (docs/updates.md)."""
 
 from __future__ import annotations
 
@@ -60,17 +60,29 @@ def test_the_dashboard_keeps_answering_while_an_ingest_runs(tmp_path: Path) -> N
         assert ro.execute("SELECT count(*) FROM source").fetchone() == (4,)
 
 
-def test_one_writer_at_a_time_and_an_interrupted_job_changes_nothing(tmp_path: Path) -> None:
+def test_one_writer_at_a_time_and_an_interrupted_job_changes_nothing(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a copy (write_in_place false) the whole job is all or nothing; in place, each of its transactions is (a
+    build is one: the interruption below comes after the writes, inside the derived tables)."""
     db = tmp_path / "w.duckdb"
     with store.writing(db) as con:
         pipeline.build(con, [BUDGET / "btabel_2015_excerpt.csv"])
     size = db.stat().st_size
     with store.writing(db), pytest.raises(StoreError, match="een andere taak schrijft"), store.writing(db):
         pass
+    monkeypatch.setenv("DIGIBUDGET_WRITE_IN_PLACE", "false")
     with pytest.raises(RuntimeError), store.writing(db) as con:
         pipeline.build(con, [BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv"])
         raise RuntimeError("interrupted")
     assert db.stat().st_size == size
+    monkeypatch.setenv("DIGIBUDGET_WRITE_IN_PLACE", "true")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(pipeline.incremental, "derive", interrupted)
+    with pytest.raises(RuntimeError), store.writing(db) as con:
+        pipeline.build(con, [BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv"])
     with duckdb.connect(str(db), read_only=True) as ro:
         assert ro.execute("SELECT count(*) FROM source").fetchone() == (1,)
     assert not list(tmp_path.glob(".w.duckdb.*.tmp*"))

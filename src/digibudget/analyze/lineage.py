@@ -21,6 +21,7 @@ continuation). Links are chained: 61 -> 1 -> 11 follows to 11.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,7 @@ import duckdb
 
 from ..errors import Location, SourceError, reason
 from ..queries import Result, query_result
-from ..vocab import NL_NUM_MACRO, publication_key_sql
+from ..vocab import NL_NUM_MACRO, publication_key, publication_key_sql
 
 NAME_NORM = "trim(regexp_replace(strip_accents(lower(coalesce({c}, ''))), '[^a-z0-9]+', ' ', 'g'))"
 
@@ -71,17 +72,21 @@ def load_reviewed(paths: list[Path]) -> list[ReviewedLink]:
 
 
 # per chapter, article, V/U/O, moment (in publication order) and year: is the article in use (a non-zero figure)?
-SPAN_SQL = f"""
-CREATE OR REPLACE TEMP TABLE lin_use AS
+# Kept in the table lineage_use, so that a load recomputes only the moments of its sources (__SCOPE__: nothing in a
+# full build; analyze.incremental narrows it to the source kinds and moments loaded)
+USE_SQL = f"""
+INSERT INTO lineage_use
 SELECT s.kind, l.hoofdstuk, l.artikel, l.vuo, a.jaar, {publication_key_sql("a.moment_jaar", "a.fase")} AS moment,
-       any_value(a.fase || ' ' || a.moment_jaar) AS moment_label,
-       any_value({NAME_NORM.format(c="l.artikel_naam")}) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam,
-       any_value(l.artikel_naam) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam_raw,
+       min(a.fase || ' ' || a.moment_jaar) AS moment_label,
+       min({NAME_NORM.format(c="l.artikel_naam")}) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam,
+       min(l.artikel_naam) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam_raw,
        sum(a.value_k) FILTER (WHERE l.is_total AND l.niveau = 'artikel') AS totaal,
        bool_or(a.value_k <> 0) AS in_use
 FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
-WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'realisatie')
+WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'realisatie')__SCOPE__
 GROUP BY ALL;
+"""  # noqa: S608 - constants of this module only
+SPAN_SQL = """
 CREATE OR REPLACE TEMP TABLE lin_span AS
 SELECT kind, hoofdstuk, artikel, vuo, jaar,
        min(moment) FILTER (WHERE in_use) AS first_m, max(moment) FILTER (WHERE in_use) AS last_m,
@@ -92,18 +97,19 @@ SELECT kind, hoofdstuk, artikel, vuo, jaar,
        arg_max(moment_label, moment) FILTER (WHERE in_use) AS last_label,
        arg_min(totaal, moment) FILTER (WHERE in_use) AS first_total,
        arg_max(totaal, moment) FILTER (WHERE in_use) AS last_total
-FROM lin_use GROUP BY ALL HAVING bool_or(in_use);
-"""  # noqa: S608 - constants of this module only
+FROM lineage_use GROUP BY ALL HAVING bool_or(in_use);
+"""
 
 # renumbering: a hand-over in every year both articles are in use, one name on each side
 DETECT_SQL = """
 CREATE OR REPLACE TEMP TABLE lin_pair AS
 SELECT o.hoofdstuk, o.artikel AS artikel_van, n.artikel AS artikel_naar, o.vuo,
        count(*) AS years, bool_and(o.last_m < n.first_m) AS handover,
-       any_value(o.last_name_raw) AS naam, arg_max(o.last_label, n.first_m) AS laatst_van,
-       arg_max(n.first_label, n.first_m) AS eerst_naar,
+       min(o.last_name_raw) AS naam, arg_max(o.last_label, (n.first_m, o.jaar)) AS laatst_van,
+       arg_max(n.first_label, (n.first_m, o.jaar)) AS eerst_naar,
        bool_or(o.last_total = n.first_total) AS same_amount,
-       arg_max(o.last_total, n.first_m) AS bedrag_van, arg_max(n.first_total, n.first_m) AS bedrag_naar
+       arg_max(o.last_total, (n.first_m, o.jaar)) AS bedrag_van, arg_max(n.first_total, (n.first_m, o.jaar))
+           AS bedrag_naar
 FROM lin_span o JOIN lin_span n
   ON n.kind = o.kind AND n.hoofdstuk = o.hoofdstuk AND n.vuo = o.vuo AND n.jaar = o.jaar
  AND n.artikel <> o.artikel AND n.first_name = o.last_name
@@ -157,9 +163,29 @@ LEFT JOIN (SELECT o.hoofdstuk AS h_van, o.artikel AS a_van, n.hoofdstuk AS h_naa
 """
 
 
-def build(con: duckdb.DuckDBPyConnection, reviewed: list[ReviewedLink] | None = None) -> int:
-    """Rebuild the lineage table from the loaded lines and the reviewed links; return the number of links."""
+MOMENT_SQL = publication_key_sql("a.moment_jaar", "a.fase")
+
+
+def build(con: duckdb.DuckDBPyConnection, reviewed: list[ReviewedLink] | None = None, *,
+          moments: Sequence[tuple[str, int, str]] | None = None, sources: Sequence[int] | None = None) -> int:
+    """Rebuild the lineage table from the loaded lines and the reviewed links; return the number of links.
+
+    ``moments`` (source kind, moment_jaar, fase): only the use of articles at these moments changed (a load), so
+    only those rows of lineage_use are recomputed; the links are derived again from all of it. ``sources``: a
+    the sources with amounts at those moments (a narrower scan; analyze.incremental)."""
     con.execute("DELETE FROM lineage")
+    if moments is None:
+        con.execute("DELETE FROM lineage_use")
+        con.execute(USE_SQL.replace("__SCOPE__", ""))
+    elif moments:
+        keys = ", ".join(sorted({"'" + kind.replace("'", "''") + f"|{publication_key(int(mj), fase)}'"
+                                 for kind, mj, fase in moments}))
+        years = ", ".join(sorted({str(int(mj)) for _, mj, _ in moments}))
+        con.execute(f"DELETE FROM lineage_use WHERE kind || '|' || moment IN ({keys})")  # noqa: S608 - quoted
+        con.execute(USE_SQL.replace("__SCOPE__", f" AND a.moment_jaar IN ({years}) "
+                                                 f"AND s.kind || '|' || {MOMENT_SQL} IN ({keys})"
+                                                 + (" AND l.source_id IN (" + ", ".join(str(int(i)) for i in sources)
+                                                    + ")" if sources else "")))
     con.execute(NL_NUM_MACRO + SPAN_SQL)
     con.execute(DETECT_SQL)
     con.execute("CREATE OR REPLACE TEMP TABLE lin_review (hoofdstuk_van VARCHAR, artikel_van VARCHAR, "
@@ -169,7 +195,7 @@ def build(con: duckdb.DuckDBPyConnection, reviewed: list[ReviewedLink] | None = 
                         [[r.hoofdstuk_van, r.artikel_van, r.hoofdstuk_naar, r.artikel_naar, r.source]
                          for r in reviewed])
     con.execute(REVIEW_SQL)
-    con.execute("DROP TABLE lin_use; DROP TABLE lin_span; DROP TABLE lin_pair; DROP TABLE lin_found; "
+    con.execute("DROP TABLE lin_span; DROP TABLE lin_pair; DROP TABLE lin_found; "
                 "DROP TABLE lin_review")
     row = con.execute("SELECT count(*) FROM lineage").fetchone()
     return int(row[0]) if row else 0

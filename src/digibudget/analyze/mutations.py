@@ -98,12 +98,15 @@ LEFT JOIN mut_lineage lg ON lg.hoofdstuk_van = l.hoofdstuk AND lg.artikel_van = 
 WHERE l.duplicate_of IS NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
   AND l.line_id NOT IN (SELECT line_id FROM mut_category_total)
 """  # noqa: S608 - constants of this module only
-_YEAR_FILTER = "\n  AND a.jaar IN (__YEARS__)"  # replaced by integers (build, selection.years_sql)
+AMOUNT_SQL = _AMOUNT_SQL  # the amounts as the chains see them (analyze.incremental bounds its range with it)
+_YEAR_FILTER = "\n  AND a.jaar IN (__YEARS__)__MOMENTS__"  # replaced by integers (build, selection.years_sql)
+# an incremental build (analyze.incremental) narrows the amounts to a range of moments (__MOMENTS__), the base
+# sources to those moments (__BASE_MOMENTS__) and the steps to those within the range (__STEPS__); a full build
+# replaces them by nothing
+SCOPE_PLACEHOLDERS = ("__MOMENTS__", "__BASE_MOMENTS__", "__STEPS__")
 
-PREP_SQL = WAARVAN_SQL + NL_NUM_MACRO + RESOLVED_SQL + rf"""
+PREP_SQL = WAARVAN_SQL + NL_NUM_MACRO + RESOLVED_SQL + r"""
 DROP TABLE IF EXISTS mut_raw;
-DELETE FROM mutation;
-DELETE FROM mutation_stand;
 CREATE OR REPLACE TEMP MACRO mut_num(x) AS (CASE WHEN x > 0 THEN '+' ELSE '' END) || nl_num(x);
 CREATE OR REPLACE TEMP MACRO mut_moment(fase, moment_jaar) AS fase || ' ' || CAST(moment_jaar AS VARCHAR);
 
@@ -116,9 +119,11 @@ SELECT line_id FROM (
                                 ORDER BY l.source_row) AS next_niveau
     FROM budget_line l WHERE l.niveau IN ('stand', 'mutatie', 'mutatiecategorie') AND l.duplicate_of IS NULL)
 WHERE niveau = 'mutatiecategorie' AND next_niveau = 'mutatie';
+"""  # noqa: S608 - constants of this module only
 
+BASE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE mut_base AS {base_source_sql(
-    "(SELECT kind, source_id, hoofdstuk, moment, measure, ckey FROM (" + _AMOUNT_SQL + "))",
+    "(SELECT kind, source_id, hoofdstuk, moment, measure, ckey FROM (" + _AMOUNT_SQL + "__BASE_MOMENTS__))",
     "kind, hoofdstuk, moment, measure", "ckey")};
 """  # noqa: S608 - constants of this module only
 
@@ -182,7 +187,7 @@ WITH lines AS (
            NULL, e.explicit_sum
     FROM mut_step s LEFT JOIN mut_step_sum e
       ON e.kind = s.kind AND e.ckey = s.line_key AND e.jaar = s.jaar AND e.step_moment = s.moment
-    WHERE s.van_moment IS NOT NULL
+    WHERE s.van_moment IS NOT NULL__STEPS__
       AND CASE WHEN e.n_explicit IS NULL THEN s.value_k <> s.van_value
                ELSE abs(s.value_k - s.van_value - e.explicit_sum) >= s.tolerance END
 )
@@ -195,12 +200,16 @@ DROP TABLE mut_amount; DROP TABLE mut_fig; DROP TABLE mut_step; DROP TABLE mut_e
 DROP TABLE mut_raw_part;
 """  # noqa: S608 - constants of this module only
 
-TYPE_SQL = rf"""
--- the ids: numbered over the narrow sort keys, then joined to the wide rows (sorting wide rows costs far more)
+# the ids: numbered over the narrow sort keys, then joined to the wide rows (sorting wide rows costs far more); an
+# incremental build numbers its ids otherwise (analyze.incremental, docs/updates.md)
+ID_SQL = """
 CREATE OR REPLACE TEMP TABLE mut_id AS
 SELECT rowid AS rid, row_number() OVER (ORDER BY kind, ckey, part_key, moment, jaar, basis, mutatie_soort, line_id)
            AS mutation_id
 FROM mut_raw;
+"""
+
+TYPE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE mut_change AS
 SELECT i.mutation_id, r.*,
        concat_ws('|', r.ckey, r.part_key, r.fase || ' ' || r.moment_jaar, r.jaar, r.basis,
@@ -258,7 +267,8 @@ FROM mut_change c JOIN g ON g.kind = c.kind AND g.ckey = c.ckey AND g.part_key =
 -- rule 5: a counterpart of the same size and opposite sign on another line of the same level, moment and year
 CREATE OR REPLACE TEMP TABLE mut_pool AS
 SELECT mutation_id, kind, moment, jaar, vuo, is_total, niveau, ckey, hoofdstuk, coalesce(artikel, '') AS artikel,
-       value_k, tol, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket, descr || ' ' || mut_num(value_k) AS cand
+       value_k, tol, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket, descr || ' ' || mut_num(value_k) AS cand,
+       (ckey, part_key, basis, mutatie_soort IS NULL, coalesce(mutatie_soort, ''), line_id) AS ident
 FROM mut_change
 WHERE basis IN ('mutatie', 'standverschil') AND NOT is_part
   AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed)
@@ -273,8 +283,8 @@ CREATE OR REPLACE TEMP TABLE mut_best (mutation_id BIGINT, n BIGINT, other_id BI
 PAIR_SQL = """
 INSERT INTO mut_best
 WITH pair AS (
-    SELECT a.mutation_id, b.mutation_id AS other_id, b.cand, a.artikel = b.artikel AND a.hoofdstuk = b.hoofdstuk
-               AS same_article, abs(a.value_k + b.value_k) AS gap
+    SELECT a.mutation_id, b.mutation_id AS other_id, b.cand, b.ident,
+           a.artikel = b.artikel AND a.hoofdstuk = b.hoofdstuk AS same_article, abs(a.value_k + b.value_k) AS gap
     FROM (SELECT p.*, p.bucket + d AS probe FROM mut_pool p, unnest([-1, 0, 1]) AS t(d)
           WHERE p.jaar IN (__YEARS__)) a
     JOIN mut_pool b ON b.kind = a.kind AND b.moment = a.moment AND b.jaar = a.jaar AND b.vuo = a.vuo
@@ -284,9 +294,9 @@ WITH pair AS (
       AND (NOT a.is_total OR a.niveau = b.niveau)
 )
 SELECT mutation_id, count(*),
-       arg_min(other_id, (gap, NOT same_article, other_id)),
-       arg_min(same_article, (gap, NOT same_article, other_id)),
-       min_by(cand, (gap, NOT same_article, other_id), 5)
+       arg_min(other_id, (gap, NOT same_article, ident)),
+       arg_min(same_article, (gap, NOT same_article, ident)),
+       min_by(cand, (gap, NOT same_article, ident), 5)
 FROM pair GROUP BY mutation_id
 """
 
@@ -361,17 +371,24 @@ def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_r
         con.executemany("INSERT INTO mut_review VALUES (?, ?, ?, ?, ?)",
                         [[r.mutation_key, r.soort, r.reason, r.reviewer, r.date] for r in reviews])
     preference.check(con)
-    con.execute(preference.apply(PREP_SQL))
+    con.execute("DELETE FROM mutation; DELETE FROM mutation_stand;")
+    con.execute(preference.apply(unscoped(PREP_SQL + BASE_SQL)))
     groups = year_groups(con, max_rows) or [[]]  # with no amounts at all: one empty step (the table shapes)
     for years in groups:
-        con.execute(preference.apply(YEARS_SQL.replace("__YEARS__", years_sql(years))))
-    con.execute(preference.apply(TYPE_SQL))
+        con.execute(preference.apply(unscoped(YEARS_SQL.replace("__YEARS__", years_sql(years)))))
+    con.execute(preference.apply(ID_SQL + TYPE_SQL))
     for years in groups:
         con.execute(preference.apply(PAIR_SQL.replace("__YEARS__", years_sql(years))))
     con.execute(preference.apply(FINISH_SQL))
     rows = con.execute("SELECT count(*) FROM mutation").fetchall()
     return int(rows[0][0])
 
+
+def unscoped(sql: str) -> str:
+    """The SQL of a full build: every scope placeholder removed."""
+    for placeholder in SCOPE_PLACEHOLDERS:
+        sql = sql.replace(placeholder, "")
+    return sql
 
 
 def mutations(con: duckdb.DuckDBPyConnection, *, hoofdstuk: str | None = None, artikel: str | None = None,

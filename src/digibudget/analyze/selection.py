@@ -37,7 +37,9 @@ SELECT line_id FROM budget_line
 WHERE regeling IN (SELECT x FROM t) OR detail IN (SELECT x FROM t) OR instrument_raw IN (SELECT x FROM t);
 """
 
-# per group of years the money is for (every choice below compares figures of one year only): bounded memory
+# per group of years the money is for (every choice below compares figures of one year only): bounded memory.
+# __SCOPE__: nothing in a full build; an incremental build (analyze.incremental) joins the groups of chapter,
+# moment and year it recomputes (every choice below stays within one such group)
 YEARS_SQL = r"""
 CREATE OR REPLACE TEMP TABLE sel_amount AS
 SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total, l.niveau, a.moment_jaar, a.fase,
@@ -45,7 +47,7 @@ SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total
        l.line_id IN (SELECT line_id FROM waarvan_line) AS is_waarvan,
        l.is_total AND l.niveau = 'artikel' AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
            AS is_article_total
-FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)__SCOPE__
 WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'mutatie', 'realisatie')
   AND a.jaar IN (__YEARS__);
 
@@ -137,6 +139,12 @@ def years_sql(years: list[int]) -> str:
     return ", ".join(str(int(y)) for y in years) or "NULL"
 
 
+def years_step_sql(years: list[int], preference: SourcePreference, scope: str = "") -> str:
+    """The SQL of one step of the fact table: the years given, within ``scope`` (a join, or nothing), the source
+    kinds ranked as their readers declare (``preference``)."""
+    return preference.apply(YEARS_SQL.replace("__YEARS__", years_sql(years)).replace("__SCOPE__", scope))
+
+
 def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_rows: int = YEARS_PER_STEP_ROWS
           ) -> int:
     """Rebuild the fact table; return its row count. ``preference``: the readers' ranks of the source kinds
@@ -144,7 +152,7 @@ def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_r
     preference.check(con)
     con.execute(WAARVAN_SQL + "DELETE FROM fact;")  # noqa: S608 - constants
     for years in year_groups(con, max_rows):
-        con.execute(preference.apply(YEARS_SQL.replace("__YEARS__", years_sql(years))))
+        con.execute(years_step_sql(years, preference))
     rows = con.execute("SELECT count(*) FROM fact").fetchall()
     return int(rows[0][0]) if rows else 0
 

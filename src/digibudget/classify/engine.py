@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -23,7 +24,7 @@ _FIELD_SQL = (
 )
 
 # rules run on the distinct texts (a few thousand, however many lines), then join back to the lines
-_DISTINCT = "SELECT DISTINCT '{f}' AS field, {scope} AS scope, {f} AS raw FROM budget_line WHERE {f} IS NOT NULL"
+_DISTINCT = "SELECT DISTINCT '{f}' AS field, {scope} AS scope, {f} AS raw FROM cls_line WHERE {f} IS NOT NULL"
 TEXT_DIM_SQL = " ".join((
     "CREATE OR REPLACE TEMP TABLE text_dim AS SELECT field, scope, raw, strip_accents(lower(raw)) AS norm FROM (",
     " UNION ".join(_DISTINCT.format(f=f, scope=scope) for f, scope in _FIELD_SQL), ")"))
@@ -38,7 +39,7 @@ WHERE scope = ? AND list_contains(?, field) AND regexp_matches(norm, ?) AND NOT 
 # lines)
 _NORM = "strip_accents(lower({f}))"
 _ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"l.{f}") for f, _ in _FIELD_SQL) + ")"
-_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {alltext} AS alltext FROM budget_line l "
+_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {alltext} AS alltext FROM cls_line l "
              "JOIN text_match m ON m.field = '{f}' AND m.raw = l.{f} AND m.scope = {scope}")
 TAG_SQL = " ".join((
     "INSERT INTO tag SELECT x.line_id, r.theme, r.weight, r.confidence, r.kind, r.rule_id, x.field, x.matched_text,",
@@ -47,7 +48,7 @@ TAG_SQL = " ".join((
                        for f, scope in _FIELD_SQL),
     ") x JOIN rule_tmp r USING (rule_no) WHERE (r.unless_line IS NULL OR NOT regexp_matches(x.alltext, r.unless_line))",
     "AND (r.only_line IS NULL OR regexp_matches(x.alltext, r.only_line))"))
-_EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.rank FROM budget_line l "
+_EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.rank FROM cls_line l "
                   "JOIN executor_match m ON m.field = '{f}' AND m.raw = l.{f} "
                   "AND ({scope} = 'own' OR m.field = 'artikelonderdeel_naam')")
 EXECUTOR_SQL = " ".join(("INSERT INTO line_executor", " UNION ALL ".join(
@@ -59,19 +60,31 @@ SELECT line_id, theme, arg_max(weight, (confidence, weight, kind = 'rule')),
        max(confidence), arg_max(kind, (confidence, weight, kind = 'rule')),
        arg_max(rule_id, (confidence, weight, kind = 'rule')), max(confidence) >= ?
 FROM tag WHERE kind IN ('rule', 'context') AND (line_id, theme) NOT IN (SELECT line_id, theme FROM override_tmp)
+  __SCOPE__
 GROUP BY line_id, theme
 """
 
 NEVER_RE2 = "[^\\s\\S]"
 
 
-def run(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None, decisions_file: Path | None = None) -> dict[
-        str, int]:
-    """(Re)classify every line in the database; return counts per theme of lines with a counted tag."""
+def run(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None, decisions_file: Path | None = None, *,
+        source_ids: Sequence[int] | None = None) -> dict[str, int]:
+    """(Re)classify every line in the database; return counts per theme of lines with a counted tag (of all lines).
+
+    ``source_ids``: classify only the lines of these sources (an incremental build, analyze.incremental: a line's
+    tags depend on its own texts only), leaving the tags of every other line as they are."""
     rules = rules or load_rules()
     decisions = load_decisions(decisions_file, rules.theme_ids())
-    for table in ("tag", "line_theme", "line_executor", "executor"):
-        con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    if source_ids is None:
+        con.execute("CREATE OR REPLACE TEMP VIEW cls_line AS SELECT * FROM budget_line")
+        for table in ("tag", "line_theme", "line_executor", "executor"):
+            con.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+    else:
+        ids = ", ".join(str(int(i)) for i in source_ids) or "NULL"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE cls_line AS SELECT * FROM budget_line "  # noqa: S608 - integers
+                    f"WHERE source_id IN ({ids})")
+        for table in ("tag", "line_theme", "line_executor"):
+            con.execute(f"DELETE FROM {table} WHERE line_id IN (SELECT line_id FROM cls_line)")  # noqa: S608
     con.execute(TEXT_DIM_SQL)
     con.execute("CREATE OR REPLACE TEMP TABLE text_match (rule_no INTEGER, field VARCHAR, scope VARCHAR, "
                 "raw VARCHAR, matched_text VARCHAR)")
@@ -85,10 +98,12 @@ def run(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None, decisions_
                                r.unless or NEVER_RE2])
     con.execute(TAG_SQL)
     _apply_decisions(con, decisions, rules.version)
-    con.execute(DECIDE_SQL, [THRESHOLD])
+    con.execute(DECIDE_SQL.replace("__SCOPE__", "" if source_ids is None
+                                   else "AND line_id IN (SELECT line_id FROM cls_line)"), [THRESHOLD])
     con.execute("""INSERT INTO line_theme SELECT line_id, theme, weight, 1, 'override', rule_id, weight > 0
                    FROM override_tmp""")
-    _executors(con, rules)
+    _executors(con, rules, full=source_ids is None)
+    con.execute("DROP VIEW IF EXISTS cls_line" if source_ids is None else "DROP TABLE IF EXISTS cls_line")
     counts = con.execute("SELECT theme, count(*) FROM line_theme WHERE counted GROUP BY theme").fetchall()
     return {str(t): int(n) for t, n in counts}
 
@@ -106,14 +121,15 @@ def _apply_decisions(con: duckdb.DuckDBPyConnection, decisions: list[Decision], 
                'besluit ' || arg_max(d.reviewer || ' ' || d.date, d.rn) AS rule_id,
                arg_max(d.reason, d.rn) AS reason
         FROM (SELECT *, row_number() OVER () AS rn FROM decision_tmp) d
-        JOIN budget_line l ON l.line_key = d.line_key
+        JOIN cls_line l ON l.line_key = d.line_key
         GROUP BY l.line_id, d.theme""")
     con.execute("""INSERT INTO tag SELECT line_id, theme, weight, 1, 'override', rule_id, 'besluit', NULL, reason, ?
                    FROM override_tmp""", [version])
 
 
-def _executors(con: duckdb.DuckDBPyConnection, rules: RuleSet) -> None:
-    con.executemany("INSERT INTO executor VALUES (?, ?, ?)", [[e.id, e.name, e.type] for e in rules.executors])
+def _executors(con: duckdb.DuckDBPyConnection, rules: RuleSet, *, full: bool = True) -> None:
+    if full:
+        con.executemany("INSERT INTO executor VALUES (?, ?, ?)", [[e.id, e.name, e.type] for e in rules.executors])
     con.execute("CREATE OR REPLACE TEMP TABLE executor_match (executor_id VARCHAR, field VARCHAR, raw VARCHAR, "
                 "matched_text VARCHAR, rank INTEGER)")
     for rank, e in enumerate(rules.executors):

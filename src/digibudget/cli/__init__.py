@@ -6,7 +6,7 @@ exit code.
 
 from __future__ import annotations
 
-from . import analysis, classification, load, parliament, serve  # noqa: F401 - importing registers the commands
+from . import analysis, classification, load, parliament, serve, update  # noqa: F401 - importing registers the commands
 from .common import app, edge
 from .docs import docs_app
 from .fetch import fetch_app

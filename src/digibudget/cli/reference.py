@@ -46,6 +46,16 @@ suppletoire, JV jaarverslag (realisatie), SW slotwet.
 
 # What each command does, in more detail than its --help (keyed by the command as typed after 'digibudget').
 NOTES: dict[str, str] = {
+    'rebuild': (
+        'derive every table again from all loaded lines: tags, chosen figures, lineage, mutations (a load recomputes '
+        'only what its new files reach, [updates.md](updates.md); this is the full rebuild)'
+    ),
+    'update': (
+        'keep the database current from rijksfinancien.nl: ask for the bulk files of the recent budget years '
+        '(default: last, this and next year; all moments) with the recorded ETag / Last-Modified, download only '
+        'what is new or changed (a 304 costs nothing; the same sha256 counts as unchanged), load it incrementally '
+        'with a progress bar and print what changed up to the newest moment ([updates.md](updates.md))'
+    ),
     'ingest': (
         'load CSV or JSON files or folders (B-tabel, begrotingsstaten, suppletoire/Miljoenennota tables in long form,'
         ' bulk files, the rijksfinancien.nl ontwerpbegroting JSON); atomic and idempotent; prints rows, lines, '

@@ -1,0 +1,203 @@
+"""Keep a database current: ask rijksfinancien.nl what is new, download only that, add it incrementally.
+
+For every wanted bulk file (recent budget years x moments) one request: a file fetched before is asked for with its
+recorded validators (``If-None-Match`` with the ETag, ``If-Modified-Since`` with Last-Modified, from the sidecar
+``*.provenance.json``). ``304 Not Modified`` costs no download; a 200 whose bytes have the recorded sha256 is
+unchanged too (a server without validators); 404/410 is a file not (yet) published. Only new or changed files are
+then loaded, in one build: the derived tables are recomputed only where the new files reach (analyze.incremental).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import httpx
+
+from ..errors import UsageError
+from .http import (
+    DownloadError,
+    NotPublishedError,
+    ProgressCallback,
+    SleepFunction,
+    backoff_delay,
+    download,
+    make_client,
+    part_path,
+    provenance_path,
+)
+from .rijksfinancien import FASES, bulk_file_name, bulk_file_url, validate_fase, validate_year
+
+# what a check found, per file (the Dutch words are what the summary shows)
+NEW, CHANGED, UNCHANGED, MISSING = "nieuw", "gewijzigd", "ongewijzigd", "niet gepubliceerd"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One wanted bulk file after asking the server."""
+
+    year: int
+    fase: str
+    url: str
+    path: Path
+    status: str  # NEW | CHANGED | UNCHANGED | MISSING
+    size: int = 0
+    http_status: int | None = None
+
+    @property
+    def fetched(self) -> bool:
+        return self.status in (NEW, CHANGED)
+
+
+@dataclass
+class UpdateReport:
+    checked: list[Checked] = field(default_factory=list)
+    loaded_files: int = 0
+    moment: tuple[int, str] | None = None  # the latest budget moment the new files hold, for the summary
+
+    @property
+    def fetched(self) -> list[Checked]:
+        return [c for c in self.checked if c.fetched]
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.checked if c.status == status)
+
+
+def recent_years(today: dt.date | None = None) -> list[int]:
+    """The budget years whose files can still change: last year (jaarverslag in May), this year and next
+    (ontwerpbegroting on Prinsjesdag)."""
+    year = (today or dt.date.today()).year
+    return [year - 1, year, year + 1]
+
+
+def _recorded(path: Path) -> dict[str, object] | None:
+    sidecar = provenance_path(path)
+    if not (path.is_file() and sidecar.is_file()):
+        return None
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Path, *, timeout: float,
+               retries: int, sleep: SleepFunction = time.sleep, progress: ProgressCallback | None = None,
+               name: str | None = None) -> Checked:
+    """Ask for one file, conditionally when it was fetched before; download it only when it is new or changed."""
+    target = dest_dir / (name or url.rsplit("/", 1)[-1])
+    recorded = _recorded(target)
+    if recorded is None or recorded.get("url") != url:
+        try:
+            result = download(url, dest_dir, timeout=timeout, retries=retries, client=http, sleep=sleep,
+                              progress=progress, filename=target.name)
+        except NotPublishedError as exc:
+            return Checked(year, fase, url, target, MISSING, http_status=exc.status)
+        return Checked(year, fase, url, target, UNCHANGED if result.cached else NEW, result.size, 200)
+    headers = {"Accept-Encoding": "identity"}
+    if recorded.get("etag"):
+        headers["If-None-Match"] = str(recorded["etag"])
+    if recorded.get("last_modified"):
+        headers["If-Modified-Since"] = str(recorded["last_modified"])
+    for attempt in range(1, retries + 2):
+        try:
+            with http.stream("GET", url, headers=headers, timeout=timeout, follow_redirects=True) as response:
+                if response.status_code == 304:
+                    size = target.stat().st_size
+                    if progress is not None:
+                        progress(size, size)
+                    return Checked(year, fase, url, target, UNCHANGED, size, 304)
+                if response.status_code in (404, 410):
+                    return Checked(year, fase, url, target, MISSING, http_status=response.status_code)
+                if response.status_code != 200:
+                    raise DownloadError(f"{url} answered HTTP {response.status_code}", url=url,
+                                        status=response.status_code, attempts=attempt)
+                part = part_path(target)
+                total = int(response.headers.get("Content-Length", "0") or 0) or None
+                done = 0
+                with part.open("wb") as fh:
+                    for chunk in response.iter_bytes():
+                        fh.write(chunk)
+                        done += len(chunk)
+                        if progress is not None:
+                            progress(done, total)
+                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+                final_url = str(response.url)
+            break
+        except (httpx.TimeoutException, httpx.TransportError) as exc:
+            if attempt > retries:
+                raise DownloadError(f"download of {url} failed after {attempt} attempts: {exc}", url=url,
+                                    attempts=attempt) from exc
+            sleep(backoff_delay(attempt, None))
+    digest = _sha256(part)
+    unchanged = digest == recorded.get("sha256")
+    part.replace(target)
+    sidecar = {**recorded, "url": url, "final_url": final_url, "sha256": digest, "size": done,
+               "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "etag": etag,
+               "last_modified": modified, "resumed": False, "attempts": attempt}
+    tmp = provenance_path(target).with_suffix(".tmp")
+    tmp.write_text(json.dumps(sidecar, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(provenance_path(target))
+    return Checked(year, fase, url, target, UNCHANGED if unchanged else CHANGED, done, 200)
+
+
+def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Path, *, base_url: str,
+                        variant: str = "incl", timeout: float = 30.0, retries: int = 4,
+                        client: httpx.Client | None = None, sleep: SleepFunction = time.sleep,
+                        progress: Callable[[str], ProgressCallback] | None = None) -> list[Checked]:
+    """Ask for every year x fase CSV bulk file; download only what is new or changed (see the module doc)."""
+    wanted = [(validate_year(y), validate_fase(f)) for y in years for f in fases]
+    if not wanted:
+        raise UsageError("geef minstens een jaar en een moment")
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    http = client if client is not None else make_client(timeout)
+    out: list[Checked] = []
+    try:
+        for year, fase in dict.fromkeys(wanted):
+            name = bulk_file_name(year, fase, variant, "csv")
+            url = bulk_file_url(year, fase, variant, "csv", base_url)
+            out.append(check_file(http, year, fase, url, dest_dir, timeout=timeout, retries=retries, sleep=sleep,
+                                  progress=progress(name) if progress is not None else None, name=name))
+    finally:
+        if client is None:
+            http.close()
+    return out
+
+
+def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, decisions: Path | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> UpdateReport:
+    """Load the new and changed files in one build (incremental derived tables); the report names the latest
+    moment they hold, for a summary of what changed (analyze.changes)."""
+    from .. import pipeline
+    from ..vocab import publication_key
+
+    report = UpdateReport(list(checked))
+    paths = [c.path for c in checked if c.fetched]
+    if not paths:
+        return report
+    row = con.execute("SELECT coalesce(max(source_id), 0) FROM source").fetchone()
+    known = int(row[0]) if row else 0
+    ingest_report, _ = pipeline.build(con, paths, decisions=decisions, progress=progress)
+    report.loaded_files = len(ingest_report.loaded)
+    moments = con.execute("SELECT DISTINCT moment_jaar, fase FROM fact WHERE source_id > ?", [known]).fetchall()
+    if moments:
+        report.moment = max(((int(m[0]), str(m[1])) for m in moments), key=lambda m: publication_key(*m))
+    return report
+
+
+__all__ = ["CHANGED", "FASES", "MISSING", "NEW", "UNCHANGED", "Checked", "UpdateReport", "check_budget_tables",
+           "load_new", "recent_years"]

@@ -1,0 +1,85 @@
+"""`digibudget update` against a local server: the first run downloads and loads what is published; the second asks
+with the recorded validators, gets 304 for the files it has, and downloads and loads only the new one."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from fetch_server import LocalServer, SleepRecorder, conditional, serve
+from typer.testing import CliRunner
+
+from digibudget import store
+from digibudget.cli import app
+from digibudget.fetch import update as updating
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+def _generated(tmp_path: Path) -> dict[str, Path]:
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = gen
+    spec.loader.exec_module(gen)
+    return {p.name: p for p in gen.generate(2000, tmp_path / "gen", seed=3)}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    return _generated(tmp_path)
+
+
+def _name(year: int, fase: str) -> str:
+    return f"Budgettaire_Tabellen_{year}_{fase}_incl.csv"
+
+
+def test_update_downloads_only_what_is_new_and_adds_it(server: LocalServer, tmp_path: Path,
+                                                        files: dict[str, Path]) -> None:
+    db, dest = str(tmp_path / "db.duckdb"), tmp_path / "downloads"
+    for fase in ("OWB", "O1"):
+        server.add("/open_data/" + _name(2024, fase), default=conditional(files[_name(2024, fase)].read_bytes(),
+                                                                          etag=f'"{fase}"'))
+    args = ["update", "--db", db, "--dest", str(dest), "--base-url", server.url("/open_data/"), "--jaar", "2024",
+            "--fase", "OWB", "--fase", "O1", "--fase", "SBS"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "2 nieuw" in first.output and "niet gepubliceerd" in first.output
+    con = store.connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM source").fetchone() == (2,)
+    con.close()
+
+    server.add("/open_data/" + _name(2024, "SBS"), default=conditional(files[_name(2024, "SBS")].read_bytes(),
+                                                                       etag='"SBS"'))
+    before = len(server.requests_for("/open_data/" + _name(2024, "OWB")))
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "1 nieuw" in second.output and "2 ongewijzigd" in second.output
+    asked = server.requests_for("/open_data/" + _name(2024, "OWB"))[before:]
+    assert [r.headers.get("if-none-match") for r in asked] == ['"OWB"']  # a conditional request, answered 304
+    assert "Wat veranderde van" in second.output
+    con = store.connect(db, read_only=True)
+    assert con.execute("SELECT count(*) FROM source").fetchone() == (3,)
+    assert con.execute("SELECT count(*) FROM mutation WHERE fase = 'SBS' AND moment_jaar = 2024").fetchone() != (0,)
+
+    third = runner.invoke(app, args)
+    assert third.exit_code == 0 and "Niets nieuws" in third.output
+
+
+def test_a_changed_file_is_downloaded_again_and_the_same_bytes_are_unchanged(
+        server: LocalServer, tmp_path: Path, files: dict[str, Path], no_sleep: SleepRecorder) -> None:
+    path = "/open_data/" + _name(2024, "OWB")
+    data = files[_name(2024, "OWB")].read_bytes()
+    server.add(path, serve(data, etag=None), serve(data, etag=None), serve(data + b"\r\n", etag='"v2"'))
+    url = server.url("/open_data/")
+    first = updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=url, retries=0, sleep=no_sleep)
+    assert [c.status for c in first] == [updating.NEW]
+    # no validator the server honours: the bytes come again, with the recorded sha256: unchanged, not reloaded
+    again = updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=url, retries=0, sleep=no_sleep)
+    assert [c.status for c in again] == [updating.UNCHANGED]
+    changed = updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=url, retries=0, sleep=no_sleep)
+    assert [c.status for c in changed] == [updating.CHANGED]
+    assert (tmp_path / _name(2024, "OWB")).read_bytes() == data + b"\r\n"
