@@ -103,12 +103,13 @@ def test_changed_decisions_make_a_full_rebuild(tmp_path: Path) -> None:
     fp = incremental.stored_fingerprint(con)
     decisions = tmp_path / "decisions.toml"
     decisions.write_text("", encoding="utf-8")
-    assert incremental.fingerprint(decisions, pipeline.reviewed_lineage_paths(), pipeline.source_preference()) == fp  # an empty file: no change
+    lineage, ranks = pipeline.reviewed_lineage_paths(), pipeline.source_preference()
+    assert incremental.fingerprint(decisions, lineage, ranks) == fp  # an empty file: no change
     key = con.execute("SELECT line_key FROM budget_line WHERE NOT is_total LIMIT 1").fetchone()
     assert key is not None
     decisions.write_text(f'[[decision]]\nline_key = "{key[0]}"\ntheme = "digitalisering"\nweight = 1.0\n'
                          'reason = "test"\nreviewer = "t"\ndate = "2026-11-30"\n', encoding="utf-8")
-    assert incremental.fingerprint(decisions, pipeline.reviewed_lineage_paths(), pipeline.source_preference()) != fp
+    assert incremental.fingerprint(decisions, lineage, ranks) != fp
     pipeline.build(con, paths[-1:], decisions=decisions)
     assert con.execute("SELECT count(*) FROM tag WHERE kind = 'override'").fetchone() == (
         con.execute("SELECT count(*) FROM budget_line WHERE line_key = ?", [key[0]]).fetchone())
