@@ -85,12 +85,13 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
     update_facts(con, ids, waarvan=False)
     followed_before = _followed(con)
     kind_moments = _kind_moments(con, ids)
+    sources: list[int] | None = None
     if kind_moments:
         years = ", ".join(sorted({str(mj) for _, mj, _ in kind_moments}))
         keys = ", ".join(sorted({str(publication_key(mj, fase)) for _, mj, fase in kind_moments}))
         sources = _sources_with(con, f"a.moment_jaar IN ({years}) AND {_MOMENT} IN ({keys})")
     counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)), moments=kind_moments,
-                                      sources=sources if kind_moments else None)
+                                      sources=sources)
     reviews = load_mutation_decisions(decisions, mutations.SOORTEN)
     if _followed(con) != followed_before:
         counts["mutations"] = mutations.build(con, reviews=reviews)
