@@ -37,8 +37,11 @@ def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: P
         counts.update(incremental.derive(c, new, decisions, reviewed_lineage_paths()))
 
     report = ingest.ingest(con, paths, progress=progress, then=derive, strict=strict)
-    if not report.loaded:  # nothing new: rules or decisions may still have changed
-        counts = reclassify(con, decisions=decisions)
+    if not report.loaded:  # nothing new: rebuild only when rules, decisions or code changed since the last build
+        if incremental.stored_fingerprint(con) == incremental.fingerprint(decisions, reviewed_lineage_paths()):
+            counts = incremental.current_counts(con)
+        else:
+            counts = reclassify(con, decisions=decisions)
     return report, counts
 
 

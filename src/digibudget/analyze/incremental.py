@@ -62,6 +62,16 @@ def _record(con: duckdb.DuckDBPyConnection, value: str) -> None:
     con.execute("INSERT INTO derived_state VALUES (?, ?)", [_STATE_KEY, value])
 
 
+def current_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The counts ``derive_all`` returns, of the derived tables as they are (nothing to recompute)."""
+    counts = {str(t): int(n) for t, n in con.execute(
+        "SELECT theme, count(*) FROM line_theme WHERE counted GROUP BY theme").fetchall()}
+    for name in ("lineage", "mutation"):
+        row = con.execute(f"SELECT count(*) FROM {name}").fetchone()  # noqa: S608 - constants
+        counts["mutations" if name == "mutation" else name] = int(row[0]) if row else 0
+    return counts
+
+
 def derive_all(con: duckdb.DuckDBPyConnection, decisions: Path | None, reviewed: Sequence[Path]) -> dict[str, int]:
     """Everything derived from the loaded lines, rebuilt: tags, the chosen facts, lineage, the typed mutations."""
     counts = classify.run(con, decisions_file=decisions)
