@@ -36,6 +36,9 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
                 p.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():  # another process has it open for writing: a job writing in place
+            raise StoreError(f"a job is writing {target}; try again when it is done",
+                             expected="the end of the running ingest, update or rebuild") from exc
         raise StoreError(f"cannot open database {target}: {exc}") from exc
     if not read_only:
         migrate(con)
