@@ -407,7 +407,9 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
             lines += ["Add one moment, phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in add["add"]["phases"].items())
                       + "." + (" While served: " + ", ".join(f"{k} {v:.2f} s" for k, v in
                                                               add["served"]["job"]["phases"].items()) + "."
-                               if add.get("served") else ""), ""]
+                               if add.get("served") else "")
+                      + (" Failed requests while served: " + "; ".join(add["served"]["failures"]) + "."
+                         if add.get("served", {}).get("failures") else ""), ""]
         if "load_average" in r:
             lines += [f"Load average (1, 5, 15 min) at the end of this size: "
                       f"{', '.join(f'{x:.1f}' for x in r['load_average'])} (a shared 2-core machine).", ""]
@@ -450,6 +452,20 @@ def add_while_serving(folder: Path, db: Path) -> dict[str, Any]:
     import api_latency
     import httpx
 
+    failures: list[str] = []  # what the failed requests got (status and the start of the body, or the exception)
+    plain_get = api_latency._get
+
+    async def recording_get(reader: Any, writer: Any, target: str) -> bool:
+        try:
+            ok = await plain_get(reader, writer, target)
+        except Exception as exc:
+            failures.append(f"{target}: {exc!r}")
+            raise
+        if not ok:
+            failures.append(f"{target}: not an answer with 'kolommen'")
+        return ok
+
+    api_latency._get = recording_get
     server, base = api_latency.serve(db, 64)
     try:
         rows = httpx.get(base + "/api/momenten", timeout=60).json()["rijen"]
@@ -474,11 +490,12 @@ def add_while_serving(folder: Path, db: Path) -> dict[str, Any]:
     finally:
         server.terminate()
         server.wait(10)
+        api_latency._get = plain_get
     ms = sorted(x * 1000 for x in latencies)
     return {"job": added, "requests": len(ms), "errors": errors,
             "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else float("nan"),
             "median_ms": statistics.median(ms) if ms else float("nan"), "max_ms": ms[-1] if ms else float("nan"),
-            "new_moment_shown": shown, "first_request_after_ms": first_after_ms}
+            "new_moment_shown": shown, "first_request_after_ms": first_after_ms, "failures": failures[:10]}
 
 
 def main() -> None:

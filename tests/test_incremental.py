@@ -113,3 +113,27 @@ def test_changed_decisions_make_a_full_rebuild(tmp_path: Path) -> None:
     pipeline.build(con, paths[-1:], decisions=decisions)
     assert con.execute("SELECT count(*) FROM tag WHERE kind = 'override'").fetchone() == (
         con.execute("SELECT count(*) FROM budget_line WHERE line_key = ?", [key[0]]).fetchone())
+
+
+def test_loading_nothing_new_rebuilds_only_after_a_change_of_rules_or_decisions(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = sorted(_generated(tmp_path, 2000))[:3]
+    con = store.connect(":memory:")
+    _, first = pipeline.build(con, paths)
+    rebuilt: list[int] = []
+    real = incremental.derive_all
+
+    def counting(*args: Any, **kwargs: Any) -> dict[str, int]:
+        rebuilt.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "derive_all", counting)
+    report, again = pipeline.build(con, paths)  # the same files: nothing loaded, nothing derived again
+    assert not report.loaded and rebuilt == [] and again == first
+    decisions = tmp_path / "decisions.toml"
+    key = con.execute("SELECT line_key FROM budget_line WHERE NOT is_total LIMIT 1").fetchone()
+    assert key is not None
+    decisions.write_text(f'[[decision]]\nline_key = "{key[0]}"\ntheme = "digitalisering"\nweight = 1.0\n'
+                         'reason = "test"\nreviewer = "t"\ndate = "2026-11-30"\n', encoding="utf-8")
+    pipeline.build(con, paths, decisions=decisions)
+    assert rebuilt == [1]

@@ -29,8 +29,12 @@ def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: P
                                          preference=source_preference()))
 
     report = ingest.ingest(con, paths, progress=progress, then=derive, strict=strict)
-    if not report.loaded:  # nothing new: rules or decisions may still have changed
-        counts = reclassify(con, decisions=decisions)
+    if not report.loaded:  # nothing new: rebuild only when rules, decisions or code changed since the last build
+        current = incremental.fingerprint(decisions, reviewed_lineage_paths(), source_preference())
+        if incremental.stored_fingerprint(con) == current:
+            counts = incremental.current_counts(con)
+        else:
+            counts = reclassify(con, decisions=decisions)
     return report, counts
 
 

@@ -51,6 +51,9 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
                 p.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(target, read_only=read_only)
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower():  # another process has it open for writing: a job writing in place
+            raise StoreError(f"een taak schrijft in {target}; probeer het opnieuw als die klaar is",
+                             expected="het einde van de lopende ingest, update of rebuild") from exc
         raise StoreError(f"kan database {target} niet openen ({_duckdb_reason(exc)})") from exc
     if not read_only:
         migrate(con)

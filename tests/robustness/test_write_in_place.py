@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from digibudget import pipeline, store
+from digibudget.errors import StoreError
 
 BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "budget"
 
@@ -73,3 +74,19 @@ def test_while_another_process_reads_the_job_works_on_a_copy(tmp_path: Path) -> 
         assert ro.execute("SELECT count(*) FROM source").fetchone() == (2,)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".p.duckdb.")]
     assert os.path.exists(db)
+
+
+def test_a_reader_during_an_in_place_job_is_told_to_try_again(tmp_path: Path) -> None:
+    db = _built(tmp_path)
+    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, time\n"
+                               f"con = duckdb.connect({str(db)!r})\n"
+                               "print('open', flush=True)\ntime.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match="een taak schrijft in"):
+            store.connect(db, read_only=True)
+    finally:
+        writer.kill()
+        writer.wait()
+        if writer.stdout is not None:
+            writer.stdout.close()

@@ -65,6 +65,16 @@ def _record(con: duckdb.DuckDBPyConnection, value: str) -> None:
     con.execute("INSERT INTO derived_state VALUES (?, ?)", [_STATE_KEY, value])
 
 
+def current_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The counts ``derive_all`` returns, of the derived tables as they are (nothing to recompute)."""
+    counts = {str(t): int(n) for t, n in con.execute(
+        "SELECT theme, count(*) FROM line_theme WHERE counted GROUP BY theme").fetchall()}
+    for name in ("lineage", "mutation"):
+        row = con.execute(f"SELECT count(*) FROM {name}").fetchone()  # noqa: S608 - constants
+        counts["mutations" if name == "mutation" else name] = int(row[0]) if row else 0
+    return counts
+
+
 def derive_all(con: duckdb.DuckDBPyConnection, decisions: Path | None, reviewed: Sequence[Path], *,
                preference: SourcePreference) -> dict[str, int]:
     """Everything derived from the loaded lines, rebuilt: tags, the chosen facts, lineage, the typed mutations.
@@ -92,12 +102,13 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
     update_facts(con, ids, preference, waarvan=False)
     followed_before = _followed(con)
     kind_moments = _kind_moments(con, ids)
+    sources: list[int] | None = None
     if kind_moments:
         years = ", ".join(sorted({str(mj) for _, mj, _ in kind_moments}))
         keys = ", ".join(sorted({str(publication_key(mj, fase)) for _, mj, fase in kind_moments}))
         sources = _sources_with(con, f"a.moment_jaar IN ({years}) AND {_MOMENT} IN ({keys})")
     counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)), moments=kind_moments,
-                                      sources=sources if kind_moments else None)
+                                      sources=sources)
     reviews = load_mutation_decisions(decisions, mutations.SOORTEN)
     if _followed(con) != followed_before:
         counts["mutations"] = mutations.build(con, preference=preference, reviews=reviews)

@@ -10,7 +10,6 @@ then loaded, in one build: the derived tables are recomputed only where the new 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +20,7 @@ import duckdb
 import httpx
 
 from ..errors import UsageError
+from ..filehash import sha256_of
 from .http import (
     DownloadError,
     NotPublishedError,
@@ -87,14 +87,6 @@ def _recorded(path: Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Path, *, timeout: float,
                retries: int, sleep: SleepFunction = time.sleep, progress: ProgressCallback | None = None,
                name: str | None = None) -> Checked:
@@ -124,7 +116,7 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
                 if response.status_code in (404, 410):
                     return Checked(year, fase, url, target, MISSING, http_status=response.status_code)
                 if response.status_code != 200:
-                    raise DownloadError(f"{url} answered HTTP {response.status_code}", url=url,
+                    raise DownloadError(f"{url} antwoordde met HTTP {response.status_code}", url=url,
                                         status=response.status_code, attempts=attempt)
                 part = part_path(target)
                 total = int(response.headers.get("Content-Length", "0") or 0) or None
@@ -140,10 +132,12 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
             break
         except (httpx.TimeoutException, httpx.TransportError) as exc:
             if attempt > retries:
-                raise DownloadError(f"download of {url} failed after {attempt} attempts: {exc}", url=url,
-                                    attempts=attempt) from exc
+                why = "time-out" if isinstance(exc, httpx.TimeoutException) else "verbinding mislukt"
+                tries = "poging" if attempt == 1 else "pogingen"
+                raise DownloadError(f"download van {url} mislukt na {attempt} {tries}: {why} ({type(exc).__name__})",
+                                    url=url, attempts=attempt) from exc
             sleep(backoff_delay(attempt, None))
-    digest = _sha256(part)
+    digest = sha256_of(part)
     unchanged = digest == recorded.get("sha256")
     part.replace(target)
     sidecar = {**recorded, "url": url, "final_url": final_url, "sha256": digest, "size": done,
