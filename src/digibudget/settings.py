@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
             "copy and swaps it in (docs/updates.md)."),
     Setting("serve_memory_limit", str, "512MB",
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
+    Setting("serve_max_queries", int, 4,
+            "Requests the web server lets query the database at the same time (others wait; answers from the "
+            "response cache need no slot). Bounds the server's memory right after a job swaps in a new file."),
     Setting("serve_cache_mb", int, 64,
             "Memory for whole API responses the web server reuses while the database file is unchanged; 0 disables."),
     Setting("max_line_bytes", int, 1_000_000,

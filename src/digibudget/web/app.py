@@ -64,7 +64,8 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
                               "'eenheid' anders zegt); CSV met formule-escaping.", docs_url=None, redoc_url=None)
     settings = load_settings()
     app.state.db = Database(database, memory_limit=memory_limit or str(settings["serve_memory_limit"]),
-                            cache=Cache(max_bytes=max(0, int(settings["serve_cache_mb"])) << 20))
+                            cache=Cache(max_bytes=max(0, int(settings["serve_cache_mb"])) << 20),
+                            max_queries=int(settings["serve_max_queries"]))
     app.state.write_token = write_token or None
 
     @app.exception_handler(DigibudgetError)

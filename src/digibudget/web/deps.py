@@ -33,11 +33,27 @@ class Database:
     path: str
     memory_limit: str = "512MB"
     cache: Cache = field(default_factory=Cache)
+    max_queries: int = 4  # requests that query the file at the same time (setting serve_max_queries)
     _con: duckdb.DuckDBPyConnection | None = None
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _active: int = 0
     _con_stamp: store.FileStamp | None = None
     _cursor_stamps: dict[int, store.FileStamp | None] = field(default_factory=dict)
+    _slots: threading.BoundedSemaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Requests that need the database wait for one of max_queries slots. Answers from the response cache need
+        # none. Without the bound, right after a job swaps in a new file (empty caches) every connection asked an
+        # uncached query at once, and the connection's memory_limit was shared by all of them (bench/NOTES.md).
+        # DuckDB already spreads one query over the cores, so more at once does not answer sooner.
+        self._slots = threading.BoundedSemaphore(max(1, int(self.max_queries)))
+
+    def slot(self) -> None:
+        """Wait for a query slot (give it back with ``release_slot``); a request holds one for its whole life."""
+        self._slots.acquire()
+
+    def release_slot(self) -> None:
+        self._slots.release()
 
     def memo(self, key: str, con: duckdb.DuckDBPyConnection, compute: Callable[[], Result]) -> Result:
         """A query result by its parameters (the whole result: paging is applied to it afterwards, so the key has
@@ -66,7 +82,7 @@ class Database:
             if self._con is not None and stamp != self._con_stamp \
                     and store.file_stamp(self.path) != self._con_stamp:  # (a request that arrived before the swap)
                 if not self._lock.wait_for(lambda: self._active == 0, timeout=60):
-                    raise UsageError("the database is being replaced; try again")
+                    raise UsageError("de database wordt vervangen; probeer het zo opnieuw")
                 self._con.close()
                 self._con = None
             if self._con is None:
@@ -96,7 +112,12 @@ class Database:
 
 def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
     db: Database = request.app.state.db
-    cur = db.cursor(request.scope.get(STAMP))
+    db.slot()
+    try:
+        cur = db.cursor(request.scope.get(STAMP))
+    except BaseException:
+        db.release_slot()
+        raise
     seen = request.scope.get(STAMPS)
     if isinstance(seen, list):
         seen.append(db.stamp_of(cur))
@@ -104,6 +125,7 @@ def get_con(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
         yield cur
     finally:
         db.release(cur)
+        db.release_slot()
 
 
 # ---------------------------------------------------------------- values
