@@ -100,6 +100,11 @@ def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _cell(i: int | None) -> str:
+    """Column i of the raw table, stripped ('' for a column the file lacks)."""
+    return f"bulk_strip(c{i})" if i is not None else "''"
+
+
 _counter = [0]
 
 
@@ -257,11 +262,7 @@ class _Stager:
         con.execute(f"""CREATE OR REPLACE TEMP MACRO bulk_strip(x) AS
             CASE WHEN regexp_matches(coalesce(x, ''), '^{_WS_CLASS}|{_WS_CLASS}$') THEN trim(x, {_sql_str(_WS)})
                  ELSE coalesce(x, '') END""")
-
-        def c(i: int | None) -> str:
-            return f"bulk_strip(c{i})" if i is not None else "''"
-
-        col, opt = lay.col, lay.opt
+        c, col, opt = _cell, lay.col, lay.opt
         # rows to skip: empty (every cell blank) and repeated headers (half of the named columns hold their name)
         empty = " AND ".join(f"bulk_strip(c{i}) = ''" for i in range(width))
         hnames = [(i, h.lower()) for i, h in enumerate(lay.header) if h]
