@@ -52,11 +52,7 @@ def read(path: Path) -> ReadResult:
     empty_amounts = 0
     for lineno, cells in body:
         result.rows_read += 1
-        if not any(c.strip() for c in cells):
-            result.findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
-            continue
-        if textfile.is_header_row(cells, header):
-            result.findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
+        if textfile.not_data(cells, header, path, lineno, result.findings):
             continue
 
         def get(idx: int | None, cells: list[str] = cells) -> str:

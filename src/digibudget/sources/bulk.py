@@ -85,11 +85,7 @@ def parse_row(path: Path, lay: Layout, lineno: int, cells: list[str],
     """One data row: its line (None for an empty or repeated header row) and the number of empty amount cells.
     Raises ValueFormatError naming the row and column of the first cell that cannot be read."""
     header, col, opt = lay.header, lay.col, lay.opt
-    if not any(c.strip() for c in cells):
-        findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
-        return None, 0
-    if textfile.is_header_row(cells, header):
-        findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
+    if textfile.not_data(cells, header, path, lineno, findings):
         return None, 0
     if len(cells) < len(header):
         raise ValueFormatError(f"de rij heeft {len(cells)} cellen, de kopregel {len(header)}",

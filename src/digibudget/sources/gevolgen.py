@@ -145,11 +145,7 @@ def _raw_rows(path: Path, header: list[str], body: textfile.Body, idx: dict[str,
     raw_rows: list[tuple[int, dict[str, str]]] = []
     for lineno, cells in body:
         result.rows_read += 1
-        if not any(c.strip() for c in cells):
-            result.findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
-            continue
-        if textfile.is_header_row(cells, header):
-            result.findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
+        if textfile.not_data(cells, header, path, lineno, result.findings):
             continue
         raw_rows.append((lineno, {n: (cells[i].strip() if i is not None and i < len(cells) else "")
                                   for n, i in idx.items()}))

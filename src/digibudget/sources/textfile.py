@@ -279,3 +279,14 @@ def is_header_row(cells: list[str], header: list[str]) -> bool:
     names = [(i, h.lower()) for i, h in enumerate(header) if h]
     same = sum(1 for i, h in names if i < len(cells) and cells[i].strip().lower() == h)
     return bool(names) and same * 2 >= len(names)
+
+
+def not_data(cells: list[str], header: list[str], path: Path, lineno: int, findings: list[Finding]) -> bool:
+    """An empty row or a repeated header: not data. Says so as a finding (empty-row, header-row-in-data)."""
+    if not any(c.strip() for c in cells):
+        findings.append(Finding("empty-row", Location(str(path), lineno), count=1))
+        return True
+    if is_header_row(cells, header):
+        findings.append(Finding("header-row-in-data", Location(str(path), lineno)))
+        return True
+    return False
