@@ -43,7 +43,7 @@ def test_integral_table_shows_amounts_first_and_totals(client: TestClient) -> No
     header = _table(html, "integrale-tabel")[0]
     # what the line is, then t-1 (the B-tabel of 2017 carries 2016), the years, and the rest per row in <details>
     assert header[:5] == ["hoofdstuk", "artikel", "regeling", "2016 (t-1)", "2017"] and header[-1] == "details"
-    assert "thema" not in header and "<dt>regel ids</dt>" in html
+    assert "thema" not in header and "<dt>regel-ids</dt>" in html and "<dt>V/U/O</dt>" in html
     assert html.count("<details><summary>") >= 10  # one per row: opens without script, by keyboard too
     header = _table(client.get("/tabel?moment=2017-OWB&niveau=artikel").text, "integrale-tabel")[0]
     assert "mutatie kasschuif" in header and "mutatie_kasschuif" not in header  # readable headers

@@ -219,7 +219,12 @@ def column_header(column: str, coverage: Any = None) -> str:
     if column == "t_min_1":
         year = getattr(coverage, "vorig_jaar", None)
         return f"{year} (t-1)" if year is not None else "t-1"
-    return column.replace("_", " ")
+    return _WORDS.get(column, column.replace("_", " "))
+
+
+# columns whose name is a code, not a word a reader knows
+_WORDS = {"vuo": "V/U/O", "juridisch_verplicht_pct_artikel": "juridisch verplicht (% van het artikel)",
+          "regel_ids": "regel-ids"}
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:
