@@ -58,11 +58,12 @@ def child_baseline(files: list[Path], db: Path) -> dict[str, Any]:
     return {"seconds": seconds, "rows": rows[0] if rows else 0}
 
 
-def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
-    from digibudget import ingest, pipeline, store
+Timer = Callable[[str, Callable[..., Any]], Callable[..., Any]]
 
-    phases: dict[str, float] = {}
 
+def _timer(phases: dict[str, float], *, verbose: bool = False) -> Timer:
+    """A wrapper that adds the time spent in a function to ``phases[name]`` (and, verbose, prints the process's peak
+    memory so far)."""
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -70,9 +71,18 @@ def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
                 return fn(*args, **kwargs)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
-                peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                print(f"  {name}: {phases[name]:.1f} s (peak so far {peak:.0f} MB)", file=sys.stderr, flush=True)
+                if verbose:
+                    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                    print(f"  {name}: {phases[name]:.1f} s (peak so far {peak:.0f} MB)", file=sys.stderr, flush=True)
         return run
+    return timed
+
+
+def child_ingest(files: list[Path], db: Path) -> dict[str, Any]:
+    from digibudget import ingest, pipeline, store
+
+    phases: dict[str, float] = {}
+    timed = _timer(phases, verbose=True)
 
     ingest.bulk_sql.stage_many = timed("read+validate (SQL)", ingest.bulk_sql.stage_many)  # type: ignore[method-assign]
     ingest._write_all = timed("write", ingest._write_all)  # type: ignore[method-assign]
@@ -108,15 +118,7 @@ def child_add(files: list[Path], db: Path) -> dict[str, Any]:
     from digibudget.analyze import incremental
 
     phases: dict[str, float] = {}
-
-    def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        def run(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
-        return run
+    timed = _timer(phases)
 
     ingest.bulk_sql.stage_many = timed("read+validate", ingest.bulk_sql.stage_many)  # type: ignore[method-assign]
     ingest._write_all = timed("write", ingest._write_all)  # type: ignore[method-assign]
