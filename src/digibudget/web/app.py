@@ -1,7 +1,8 @@
 """The web application: dashboard pages and a JSON/CSV API over one read-only database.
 
-Library errors (DigibudgetError) are translated here, and only here, into an HTTP status with a Dutch and English
-message: JSON under /api, an HTML page elsewhere. Invalid parameters give 400, not FastAPI's 422.
+Library errors (DigibudgetError) are translated here, and only here, into an HTTP status and a message: JSON under
+/api ('fout': the Dutch message with its label; 'error': the library's own description, for logs), an HTML page
+elsewhere. Invalid parameters give 400, not FastAPI's 422.
 """
 
 from __future__ import annotations

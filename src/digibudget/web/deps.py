@@ -156,7 +156,7 @@ def sort_and_page(result: Result, p: Paging) -> tuple[Result, int]:
     rows = result.rows
     if p.sorteer:
         if p.sorteer not in result.columns:
-            raise UsageError(f"unknown sort column {p.sorteer!r}", expected=", ".join(result.columns))
+            raise UsageError(f"onbekende sorteerkolom {p.sorteer!r}", expected=", ".join(result.columns))
         i = result.columns.index(p.sorteer)
         present = [r for r in rows if r[i] is not None]
         missing = [r for r in rows if r[i] is None]

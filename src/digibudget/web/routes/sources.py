@@ -38,7 +38,8 @@ def source_view(con: Con, source_id: int, rij: int | None) -> tuple[dict[str, An
         return src, None, None
     row, raw = queries.source_row(con, source_id, rij), queries.raw_line(str(src["path"]), rij)
     if not row.rows and raw is None:  # a row the file does not have (nor anything read from it): 404, not 'no rows'
-        raise NotFoundError(f"no row {rij} in source {source_id}", expected="a row number the source file has")
+        raise NotFoundError(f"bron {source_id} heeft geen rij {rij}",
+                            expected="een rijnummer dat het bronbestand heeft")
     return src, row, raw
 
 
