@@ -68,6 +68,26 @@ def test_reconciliation_between_sources_and_within_tables(con: duckdb.DuckDBPyCo
                               AND message LIKE 'VII art. 6 V%2020%'""").fetchall()
 
 
+_CROSS = ("SELECT code, message, path, figures FROM finding WHERE code IN ('source-mismatch', 'source-agreement', "
+          "'lines-source-mismatch') ORDER BY ALL")
+
+
+def test_cross_source_findings_of_one_load_equal_those_of_loads_file_by_file(tmp_path: Path) -> None:
+    """A load checks only the pairs with a new source (reconcile._pairs_with): file by file, every pair is checked
+    once, when its second source arrives, and the findings equal those of loading all files at once."""
+    files = sorted(BUDGET.iterdir())
+    together = store.connect(tmp_path / "together.duckdb")
+    ingest.ingest(together, files)
+    expected = together.execute(_CROSS).fetchall()
+    one_by_one = store.connect(tmp_path / "one.duckdb")
+    checked = 0
+    for f in files:  # in the same order: a pair is named in the order its sources were loaded
+        checked += ingest.ingest(one_by_one, [f]).reconciliation["cross_checked"]
+    assert expected and {r[0] for r in expected} >= {"source-agreement"}
+    assert one_by_one.execute(_CROSS).fetchall() == expected
+    assert checked == ingest.ingest(store.connect(":memory:"), files).reconciliation["cross_checked"]
+
+
 def test_a_stand_that_does_not_follow_from_its_mutations_is_a_finding(
         con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     text = (BUDGET / "gevolgen_excerpt.csv").read_text(encoding="utf-8")

@@ -378,4 +378,36 @@ CREATE TABLE lineage_use (
     in_use       BOOLEAN
 );
 """),
+    Migration("0010_budget_line_without_index", """
+-- budget_line without its primary-key index: line ids are handed out by the one writer (ingest, under the writer's
+-- lock) and no query needs the index (joins hash; a lookup of one id scans the one row group its zone map names).
+-- Keeping the index cost about 1 s per 5M lines loaded (bench/NOTES.md). Same columns, same checks.
+CREATE TABLE budget_line_new (
+    line_id               BIGINT NOT NULL,
+    source_id             INTEGER NOT NULL,
+    source_row            INTEGER NOT NULL,
+    source_ref            VARCHAR,
+    begrotingsjaar        SMALLINT NOT NULL,
+    document_fase         VARCHAR,
+    hoofdstuk             VARCHAR NOT NULL,
+    hoofdstuk_naam        VARCHAR,
+    artikel               VARCHAR,
+    artikel_naam          VARCHAR,
+    artikel_type          VARCHAR,
+    artikelonderdeel      VARCHAR,
+    artikelonderdeel_naam VARCHAR,
+    instrument            VARCHAR,
+    instrument_raw        VARCHAR,
+    regeling              VARCHAR,
+    detail                VARCHAR,
+    niveau                VARCHAR NOT NULL,
+    vuo                   VARCHAR NOT NULL CHECK (vuo IN ('V', 'U', 'O')),
+    is_total              BOOLEAN NOT NULL,
+    line_key              VARCHAR NOT NULL,
+    duplicate_of          BIGINT
+);
+INSERT INTO budget_line_new SELECT * FROM budget_line ORDER BY line_id;
+DROP TABLE budget_line;
+ALTER TABLE budget_line_new RENAME TO budget_line;
+"""),
 )

@@ -113,6 +113,7 @@ WITH art AS (
     WHERE l.niveau = 'artikel' AND l.is_total AND l.duplicate_of IS NULL AND l.artikel IS NOT NULL
       AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven') AND a.measure IN ('stand', 'realisatie')
       AND s.kind <> 'btabel_json'  -- checked line by line in LINES_SQL
+      AND a.moment_jaar IN (__MOMENT_YEARS__)
     GROUP BY ALL
 )
 SELECT x.file_name, y.file_name, x.hoofdstuk, x.artikel, x.vuo, x.moment_jaar, x.fase, x.jaar,
@@ -121,6 +122,7 @@ SELECT x.file_name, y.file_name, x.hoofdstuk, x.artikel, x.vuo, x.moment_jaar, x
 FROM art x JOIN art y ON x.source_id < y.source_id AND x.hoofdstuk = y.hoofdstuk AND x.artikel = y.artikel
     AND x.vuo = y.vuo AND x.moment_jaar = y.moment_jaar AND x.fase = y.fase AND x.measure = y.measure
     AND x.jaar = y.jaar
+WHERE x.source_id IN (__NEW__) OR y.source_id IN (__NEW__)
 ORDER BY ALL
 """
 
@@ -158,6 +160,7 @@ WITH j AS (
     FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
     WHERE s.kind = 'btabel_json' AND l.duplicate_of IS NULL AND l.artikel IS NOT NULL
       AND (NOT l.is_total OR l.niveau = 'artikel') AND a.measure IN ('stand', 'realisatie')
+      AND a.moment_jaar IN (__MOMENT_YEARS__)
     GROUP BY ALL
 ), art AS (
     SELECT s.source_id, s.file_name, l.hoofdstuk, l.artikel, l.vuo, a.moment_jaar, a.fase, a.measure, a.jaar,
@@ -166,20 +169,23 @@ WITH j AS (
     FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
     WHERE s.kind <> 'btabel_json' AND l.niveau = 'artikel' AND l.is_total AND l.duplicate_of IS NULL
       AND l.artikel IS NOT NULL AND (l.regeling IS NULL OR lower(l.regeling) = 'programma-uitgaven')
+      AND a.moment_jaar IN (__MOMENT_YEARS__)
     GROUP BY ALL
 )
 SELECT j.file_name, y.file_name AS other_file, j.hoofdstuk, j.artikel, j.vuo, j.moment_jaar, j.fase, j.jaar,
        j.value_k, y.value_k AS other_value, j.n, j.rows, y.source_row, abs(j.value_k - y.value_k) < y.tolerance AS ok
 FROM j JOIN art y USING (hoofdstuk, artikel, vuo, moment_jaar, fase, measure, jaar)
+WHERE j.source_id IN (__NEW__) OR y.source_id IN (__NEW__)
 ORDER BY ALL
 """
 
 
-def _lines_against_totals(con: duckdb.DuckDBPyConnection, stats: dict[str, int], cross: list[Finding]) -> None:
+def _lines_against_totals(con: duckdb.DuckDBPyConnection, stats: dict[str, int], cross: list[Finding],
+                          sql: str) -> None:
     from .sources.owb_json import known_difference
 
     agree: dict[tuple[str, str], int] = {}
-    for fa, fb, hfst, art, vuo, mj, fase, jaar, va, vb, n, rows, rb, ok in con.execute(LINES_SQL).fetchall():
+    for fa, fb, hfst, art, vuo, mj, fase, jaar, va, vb, n, rows, rb, ok in con.execute(sql).fetchall():
         stats["lines_checked"] += 1
         if ok:
             agree[(fa, fb)] = agree.get((fa, fb), 0) + 1
@@ -232,12 +238,12 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     _commitment_splits(con, ids, paths, stats, per_source)
     for sid, found in sorted(per_source.items()):
         store_findings(con, sid, paths.get(sid), found)
-    # cross-source findings are global: recompute them all
-    con.execute("DELETE FROM finding WHERE code IN ('source-mismatch', 'source-agreement', 'lines-source-mismatch')")
+    # cross-source findings: only pairs with a new source (a pair of loaded sources never changes: lines are only
+    # ever added, and a new line is marked a duplicate only of a line of its own source)
     agree: dict[tuple[str, str], int] = {}
     cross: list[Finding] = []
     con.execute("".join(("CREATE OR REPLACE TEMP TABLE rec_cross AS SELECT *, abs(value_k - value_k_1) < tolerance "
-                         "AS ok FROM (", SOURCES_SQL, ")")))
+                         "AS ok FROM (", _pairs_with(con, SOURCES_SQL, ids), ")")))
     for fa, fb, n, n_ok in con.execute("SELECT file_name, file_name_1, count(*), count(*) FILTER (WHERE ok) "
                                        "FROM rec_cross GROUP BY ALL").fetchall():
         stats["cross_checked"] += int(n)
@@ -255,9 +261,19 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     for (fa, fb), count in sorted(agree.items()):
         cross.append(Finding("source-agreement", Location(fa), what="article totals", count=count, source_a=fa,
                              source_b=fb))
-    _lines_against_totals(con, stats, cross)
+    _lines_against_totals(con, stats, cross, _pairs_with(con, LINES_SQL, ids))
     store_findings(con, None, None, cross)
     return stats
+
+
+def _pairs_with(con: duckdb.DuckDBPyConnection, sql: str, ids: Sequence[int]) -> str:
+    """``sql`` (SOURCES_SQL, LINES_SQL) narrowed to pairs with a source of ``ids``, and to the moment years those
+    sources have figures for, as literal integer lists (so DuckDB skips the amounts of other years)."""
+    new = ", ".join(str(int(i)) for i in ids) or "NULL"
+    years = con.execute(f"SELECT DISTINCT a.moment_jaar FROM amount a WHERE a.line_id IN "  # noqa: S608 - integers
+                        f"(SELECT line_id FROM budget_line WHERE source_id IN ({new})) ORDER BY 1").fetchall()
+    return (sql.replace("__NEW__", new)
+            .replace("__MOMENT_YEARS__", ", ".join(str(int(r[0])) for r in years) or "NULL"))
 
 
 

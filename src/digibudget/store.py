@@ -22,6 +22,8 @@ from .migrations import MIGRATIONS
 from .settings import load_settings
 
 MONEY = "DECIMAL(38,10)"
+# DuckDB draws an (English) progress bar on the terminal for a long query; the commands show their own, in Dutch
+QUIET = "SET enable_progress_bar = false"
 
 
 def _duckdb_reason(exc: Exception) -> str:
@@ -50,6 +52,7 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             if not read_only:
                 p.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(target, read_only=read_only)
+        con.execute(QUIET)
     except duckdb.Error as exc:
         if "lock" in str(exc).lower():  # another process has it open for writing: a job writing in place
             raise StoreError(f"een taak schrijft in {target}; probeer het opnieuw als die klaar is",
@@ -154,6 +157,7 @@ def _open_in_place(p: Path) -> duckdb.DuckDBPyConnection | None:
     this process holds it read-only: DuckDB's file lock admits one writer and no reader beside it."""
     try:
         con = duckdb.connect(str(p))
+        con.execute(QUIET)
     except duckdb.Error:
         return None
     try:

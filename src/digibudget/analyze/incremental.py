@@ -98,8 +98,7 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
     preference.check(con)
     ids = [int(i) for i in new_sources]
     counts = classify.run(con, decisions_file=decisions, source_ids=ids)
-    con.execute(selection.WAARVAN_SQL)  # the 'waarvan' lines, for facts and mutations both
-    update_facts(con, ids, preference, waarvan=False)
+    update_facts(con, ids, preference)
     followed_before = _followed(con)
     kind_moments = _kind_moments(con, ids)
     sources: list[int] | None = None
@@ -113,7 +112,7 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
     if _followed(con) != followed_before:
         counts["mutations"] = mutations.build(con, preference=preference, reviews=reviews)
     else:
-        update_mutations(con, ids, preference, reviews=reviews, waarvan=False)
+        update_mutations(con, ids, preference, reviews=reviews)
         row = con.execute("SELECT count(*) FROM mutation").fetchone()
         counts["mutations"] = int(row[0]) if row else 0
     _record(con, fp)
@@ -164,8 +163,8 @@ def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], preference:
     scope = (f" JOIN inc_sel_scope sc ON sc.hoofdstuk = l.hoofdstuk AND sc.moment_jaar = a.moment_jaar "
              f"AND sc.fase = a.fase AND sc.jaar = a.jaar AND a.moment_jaar IN ({moment_years}) "
              f"AND l.source_id IN ({_ids_sql(sources)})")
-    if waarvan:
-        con.execute(selection.WAARVAN_SQL)
+    if waarvan:  # the 'waarvan' lines of the sources read here
+        con.execute(selection.waarvan_sql(sources))
     con.execute(selection.years_step_sql(years, preference, scope))
     con.execute("DROP TABLE inc_sel_scope")
 
@@ -249,11 +248,11 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], prefere
     if reviews:
         con.executemany("INSERT INTO mut_review VALUES (?, ?, ?, ?, ?)",
                         [[r.mutation_key, r.soort, r.reason, r.reviewer, r.date] for r in reviews])
-    if waarvan:
-        con.execute(selection.WAARVAN_SQL)
     con.execute(preference.apply(mutations.unscoped(mutations.PREP_SQL[len(selection.WAARVAN_SQL):])))
     # the chains with a figure at a new moment: their stands before and after it bound the range to recompute
     at_new = _sources_with(con, f"a.moment_jaar IN ({years_of_moments}) AND {_MOMENT} IN ({keys})")
+    if waarvan:  # the 'waarvan' lines of the sources read here (again below, for the whole range)
+        con.execute(selection.waarvan_sql(at_new))
     con.execute(preference.apply(f"""
         CREATE OR REPLACE TEMP TABLE inc_chain AS
         SELECT DISTINCT kind, ckey, jaar, moment FROM ({mutations.AMOUNT_SQL})
@@ -271,7 +270,10 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], prefere
     lo = min(first, int(row[0])) if row and row[0] is not None else first
     hi = max(last, int(row[1])) if row and row[1] is not None else last
     in_range = f"a.moment_jaar IN ({_moment_years(lo, hi)}) AND {_MOMENT} BETWEEN {lo} AND {hi}"
-    moments = f" AND {in_range} AND l.source_id IN ({_ids_sql(_sources_with(con, in_range))})"
+    range_sources = _sources_with(con, in_range)
+    moments = f" AND {in_range} AND l.source_id IN ({_ids_sql(range_sources)})"
+    if waarvan and set(range_sources) - set(at_new):
+        con.execute(selection.waarvan_sql(range_sources))
     con.execute(f"DELETE FROM mutation_stand WHERE jaar IN ({years_list}) "  # noqa: S608 - integers
                 f"AND moment BETWEEN {lo} AND {hi}")
     con.execute(preference.apply(mutations.BASE_SQL.replace("__BASE_MOMENTS__", moments)))

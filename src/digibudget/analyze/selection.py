@@ -25,17 +25,25 @@ import duckdb
 
 from ..errors import SchemaError
 
-# the 'waarvan' lines (a part of a sibling row): the pattern runs once per distinct text, not once per amount
-WAARVAN_SQL = r"""
+# the 'waarvan' lines (a part of a sibling row): the pattern runs once per distinct text, not once per amount.
+# __LINES__: every line (a full build), or the lines of the sources an incremental step reads (waarvan_sql)
+_WAARVAN_TEMPLATE = r"""
 CREATE OR REPLACE TEMP TABLE waarvan_line AS
-WITH t AS (
-    SELECT x FROM (SELECT DISTINCT regeling AS x FROM budget_line UNION SELECT DISTINCT detail FROM budget_line
-                   UNION SELECT DISTINCT instrument_raw FROM budget_line)
+WITH b AS (SELECT line_id, regeling, detail, instrument_raw FROM budget_line__LINES__), t AS (
+    SELECT x FROM (SELECT DISTINCT regeling AS x FROM b UNION SELECT DISTINCT detail FROM b
+                   UNION SELECT DISTINCT instrument_raw FROM b)
     WHERE regexp_matches(strip_accents(lower(x)), '^\s*[-–]?\s*waarvan')
 )
-SELECT line_id FROM budget_line
+SELECT line_id FROM b
 WHERE regeling IN (SELECT x FROM t) OR detail IN (SELECT x FROM t) OR instrument_raw IN (SELECT x FROM t);
 """
+WAARVAN_SQL = _WAARVAN_TEMPLATE.replace("__LINES__", "")
+
+
+def waarvan_sql(sources: list[int]) -> str:
+    """WAARVAN_SQL for the lines of ``sources`` only (a line is a 'waarvan' line by its own texts alone)."""
+    ids = ", ".join(str(int(i)) for i in sources) or "NULL"
+    return _WAARVAN_TEMPLATE.replace("__LINES__", f" WHERE source_id IN ({ids})")
 
 # per group of years the money is for (every choice below compares figures of one year only): bounded memory.
 # __SCOPE__: nothing in a full build; an incremental build (analyze.incremental) joins the groups of chapter,
