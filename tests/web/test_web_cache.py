@@ -142,8 +142,6 @@ def test_identical_requests_in_flight_are_answered_once(tmp_path: Path) -> None:
 def test_the_file_is_looked_at_once_per_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15: three caches each checked the file stamp on every request; now one look serves them all (pages,
     API answers, memoised results, the chapter names beside codes)."""
-    from digibudget.web import cache as cache_module
-
     db = tmp_path / "s.duckdb"
     with store.writing(db) as con:
         pipeline.build(con, [BUDGET / "btabel_2015_excerpt.csv"])
@@ -155,7 +153,6 @@ def test_the_file_is_looked_at_once_per_request(tmp_path: Path, monkeypatch: pyt
         return real(path)
 
     monkeypatch.setattr(store, "file_stamp", counted)
-    monkeypatch.setattr(cache_module, "file_stamp", counted)
     app = create_app(str(db))
     with TestClient(app) as client:
         assert client.get("/api/bronnen").status_code == 200  # opens the connection (looks again to open it)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .. import output, pipeline, queries, review, store
+from .. import jobs, output, pipeline, queries, review, store
 from ..bundled import bundled_data_dir
 from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
@@ -92,8 +92,7 @@ def review_cmd(line: Annotated[str, typer.Argument(metavar="REGEL", help="A line
 @edge
 def reclassify_cmd(db: DbOption = None) -> None:
     """Run the classification rules and reviewed decisions again over every line."""
-    with store.writing(db_path(db)) as con:
-        counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(db_path(db)))
+    counts = jobs.run(db_path(db), "rebuild", {})["aantallen"]  # here, or by the server that hosts the jobs
     rows = sorted((DERIVED_NL.get(k, k), n) for k, n in counts.items())
     output.render(queries.Result(["thema", "regels"], rows, "Classificatie"), "table")
 
