@@ -174,14 +174,17 @@ class JobHost:
         self._thread = threading.Thread(target=self._serve, name="digibudget-taken", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
-        """Stop accepting jobs and remove the socket file."""
+    def stop(self, wait: float = 600.0) -> None:
+        """Stop accepting jobs, remove the socket file and wait (at most ``wait`` seconds) for a running job to
+        end, so that it ends whole; one that does not is rolled back when the process ends."""
         sock, self._sock = self._sock, None
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
         self.path.unlink(missing_ok=True)
+        if self._busy.acquire(timeout=wait):
+            self._busy.release()
 
     def _serve(self) -> None:
         while self._sock is not None:
@@ -197,8 +200,11 @@ class JobHost:
                 with contextlib.suppress(OSError):  # a client that went away: the job still ends whole
                     conn.sendall(json.dumps(message, default=str).encode() + b"\n")
 
+            line = reader.readline(_MAX_REQUEST)
+            if not line.strip():
+                return  # a probe (``hosted``): nothing asked
             try:
-                request = json.loads(reader.readline(_MAX_REQUEST) or b"{}")
+                request = json.loads(line)
                 taak, args = str(request.get("taak", "")), dict(request.get("args") or {})
             except (ValueError, AttributeError, TypeError) as exc:
                 send({"fout": encode_error(StoreError("onleesbaar taakverzoek", expected=f"JSON ({exc})"))})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -43,11 +45,18 @@ def serve_cmd(db: DbOption = None,
 
     if not Path(database).exists():
         raise StoreError(f"database {database} bestaat niet", expected="eerst 'digibudget ingest' of 'digibudget demo'")
+    # uvicorn stops gracefully on SIGTERM and then raises the signal again: end with SystemExit instead of the
+    # default handler, so that the socket is removed and the file closed
+    signal.signal(signal.SIGTERM, _exit)
     with jobs.hosting(database) as hosted:  # the socket is removed and the file closed when the server stops
         app_ = create_app(database, write_token=token, shared=hosted.con, stamper=hosted.stamp)
         typer.echo(f"digibudget: http://{shown}:{at}/ (database {database}; schrijvende taken lopen via deze "
                    "server; Ctrl-C stopt)")
         uvicorn.run(app_, host=bind, port=at, log_level="warning")
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 @app.command("report", rich_help_panel="Dashboard en rapport")
