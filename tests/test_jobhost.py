@@ -154,7 +154,7 @@ def test_a_load_while_serving_runs_in_the_server_without_a_copy(served: tuple[Se
     assert "Classificatie:" in out.stderr and out.stderr.splitlines()[0] == local.stderr.splitlines()[0]
     rebuilt = _cli("reclassify", "--db", str(db))  # hosted too: the same library call in the server
     assert rebuilt.returncode == 0, rebuilt.stderr
-    other = _cli("docs", "ingest", str(FIRST), "--db", str(db))  # not hosted: refused, no silent copy
+    other = _cli("demo", "--db", str(db))  # not hosted: refused, no silent copy
     assert other.returncode == StoreError.exit_code and "de server van" in other.stderr, other.stderr
 
 
@@ -247,3 +247,4 @@ def test_one_job_at_a_time_and_errors_travel_back_as_their_class(tmp_path: Path)
     finally:
         host.stop()
     assert not jobhost.socket_path(db).exists()
+

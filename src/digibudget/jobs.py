@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,13 +65,38 @@ def _rebuild(con: duckdb.DuckDBPyConnection, database: str, args: dict[str, Any]
     return {"aantallen": pipeline.reclassify(con, decisions=_decisions(database, args))}
 
 
+def _review(con: duckdb.DuckDBPyConnection, database: str, args: dict[str, Any], progress: Progress
+            ) -> dict[str, Any]:
+    """A reviewed decision for a line (`review`) or a mutation (`review-mutation`), recorded in the decisions file
+    beside the database, then every derived table again."""
+    from . import review
+
+    if "soort" in args:
+        recorded = review.review_mutation(con, database, args["mutatie"], args["soort"], args["reden"],
+                                          args["beoordelaar"], args.get("datum"))
+    else:
+        recorded = review.review_line(con, database, args["regel"], args["thema"], float(args["gewicht"]),
+                                      args["reden"], args["beoordelaar"], args.get("datum"))
+    pipeline.reclassify(con, decisions=recorded.path)
+    return {"bestand": str(recorded.path), "sleutel": recorded.key}
+
+
+def _documents(con: duckdb.DuckDBPyConnection, database: str, args: dict[str, Any], progress: Progress
+               ) -> dict[str, Any]:
+    """Parliamentary documents loaded (`docs ingest`)."""
+    from .parliament.persist import ingest_documents
+
+    return {"rapporten": [dataclasses.asdict(r) for r in ingest_documents(con, [Path(p) for p in args["paths"]])]}
+
+
 def _decisions(database: str, args: dict[str, Any]) -> Path:
     """The decisions file as the command resolved it (its settings), else as this process does."""
     given = args.get("decisions")
     return Path(given) if given else pipeline.decisions_path(database)
 
 
-JOBS: dict[str, Job] = {"ingest": _ingest, "laden": _load_new, "rebuild": _rebuild}
+JOBS: dict[str, Job] = {"ingest": _ingest, "laden": _load_new, "rebuild": _rebuild, "review": _review,
+                        "documenten": _documents}
 
 
 def run(database: str, taak: str, args: dict[str, Any], progress: Progress | None = None) -> dict[str, Any]:
@@ -83,7 +109,8 @@ def run(database: str, taak: str, args: dict[str, Any], progress: Progress | Non
     if hosted is not None:
         return hosted
     with store.writing(database) as con:
-        return JOBS[taak](con, database, args, tick)
+        result = JOBS[taak](con, database, args, tick)
+    return dict(json.loads(json.dumps(result, default=str)))  # as it arrives from a server: the same output
 
 
 def ingest_report(result: dict[str, Any]) -> ingest.IngestReport:

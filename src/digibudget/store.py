@@ -173,14 +173,20 @@ def hosting(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     it holds the writer's lock for its whole life, so no other process writes beside it; DuckDB's spill folder is
     named like a job's so that what a killed server left is removed by the next writer."""
     p = Path(path)
-    with _writer_lock(p):
-        con = connect(p)  # replays a write-ahead log left by a crash, applies pending migrations
+    with contextlib.ExitStack() as stack:
         try:
-            con.execute("SET temp_directory = ?", [str(p.with_name(f".{p.name}.{os.getpid()}.tmp.tmp"))])
-            yield con
-        finally:
-            con.close()
-            remove_leftovers(p)
+            stack.enter_context(_writer_lock(p))
+            con = connect(p)  # replays a write-ahead log left by a crash, applies pending migrations
+        except StoreError as exc:
+            if "schrijft" not in exc.message and "in gebruik" not in exc.message:
+                raise
+            raise StoreError(f"de server kan {p} niet openen om te schrijven: een ander proces heeft de database "
+                             "open", expected="stop dat proces (een lopende taak, een andere server), of zet "
+                             "serve_hosts_jobs op false om alleen te lezen") from exc
+        stack.callback(remove_leftovers, p)
+        stack.callback(con.close)
+        con.execute("SET temp_directory = ?", [str(p.with_name(f".{p.name}.{os.getpid()}.tmp.tmp"))])
+        yield con
 
 
 def _open_in_place(p: Path) -> duckdb.DuckDBPyConnection | None:
@@ -224,9 +230,8 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     p = Path(target)
     p.parent.mkdir(parents=True, exist_ok=True)
     if jobhost.hosted(p):  # the serving process writes in the file itself; a copy would miss its jobs
-        raise StoreError(f"de server van {target} draait en voert zelf de schrijvende taken uit; stop die of "
-                         "voer deze opdracht uit als hij gestopt is",
-                         expected="ingest, update en rebuild gaan wel via de server")
+        raise StoreError(f"de server van {target} draait en voert zelf de schrijvende taken uit; stop die eerst "
+                         "voor deze opdracht (ingest, update, rebuild en reclassify gaan wel via de server)")
     with _writer_lock(p):
         if Path(target + ".wal").exists():
             connect(target).close()  # replay a write-ahead log left by a crash into the file first

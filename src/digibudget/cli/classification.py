@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .. import jobs, output, pipeline, queries, review, store
+from .. import jobs, output, queries, store
 from ..bundled import bundled_data_dir
 from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
@@ -81,11 +81,9 @@ def review_cmd(line: Annotated[str, typer.Argument(metavar="REGEL", help="A line
                date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
                db: DbOption = None) -> None:
     """Record a reviewed decision for a line (by its line key, so it survives re-ingest) and reclassify."""
-    database = db_path(db)
-    with store.writing(database) as con:
-        recorded = review.review_line(con, database, line, theme, weight, reason, reviewer, date)
-        pipeline.reclassify(con, decisions=recorded.path)
-    err.print(f"Besluit vastgelegd in {recorded.path} voor {recorded.key}", highlight=False)
+    recorded = jobs.run(db_path(db), "review", {"regel": line, "thema": theme, "gewicht": weight, "reden": reason,
+                                                "beoordelaar": reviewer, "datum": date})
+    err.print(f"Besluit vastgelegd in {recorded['bestand']} voor {recorded['sleutel']}", highlight=False)
 
 
 @app.command("reclassify", rich_help_panel="Classificatie")
