@@ -1,4 +1,5 @@
-"""The web application: dashboard pages and a JSON/CSV API over one read-only database.
+"""The web application: dashboard pages and a JSON/CSV API over one database (read-only, or read through the
+connection of a server that also runs the writing jobs: cli/serve.py, digibudget.jobs).
 
 Library errors (DigibudgetError) are translated here, and only here, into an HTTP status and a message: JSON under
 /api ('fout': the Dutch message with its label; 'error': the library's own description, for logs), an HTML page
