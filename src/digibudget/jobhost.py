@@ -200,7 +200,10 @@ class JobHost:
                 with contextlib.suppress(OSError):  # a client that went away: the job still ends whole
                     conn.sendall(json.dumps(message, default=str).encode() + b"\n")
 
-            line = reader.readline(_MAX_REQUEST)
+            try:
+                line = reader.readline(_MAX_REQUEST)
+            except OSError:
+                return
             if not line.strip():
                 return  # a probe (``hosted``): nothing asked
             try:

@@ -157,13 +157,15 @@ def remove_leftovers(p: Path) -> list[Path]:
 @contextmanager
 def _writer_lock(p: Path) -> Iterator[None]:
     """The one writer of ``p``: an exclusive lock on ``<db>.lock`` (a second writer gets a clear error); what a
-    killed job left beside the file is removed once it is held."""
+    killed job or server left beside the file is removed once it is held."""
     with p.with_name(p.name + ".lock").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             raise StoreError(f"een andere taak schrijft in {p}; probeer het opnieuw als die klaar is") from exc
         remove_leftovers(p)
+        # a job host's socket with no server: a serving process that hosts holds this lock for its whole life
+        jobhost.socket_path(p).unlink(missing_ok=True)
         yield
 
 
