@@ -402,7 +402,8 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
                     f"job {served['job']['seconds']:.1f} s ({served['job']['mode']}); during it {served['requests']:,} "
                     f"requests, p95 {served['p95_ms']:.1f} ms, median {served['median_ms']:.1f} ms, max "
                     f"{served['max_ms']:.1f} ms, errors {served['errors']}; new moment shown right after: "
-                    f"{'yes' if served['new_moment_shown'] else 'NO'}", "-", "-", "p95 < 100 ms, 0 errors",
+                    f"{'yes' if served['new_moment_shown'] else 'NO'}; server peak memory "
+                    f"{served.get('server_peak_mb', float('nan')):.0f} MB", "-", "-", "p95 < 100 ms, 0 errors",
                     served["p95_ms"] < 100 and served["errors"] == 0 and served["new_moment_shown"])
         other = ing_only - sum(ing["phases"].get(k, 0) for k in ("read+validate (SQL)", "write", "reconcile"))
         lines += ["", "Build phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in ing["phases"].items())
@@ -503,6 +504,7 @@ def add_while_serving(folder: Path, db: Path, *, hosted: bool = True) -> dict[st
         after = httpx.get(base + "/api/momenten", timeout=60).json()["rijen"]
         first_after_ms = (time.perf_counter() - start) * 1000
         shown = any(str(r["begrotingsjaar"]) == "2031" and r["fase"] == "JV" for r in after)
+        server_peak = api_latency.peak_mb(server.pid)  # hosted, the job's memory is the server's
     finally:
         server.terminate()
         server.wait(60)
@@ -512,7 +514,8 @@ def add_while_serving(folder: Path, db: Path, *, hosted: bool = True) -> dict[st
     return {"job": added, "requests": len(ms), "errors": errors,
             "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else float("nan"),
             "median_ms": statistics.median(ms) if ms else float("nan"), "max_ms": ms[-1] if ms else float("nan"),
-            "new_moment_shown": shown, "first_request_after_ms": first_after_ms, "failures": failures[:10]}
+            "new_moment_shown": shown, "first_request_after_ms": first_after_ms, "failures": failures[:10],
+            "server_peak_mb": server_peak}
 
 
 def main() -> None:
