@@ -56,7 +56,7 @@ def serve_cmd(db: DbOption = None,
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
+    raise SystemExit  # exit status 0: a requested stop
 
 
 @app.command("report", rich_help_panel="Dashboard en rapport")
