@@ -156,6 +156,8 @@ def test_a_load_while_serving_runs_in_the_server_without_a_copy(served: tuple[Se
     assert rebuilt.returncode == 0, rebuilt.stderr
     other = _cli("demo", "--db", str(db))  # not hosted: refused, no silent copy
     assert other.returncode == StoreError.exit_code and "de server van" in other.stderr, other.stderr
+    reading = _cli("sources", "--db", str(db))  # another process cannot open the file, not even to read
+    assert reading.returncode == StoreError.exit_code and "heeft de database open om te schrijven" in reading.stderr
 
 
 def test_a_failing_job_changes_nothing_and_reports_as_without_a_server(served: tuple[Server, Path]) -> None:
