@@ -113,8 +113,9 @@ ADD_FILE = "Budgettaire_Tabellen_2031_JV_incl.csv"
 
 
 def child_add(files: list[Path], db: Path) -> dict[str, Any]:
-    """Add files to a built database as `digibudget ingest` does: the incremental job (analyze.incremental)."""
-    from digibudget import ingest, pipeline, store
+    """Add files to a built database as `digibudget ingest` does: the incremental job (analyze.incremental); when a
+    server hosts the jobs of the database it runs the job (phases not timed then: they run in the server)."""
+    from digibudget import ingest, jobhost, jobs, pipeline, store
     from digibudget.analyze import incremental
 
     phases: dict[str, float] = {}
@@ -129,6 +130,11 @@ def child_add(files: list[Path], db: Path) -> dict[str, Any]:
     incremental.update_mutations = timed("mutations", incremental.update_mutations)  # type: ignore[method-assign]
     incremental.mutations.build = timed("mutations (full)", incremental.mutations.build)  # type: ignore[method-assign]
     start = time.perf_counter()
+    if jobhost.hosted(db):  # a server hosts the jobs: the job as `digibudget ingest` hands it over (jobs.run)
+        jobs.run(str(db), "ingest", {"paths": [str(p) for p in files]})
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "phases": {"job in the server": seconds}, "mode": "hosted by the server",
+                "lines": None, "mutations": None}
     with store.writing(db) as con:
         row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
         mode = "in place" if row and Path(str(row[0])).resolve() == db.resolve() else "copy and swap"
@@ -386,14 +392,18 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
                 job["seconds"] <= 5 and share <= 0.10)
             row("peak memory of the add-one job (ru_maxrss)", f"{job['maxrss_mb']:.0f} MB",
                 f"full build {ing['maxrss_mb']:.0f} MB", "-", "< 1500 MB", job["maxrss_mb"] < 1500)
-            served = add.get("served")
-            if served:
-                row("the same job while the server answers /api/tabel (16 connections; the job works on a copy "
-                    "because the server holds the file)",
+            for key, how in (("served", "the server runs the job (serve_hosts_jobs)"),
+                             ("served_copy", "serve_hosts_jobs=false: the job works on a copy because the server "
+                                             "holds the file")):
+                served = add.get(key)
+                if not served:
+                    continue
+                row(f"the same job while the server answers /api/tabel (16 connections; {how})",
                     f"job {served['job']['seconds']:.1f} s ({served['job']['mode']}); during it {served['requests']:,} "
                     f"requests, p95 {served['p95_ms']:.1f} ms, median {served['median_ms']:.1f} ms, max "
                     f"{served['max_ms']:.1f} ms, errors {served['errors']}; new moment shown right after: "
-                    f"{'yes' if served['new_moment_shown'] else 'NO'}", "-", "-", "p95 < 100 ms, 0 errors",
+                    f"{'yes' if served['new_moment_shown'] else 'NO'}; server peak memory "
+                    f"{served.get('server_peak_mb', float('nan')):.0f} MB", "-", "-", "p95 < 100 ms, 0 errors",
                     served["p95_ms"] < 100 and served["errors"] == 0 and served["new_moment_shown"])
         other = ing_only - sum(ing["phases"].get(k, 0) for k in ("read+validate (SQL)", "write", "reconcile"))
         lines += ["", "Build phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in ing["phases"].items())
@@ -441,14 +451,18 @@ def add_one_moment(folder: Path, out: Path, rows: int, *, api: bool) -> dict[str
     print(f"  {result['add']}", flush=True)
     if api:
         shutil.copyfile(base, work)
-        result["served"] = add_while_serving(folder, work)
-        print(f"  served: {result['served']}", flush=True)
+        result["served"] = add_while_serving(folder, work, hosted=True)
+        print(f"  served (hosted): {result['served']}", flush=True)
+        shutil.copyfile(base, work)
+        result["served_copy"] = add_while_serving(folder, work, hosted=False)
+        print(f"  served (copy): {result['served_copy']}", flush=True)
     return result
 
 
-def add_while_serving(folder: Path, db: Path) -> dict[str, Any]:
+def add_while_serving(folder: Path, db: Path, *, hosted: bool = True) -> dict[str, Any]:
     """The same job while the server answers /api/tabel from 16 connections; latencies of the requests made while
-    the job ran, and whether the new moment is served right after."""
+    the job ran, and whether the new moment is served right after. ``hosted``: the server runs the job (setting
+    serve_hosts_jobs); else it reads the file and the job works on a copy that is swapped in."""
     import asyncio
 
     import api_latency
@@ -468,6 +482,7 @@ def add_while_serving(folder: Path, db: Path) -> dict[str, Any]:
         return ok
 
     api_latency._get = recording_get
+    os.environ["DIGIBUDGET_SERVE_HOSTS_JOBS"] = "true" if hosted else "false"
     server, base = api_latency.serve(db, 64)
     try:
         rows = httpx.get(base + "/api/momenten", timeout=60).json()["rijen"]
@@ -489,15 +504,18 @@ def add_while_serving(folder: Path, db: Path) -> dict[str, Any]:
         after = httpx.get(base + "/api/momenten", timeout=60).json()["rijen"]
         first_after_ms = (time.perf_counter() - start) * 1000
         shown = any(str(r["begrotingsjaar"]) == "2031" and r["fase"] == "JV" for r in after)
+        server_peak = api_latency.peak_mb(server.pid)  # hosted, the job's memory is the server's
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(60)
         api_latency._get = plain_get
+        os.environ.pop("DIGIBUDGET_SERVE_HOSTS_JOBS", None)
     ms = sorted(x * 1000 for x in latencies)
     return {"job": added, "requests": len(ms), "errors": errors,
             "p95_ms": ms[min(len(ms) - 1, int(0.95 * len(ms)))] if ms else float("nan"),
             "median_ms": statistics.median(ms) if ms else float("nan"), "max_ms": ms[-1] if ms else float("nan"),
-            "new_moment_shown": shown, "first_request_after_ms": first_after_ms, "failures": failures[:10]}
+            "new_moment_shown": shown, "first_request_after_ms": first_after_ms, "failures": failures[:10],
+            "server_peak_mb": server_peak}
 
 
 def main() -> None:

@@ -47,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
             "A writing job on an existing database writes in the file itself, inside its own transactions, when no "
             "other process has the file open (no copy of the whole file); otherwise, or when false, it works on a "
             "copy and swaps it in (docs/updates.md)."),
+    Setting("serve_hosts_jobs", bool, True,
+            "De server (digibudget serve) opent de database om te schrijven en voert zelf de schrijvende taken "
+            "uit (ingest, update, rebuild) die hem via een socket naast de database bereiken: geen kopie van het "
+            "hele bestand per taak, lezers zien de stand voor of na een taak. Bij false opent de server de "
+            "database alleen om te lezen en werkt een taak op een kopie die daarna wordt omgewisseld "
+            "(docs/updates.md)."),
     Setting("serve_memory_limit", str, "512MB",
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
     Setting("serve_max_queries", int, 4,

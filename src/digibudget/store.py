@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import jobhost
 from .errors import StoreError
 from .migrations import MIGRATIONS
 from .settings import load_settings
@@ -54,6 +55,10 @@ def connect(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(target, read_only=read_only)
         con.execute(QUIET)
     except duckdb.Error as exc:
+        if "lock" in str(exc).lower() and jobhost.hosted(target):
+            raise StoreError(f"de server van {target} heeft de database open om te schrijven (instelling "
+                             "serve_hosts_jobs)", expected="lezen via het dashboard of de API, of de server "
+                             "eerst stoppen") from exc
         if "lock" in str(exc).lower():  # another process has it open for writing: a job writing in place
             raise StoreError(f"een taak schrijft in {target}; probeer het opnieuw als die klaar is",
                              expected="het einde van de lopende ingest, update of rebuild") from exc
@@ -152,6 +157,43 @@ def remove_leftovers(p: Path) -> list[Path]:
     return removed
 
 
+@contextmanager
+def _writer_lock(p: Path) -> Iterator[None]:
+    """The one writer of ``p``: an exclusive lock on ``<db>.lock`` (a second writer gets a clear error); what a
+    killed job or server left beside the file is removed once it is held."""
+    with p.with_name(p.name + ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StoreError(f"een andere taak schrijft in {p}; probeer het opnieuw als die klaar is") from exc
+        remove_leftovers(p)
+        # a job host's socket with no server: a serving process that hosts holds this lock for its whole life
+        jobhost.socket_path(p).unlink(missing_ok=True)
+        yield
+
+
+@contextmanager
+def hosting(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The database opened read-write for the serving process that hosts the writing jobs (jobs.py, jobhost.py):
+    it holds the writer's lock for its whole life, so no other process writes beside it; DuckDB's spill folder is
+    named like a job's so that what a killed server left is removed by the next writer."""
+    p = Path(path)
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(_writer_lock(p))
+            con = connect(p)  # replays a write-ahead log left by a crash, applies pending migrations
+        except StoreError as exc:
+            if "schrijft" not in exc.message and "in gebruik" not in exc.message:
+                raise
+            raise StoreError(f"de server kan {p} niet openen om te schrijven: een ander proces heeft de database "
+                             "open", expected="stop dat proces (een lopende taak, een andere server), of zet "
+                             "serve_hosts_jobs op false om alleen te lezen") from exc
+        stack.callback(remove_leftovers, p)
+        stack.callback(con.close)
+        con.execute("SET temp_directory = ?", [str(p.with_name(f".{p.name}.{os.getpid()}.tmp.tmp"))])
+        yield con
+
+
 def _open_in_place(p: Path) -> duckdb.DuckDBPyConnection | None:
     """The live file opened for writing, or None when another process (a reader: the dashboard) has it open, or
     this process holds it read-only: DuckDB's file lock admits one writer and no reader beside it."""
@@ -193,13 +235,10 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         return
     p = Path(target)
     p.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = p.with_name(p.name + ".lock")
-    with lock_path.open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise StoreError(f"een andere taak schrijft in {target}; probeer het opnieuw als die klaar is") from exc
-        remove_leftovers(p)
+    if jobhost.hosted(p):  # the serving process writes in the file itself; a copy would miss its jobs
+        raise StoreError(f"de server van {target} draait en voert zelf de schrijvende taken uit; stop die eerst "
+                         "voor deze opdracht (ingest, update, rebuild en reclassify gaan wel via de server)")
+    with _writer_lock(p):
         if Path(target + ".wal").exists():
             connect(target).close()  # replay a write-ahead log left by a crash into the file first
         live = _open_in_place(p) if p.exists() and load_settings()["write_in_place"] else None

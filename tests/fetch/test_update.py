@@ -83,3 +83,27 @@ def test_a_changed_file_is_downloaded_again_and_the_same_bytes_are_unchanged(
     changed = updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=url, retries=0, sleep=no_sleep)
     assert [c.status for c in changed] == [updating.CHANGED]
     assert (tmp_path / _name(2024, "OWB")).read_bytes() == data + b"\r\n"
+
+
+def test_update_hands_its_load_to_a_server_that_hosts_the_jobs(server: LocalServer, tmp_path: Path,
+                                                                files: dict[str, Path]) -> None:
+    """While `digibudget serve` hosts the jobs (here its job host in this process), update's load step runs there,
+    in the file itself, and the summary of what changed is counted there (no other process can open the file)."""
+    from digibudget import jobs
+
+    db, dest = str(tmp_path / "db.duckdb"), tmp_path / "downloads"
+    server.add("/open_data/" + _name(2024, "OWB"), default=conditional(files[_name(2024, "OWB")].read_bytes()))
+    args = ["update", "--db", db, "--dest", str(dest), "--base-url", server.url("/open_data/"), "--jaar", "2024",
+            "--fase", "OWB", "--fase", "O1"]
+    assert runner.invoke(app, args).exit_code == 0
+    server.add("/open_data/" + _name(2024, "O1"), default=conditional(files[_name(2024, "O1")].read_bytes()))
+    inode = Path(db).stat().st_ino
+    with jobs.hosting(db) as hosted:
+        second = runner.invoke(app, args)
+        assert second.exit_code == 0, second.output
+        assert hosted.host.generation == 1  # the server ran it
+        assert "1 bestand(en) geladen" in second.output and "Wat veranderde van" in second.output, second.output
+        cur = hosted.con.cursor()
+        assert cur.execute("SELECT count(*) FROM source").fetchone() == (2,)
+        cur.close()
+    assert Path(db).stat().st_ino == inode

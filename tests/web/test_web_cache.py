@@ -21,6 +21,7 @@ with warnings.catch_warnings():  # starlette's TestClient warns about httpx at i
     from fastapi.testclient import TestClient
 
 BUDGET = Path(__file__).resolve().parents[1] / "fixtures" / "budget"
+BTABEL, STAATEN = BUDGET / "btabel_2015_excerpt.csv", BUDGET / "begrotingsstaten_2016_met_eenheid.csv"
 
 
 def test_results_are_reused_until_the_file_changes(tmp_path: Path) -> None:
@@ -142,8 +143,6 @@ def test_identical_requests_in_flight_are_answered_once(tmp_path: Path) -> None:
 def test_the_file_is_looked_at_once_per_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15: three caches each checked the file stamp on every request; now one look serves them all (pages,
     API answers, memoised results, the chapter names beside codes)."""
-    from digibudget.web import cache as cache_module
-
     db = tmp_path / "s.duckdb"
     with store.writing(db) as con:
         pipeline.build(con, [BUDGET / "btabel_2015_excerpt.csv"])
@@ -155,7 +154,6 @@ def test_the_file_is_looked_at_once_per_request(tmp_path: Path, monkeypatch: pyt
         return real(path)
 
     monkeypatch.setattr(store, "file_stamp", counted)
-    monkeypatch.setattr(cache_module, "file_stamp", counted)
     app = create_app(str(db))
     with TestClient(app) as client:
         assert client.get("/api/bronnen").status_code == 200  # opens the connection (looks again to open it)
@@ -214,3 +212,29 @@ def test_no_more_requests_query_the_file_at_once_than_the_setting_allows(tmp_pat
             t.join(60)
     assert statuses == [200] * 6
     assert most == 2  # two at a time, never more; and the second cursor of a page did not deadlock
+
+
+def test_hosted_readers_read_a_snapshot_and_the_cache_keys_on_the_job_count(tmp_path: Path) -> None:
+    """In hosted mode the web reads cursors of the server's read-write connection: a request's cursor keeps its
+    snapshot while a job commits beside it; the cache moves on when the job count does (not when the file changes:
+    the job writes in it), and the connection is never closed under the job."""
+    db = tmp_path / "w.duckdb"
+    with store.writing(db) as con:
+        pipeline.build(con, [BTABEL])
+    count = [0]
+    with store.hosting(db) as con:
+        app = create_app(str(db), shared=con, stamper=lambda: (0, count[0], 0))
+        with TestClient(app) as client:
+            assert [r["bestand"] for r in client.get("/api/bronnen").json()["rijen"]] == [BTABEL.name]
+            reader = app.state.db.cursor()
+            before = reader.execute("SELECT count(*) FROM budget_line").fetchone()
+            job = con.cursor()
+            pipeline.build(job, [STAATEN])  # commits while the reader's transaction is open
+            assert reader.execute("SELECT count(*) FROM budget_line").fetchone() == before  # its snapshot
+            app.state.db.release(reader)
+            # the file changed, the job count did not: the cached answer still stands (no reopen under the job)
+            assert len(client.get("/api/bronnen").json()["rijen"]) == 1
+            count[0] += 1  # the job host counts the job after its COMMIT
+            assert [r["bestand"] for r in client.get("/api/bronnen").json()["rijen"]] == [BTABEL.name, STAATEN.name]
+            assert job.execute("SELECT count(*) FROM source").fetchone() == (2,)  # the job's cursor still open
+            job.close()

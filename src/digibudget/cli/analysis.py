@@ -198,13 +198,11 @@ def review_mutation_cmd(mutation: Annotated[str, typer.Argument(metavar="MUTATIE
                         date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
                         db: DbOption = None) -> None:
     """Record a reviewed type for a mutation (by its stable key, so it survives re-ingest) and rebuild."""
-    from .. import pipeline, review
+    from .. import jobs
 
-    database = db_path(db)
-    with store.writing(database) as con:
-        recorded = review.review_mutation(con, database, mutation, soort, reason, reviewer, date)
-        pipeline.reclassify(con, decisions=recorded.path)
-    err.print(f"Beoordeling vastgelegd in {recorded.path} voor {recorded.key}", highlight=False)
+    recorded = jobs.run(db_path(db), "review", {"mutatie": mutation, "soort": soort, "reden": reason,
+                                                "beoordelaar": reviewer, "datum": date})
+    err.print(f"Beoordeling vastgelegd in {recorded['bestand']} voor {recorded['sleutel']}", highlight=False)
 
 
 @app.command("changes", rich_help_panel="Analyse en export")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .. import output, pipeline, queries, review, store
+from .. import jobs, output, queries, store
 from ..bundled import bundled_data_dir
 from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
@@ -81,19 +81,16 @@ def review_cmd(line: Annotated[str, typer.Argument(metavar="REGEL", help="A line
                date: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
                db: DbOption = None) -> None:
     """Record a reviewed decision for a line (by its line key, so it survives re-ingest) and reclassify."""
-    database = db_path(db)
-    with store.writing(database) as con:
-        recorded = review.review_line(con, database, line, theme, weight, reason, reviewer, date)
-        pipeline.reclassify(con, decisions=recorded.path)
-    err.print(f"Besluit vastgelegd in {recorded.path} voor {recorded.key}", highlight=False)
+    recorded = jobs.run(db_path(db), "review", {"regel": line, "thema": theme, "gewicht": weight, "reden": reason,
+                                                "beoordelaar": reviewer, "datum": date})
+    err.print(f"Besluit vastgelegd in {recorded['bestand']} voor {recorded['sleutel']}", highlight=False)
 
 
 @app.command("reclassify", rich_help_panel="Classificatie")
 @edge
 def reclassify_cmd(db: DbOption = None) -> None:
     """Run the classification rules and reviewed decisions again over every line."""
-    with store.writing(db_path(db)) as con:
-        counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(db_path(db)))
+    counts = jobs.run(db_path(db), "rebuild", {})["aantallen"]  # here, or by the server that hosts the jobs
     rows = sorted((DERIVED_NL.get(k, k), n) for k, n in counts.items())
     output.render(queries.Result(["thema", "regels"], rows, "Classificatie"), "table")
 

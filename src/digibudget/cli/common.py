@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
 
 from .. import output, queries
 from ..errors import DigibudgetError, LoadedWithErrors
@@ -47,6 +49,19 @@ def edge(fn: F) -> F:
             raise typer.Exit(code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bar(first: str = "lezen") -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress bar on stderr and its callback (what, done, total), as a load job reports progress."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  console=err, transient=True) as progress:
+        task = progress.add_task(first, total=1)
+
+        def tick(what: str, done: int, total: int) -> None:
+            progress.update(task, description=what, completed=done, total=max(total, 1))
+
+        yield tick
 
 
 def db_path(db: str | None) -> str:

@@ -56,10 +56,11 @@ def ingest_command(
     db: DbOption = None,
 ) -> None:
     """Load documents into the database: questions, statuses, references, figures, links to budget lines."""
-    from ..parliament.persist import ingest_documents
+    from .. import jobs
+    from ..parliament.persist import DocReport
 
-    with store.writing(db_path(db)) as con:
-        reports = ingest_documents(con, files)
+    done = jobs.run(db_path(db), "documenten", {"paths": [str(f) for f in files]})  # here, or by the server
+    reports = [DocReport(**r) for r in done["rapporten"]]
     console = Console(width=200)
     table = RichTable(title="Documenten")
     for header in ("Bestand", "Status", "Vragen", "Bedragen", "Koppelingen", "Bevindingen"):

@@ -179,8 +179,11 @@ HELP_NL: dict[str, str] = {
     "One question: text, answer, status, references, stated figures and the budget lines it is linked to.":
         "Eén Kamervraag: tekst, antwoord, status, verwijzingen, genoemde bedragen en de gekoppelde "
         "begrotingsregels.",
-    "Serve the dashboard and the JSON/CSV API over the database, read-only.":
-        "Start het dashboard en de JSON/CSV-API over de database, alleen lezend.",
+    "Serve the dashboard and the JSON/CSV API over the database; with setting serve_hosts_jobs (default) the\n"
+    "server also runs the writing jobs (ingest, update, rebuild) that reach it over a socket beside the database.":
+        "Start het dashboard en de JSON/CSV-API over de database; met instelling serve_hosts_jobs (standaard) voert "
+        "de server ook de schrijvende taken uit (ingest, update, rebuild) die hem bereiken via een socket naast "
+        "de database, zonder kopie van het bestand.",
     "Address to bind (default: setting 'host', 127.0.0.1).": "Adres om op te luisteren (standaard: instelling "
                                                              "'host', 127.0.0.1).",
     "Port (default: setting 'port', 8000).": "Poort (standaard: instelling 'port', 8000).",

@@ -6,14 +6,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn
 
-from .. import __version__, ingest, output, pipeline, queries, store
+from .. import __version__, ingest, jobs, output, pipeline, queries, store
 from ..bundled import bundled_budget_paths, bundled_documents
 from ..errors import LoadedWithErrors
 from ..nlformat import nl_number
 from ..settings import SETTINGS, load_settings
-from .common import DbOption, FormatOption, app, counts_nl, db_path, edge, err
+from .common import DbOption, FormatOption, app, counts_nl, db_path, edge, err, progress_bar
 
 
 @app.command("ingest", rich_help_panel="Data laden en bekijken")
@@ -29,8 +28,10 @@ def ingest_cmd(paths: Annotated[list[Path], typer.Argument(metavar="PADEN",
 
     Exit code 0: loaded cleanly; 9: loaded, but some cells could not be read (error findings, amounts not stored);
     3: refused, nothing changed."""
-    with store.writing(db_path(db)) as con:
-        report = _build_with_progress(con, paths, db_path(db), strict=strict)
+    with progress_bar() as tick:  # run here, or by the server of the database when it hosts the jobs (jobs.py)
+        result = jobs.run(db_path(db), "ingest", {"paths": [str(p) for p in paths], "strict": strict}, tick)
+    err.print("Classificatie: " + counts_nl(result["aantallen"]), highlight=False)
+    report = jobs.ingest_report(result)
     _print_ingest(report, fmt)
     if report.errors:
         raise LoadedWithErrors(f"{report.errors} bevinding(en) met ernst 'error' (bedragen niet opgeslagen); zie "
@@ -39,13 +40,7 @@ def ingest_cmd(paths: Annotated[list[Path], typer.Argument(metavar="PADEN",
 
 
 def _build_with_progress(con: Any, paths: list[Path], database: str, strict: bool = False) -> ingest.IngestReport:
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  console=err, transient=True) as progress:
-        task = progress.add_task("lezen", total=1)
-
-        def tick(what: str, done: int, total: int) -> None:
-            progress.update(task, description=what, completed=done, total=max(total, 1))
-
+    with progress_bar() as tick:
         report, counts = pipeline.build(con, paths, decisions=pipeline.decisions_path(database), progress=tick,
                                         strict=strict)
     err.print("Classificatie: " + counts_nl(counts), highlight=False)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
 
 from .. import store
-from ..errors import UsageError
+from ..errors import StoreError, UsageError
 from ..settings import load_settings
 from .common import DbOption, app, db_path, edge
 
@@ -20,7 +22,8 @@ def serve_cmd(db: DbOption = None,
                                                             "127.0.0.1).")] = None,
               port: Annotated[int | None, typer.Option(help="Port (default: setting 'port', 8000).")] = None,
               ) -> None:
-    """Serve the dashboard and the JSON/CSV API over the database, read-only."""
+    """Serve the dashboard and the JSON/CSV API over the database; with setting serve_hosts_jobs (default) the
+    server also runs the writing jobs (ingest, update, rebuild) that reach it over a socket beside the database."""
     import uvicorn
 
     from ..web.app import create_app
@@ -29,13 +32,31 @@ def serve_cmd(db: DbOption = None,
     database, bind, at = db_path(db), str(settings["host"]), int(settings["port"])
     if not 0 < at < 65536:
         raise UsageError(f"port {at}", expected="1-65535")
-    store.connect(database, read_only=True).close()  # fail early, with the CLI's message, on a bad database
-    app_ = create_app(database, write_token=str(settings["write_token"]) or None)
+    token = str(settings["write_token"]) or None
     if bind not in {"127.0.0.1", "localhost", "::1"}:
         typer.echo(f"Let op: de server luistert op {bind}, niet alleen op deze machine.", err=True)
     shown = f"[{bind}]" if ":" in bind else bind
-    typer.echo(f"digibudget: http://{shown}:{at}/ (database {database}, alleen lezen; Ctrl-C stopt)")
-    uvicorn.run(app_, host=bind, port=at, log_level="warning")
+    if not settings["serve_hosts_jobs"]:
+        store.connect(database, read_only=True).close()  # fail early, with the CLI's message, on a bad database
+        typer.echo(f"digibudget: http://{shown}:{at}/ (database {database}, alleen lezen; Ctrl-C stopt)")
+        uvicorn.run(create_app(database, write_token=token), host=bind, port=at, log_level="warning")
+        return
+    from .. import jobs
+
+    if not Path(database).exists():
+        raise StoreError(f"database {database} bestaat niet", expected="eerst 'digibudget ingest' of 'digibudget demo'")
+    # uvicorn stops gracefully on SIGTERM and then raises the signal again: end with SystemExit instead of the
+    # default handler, so that the socket is removed and the file closed
+    signal.signal(signal.SIGTERM, _exit)
+    with jobs.hosting(database) as hosted:  # the socket is removed and the file closed when the server stops
+        app_ = create_app(database, write_token=token, shared=hosted.con, stamper=hosted.stamp)
+        typer.echo(f"digibudget: http://{shown}:{at}/ (database {database}; schrijvende taken lopen via deze "
+                   "server; Ctrl-C stopt)")
+        uvicorn.run(app_, host=bind, port=at, log_level="warning")
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit  # exit status 0: a requested stop
 
 
 @app.command("report", rich_help_panel="Dashboard en rapport")

@@ -1,22 +1,24 @@
 """`digibudget update` (keep a database current from rijksfinancien.nl) and `digibudget rebuild` (derive all again).
 
-Thin: settings, one library call each (fetch.update, pipeline), rendering. Help texts are Dutch here already.
+Thin: settings, one library call each (fetch.update, the jobs of digibudget.jobs), rendering. Help texts are
+Dutch here already.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
-from .. import output, pipeline, queries, store
+from .. import jobs, output, queries
 from ..fetch import update as updating
 from ..fetch.http import ProgressCallback
 from ..settings import load_settings
-from .common import DbOption, app, db_path, edge, err
+from .common import DbOption, app, db_path, edge, err, progress_bar
 
 
 def _bars(progress: Progress) -> Callable[[str], ProgressCallback]:
@@ -66,19 +68,18 @@ def update_cmd(
     if not any(c.fetched for c in checked):
         err.print("Niets nieuws: de database is bij.", highlight=False)
         return
-    with store.writing(db_path(db)) as con, Progress(TextColumn("{task.description}"), BarColumn(),
-                                                      TextColumn("{task.completed}/{task.total}"), console=err,
-                                                      transient=True) as progress:
-        task = progress.add_task("laden", total=1)
-
-        def tick(what: str, done: int, total: int) -> None:
-            progress.update(task, description=what, completed=done, total=max(total, 1))
-
-        report = updating.load_new(con, checked, decisions=pipeline.decisions_path(db_path(db)), progress=tick)
-    err.print(f"{report.loaded_files} bestand(en) geladen; afgeleide tabellen alleen herberekend waar die "
+    with progress_bar("laden") as tick:  # run here, or by the server of the database when it hosts the jobs
+        result = jobs.run(db_path(db), "laden", {"checked": [_checked_args(c) for c in checked], "limit": _LIMIT},
+                          tick)
+    err.print(f"{result['geladen']} bestand(en) geladen; afgeleide tabellen alleen herberekend waar die "
               "bestanden iets veranderen.", highlight=False)
-    if report.moment is not None:
-        _print_changes(db_path(db), report.moment)
+    if result["moment"] is not None:
+        _print_changes(result["moment"], result["veranderingen"])
+
+
+def _checked_args(c: updating.Checked) -> dict[str, Any]:
+    """A checked file as a job's argument (plain JSON, the path absolute)."""
+    return {**dataclasses.asdict(c), "path": str(c.path.resolve())}
 
 
 def checked_count(checked: list[updating.Checked], status: str) -> int:
@@ -88,24 +89,18 @@ def checked_count(checked: list[updating.Checked], status: str) -> int:
 _LIMIT = 1000  # rows counted per section of the summary
 
 
-def _print_changes(database: str, moment: tuple[int, str]) -> None:
-    """What changed up to the newest moment loaded (analyze.changes), as counts per section; details with
-    'digibudget changes'."""
+def _print_changes(moment: list[Any], changed: dict[str, Any] | None) -> None:
+    """What changed up to the newest moment loaded (analyze.changes, counted by the job), as counts per section;
+    details with 'digibudget changes'."""
     from ..analyze import changes
-    from ..errors import UsageError
 
-    con = store.connect(database, read_only=True)
-    try:
-        report = changes.changes(con, naar=moment, limit=_LIMIT)
-    except UsageError:
-        err.print(f"Nieuw moment {changes.moment_text(moment)}: geen eerder moment van dat jaar om mee te "
-                  "vergelijken.", highlight=False)
+    if changed is None:
+        err.print(f"Nieuw moment {changes.moment_text((int(moment[0]), str(moment[1])))}: geen eerder moment van dat "
+                  "jaar om mee te vergelijken.", highlight=False)
         return
-    finally:
-        con.close()
-    counts = ", ".join(f"{s.title.split(' (')[0].lower()}: {'ten minste ' if len(s.rows) >= _LIMIT else ''}"
-                       f"{len(s.rows)}" for s in report.sections)
-    err.print(f"Wat veranderde van {changes.moment_text(report.van)} naar {changes.moment_text(report.naar)}: "
+    counts = ", ".join(f"{title.split(' (')[0].lower()}: {'ten minste ' if n >= _LIMIT else ''}{n}"
+                       for title, n in changed["secties"])
+    err.print(f"Wat veranderde van {changed['van']} naar {changed['naar']}: "
               f"{counts}. Details: digibudget changes --naar {moment[0]}-{moment[1]}", highlight=False)
 
 
@@ -114,7 +109,6 @@ def _print_changes(database: str, moment: tuple[int, str]) -> None:
 def rebuild_cmd(db: DbOption = None) -> None:
     """Alle afgeleide tabellen opnieuw opbouwen uit alle geladen regels: classificatie, gekozen cijfers,
     herkomst van artikelen en mutaties (een laadtaak herberekent alleen wat nieuwe bestanden raken)."""
-    with store.writing(db_path(db)) as con:
-        counts = pipeline.reclassify(con, decisions=pipeline.decisions_path(db_path(db)))
+    counts = jobs.run(db_path(db), "rebuild", {})["aantallen"]
     output.render(queries.Result(["tabel of thema", "aantal"], sorted(counts.items()), "Opnieuw opgebouwd"),
                   "table")

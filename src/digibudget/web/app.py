@@ -1,4 +1,5 @@
-"""The web application: dashboard pages and a JSON/CSV API over one read-only database.
+"""The web application: dashboard pages and a JSON/CSV API over one database (read-only, or read through the
+connection of a server that also runs the writing jobs: cli/serve.py, digibudget.jobs).
 
 Library errors (DigibudgetError) are translated here, and only here, into an HTTP status and a message: JSON under
 /api ('fout': the Dutch message with its label; 'error': the library's own description, for logs), an HTML page
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import DigibudgetError
 from ..settings import load_settings
+from ..store import FileStamp
 from .cache import Cache, ResponseCache
 from .deps import Database, json_response, plotly_js_path, render
 from .messages import HTTP_NL, library_error_nl, validation_error_nl
@@ -56,9 +59,12 @@ def _error(request: Request, status: int, dutch: str, english: str) -> Response:
     return render("error.html", request, status_code=status, status=status, dutch=dutch, english=english)
 
 
-def create_app(database: str, *, write_token: str | None = None, memory_limit: str | None = None) -> FastAPI:
-    """The app over the database file ``database``, opened read-only. Writing endpoints exist only when
-    ``write_token`` is set, and then require it."""
+def create_app(database: str, *, write_token: str | None = None, memory_limit: str | None = None,
+               shared: duckdb.DuckDBPyConnection | None = None,
+               stamper: Callable[[], FileStamp] | None = None) -> FastAPI:
+    """The app over the database file ``database``, opened read-only; or, when ``shared`` is given, read through
+    cursors of that connection of a process that also runs the writing jobs, with ``stamper`` the state's stamp
+    (web/deps.Database). Writing endpoints exist only when ``write_token`` is set, and then require it."""
     app = FastAPI(title="digibudget", version=__version__,
                   description="Digitale uitgaven van het Rijk: integrale tabel, mutaties, overlap, Kamervragen, "
                               "datakwaliteit en bronnen. Bedragen in JSON als exacte tekst (x € 1.000 tenzij "
@@ -66,7 +72,7 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
     settings = load_settings()
     app.state.db = Database(database, memory_limit=memory_limit or str(settings["serve_memory_limit"]),
                             cache=Cache(max_bytes=max(0, int(settings["serve_cache_mb"])) << 20),
-                            max_queries=int(settings["serve_max_queries"]))
+                            max_queries=int(settings["serve_max_queries"]), shared=shared, stamper=stamper)
     app.state.write_token = write_token or None
 
     @app.exception_handler(DigibudgetError)

@@ -1,8 +1,10 @@
 """The web app's one cache: whole API responses, query results and small derived values, all of one database file.
 
-The server never writes to its database; a job that writes swaps in a new file (store.writing). So everything the
-server computes depends only on the request and the file, and stays valid until the file changes. The file's
-stamp (store.file_stamp) is looked at once per request, by ``ResponseCache`` as the request arrives; the stamp
+The server's views never write; a job that writes swaps in a new file (store.writing), or, when the server hosts the
+jobs (digibudget.jobs), runs in the server's own DuckDB instance. So everything the server computes depends only on
+the request and the state of the database, and stays valid until a job changes it. The stamp of that state (the
+file's, store.file_stamp; in hosted mode the count of jobs that ended, as the file changes while a job writes) is
+looked at once per request, by ``ResponseCache`` as the request arrives (``Database.current_stamp``); the stamp
 travels in the request scope to ``deps.get_con``, which opens the request's cursor with it.
 
 Everything kept belongs to ``Cache.stamp``, the stamp of the file the open connection reads; when the connection is
@@ -26,7 +28,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..store import FileStamp, file_stamp
+from ..store import FileStamp
 
 if TYPE_CHECKING:
     from ..queries import Result
@@ -148,7 +150,7 @@ class ResponseCache:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        stamp = file_stamp(self.db.path)
+        stamp = self.db.current_stamp()
         scope[STAMP] = stamp
         if scope["method"] != "GET" or not scope["path"].startswith(PREFIX) or self.cache.max_bytes <= 0:
             await self.app(scope, receive, send)

@@ -28,12 +28,20 @@ from .params import Paging, Richting
 @dataclass
 class Database:
     """One read-only connection to the file, opened on first use; every request gets its own cursor. ``cache``
-    (web/cache.py) holds what was computed from the file the connection reads."""
+    (web/cache.py) holds what was computed from the file the connection reads.
+
+    Hosted (``shared`` and ``stamper`` given, cli/serve.py with setting serve_hosts_jobs): the connection is the
+    serving process's read-write one, on which the writing jobs also run (digibudget.jobs); it is never closed or
+    reopened here. A request's cursor reads in a transaction of its own (an MVCC snapshot: the state before a job's
+    COMMIT or after it), and the stamp is ``stamper()``, a count of the jobs that ended, not the file's stamp (the
+    file changes while a job writes)."""
 
     path: str
     memory_limit: str = "512MB"
     cache: Cache = field(default_factory=Cache)
     max_queries: int = 4  # requests that query the file at the same time (setting serve_max_queries)
+    shared: duckdb.DuckDBPyConnection | None = None
+    stamper: Callable[[], store.FileStamp] | None = None
     _con: duckdb.DuckDBPyConnection | None = None
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _active: int = 0
@@ -69,6 +77,30 @@ class Database:
         with self._lock:
             return self._cursor_stamps.get(id(con))
 
+    def current_stamp(self) -> store.FileStamp | None:
+        """The stamp as a request arrives: the file's, or in hosted mode the count of jobs that ended."""
+        return self.stamper() if self.stamper is not None else store.file_stamp(self.path)
+
+    def _hosted_cursor(self, shared: duckdb.DuckDBPyConnection, stamp: store.FileStamp | None
+                       ) -> duckdb.DuckDBPyConnection:
+        """A cursor of the shared connection in a transaction of its own. The stamp was read before the snapshot
+        is taken (the request's first query), and a job's count goes up only after its COMMIT, so what a cursor
+        reads is never older than its stamp says; the cache moves forward only."""
+        if stamp is None:
+            stamp = self.current_stamp()
+        with self._lock:
+            if stamp is not None and (self.cache.stamp is None or stamp > self.cache.stamp):
+                self.cache.reset(stamp)
+            self._active += 1
+            cur = shared.cursor()
+            self._cursor_stamps[id(cur)] = stamp
+        try:
+            cur.execute("BEGIN TRANSACTION")
+        except BaseException:
+            self.release(cur)
+            raise
+        return cur
+
     def cursor(self, stamp: store.FileStamp | None = None) -> duckdb.DuckDBPyConnection:
         """A cursor on the current file; give it back with `release`. ``stamp`` is the file's stamp as the request
         arrived (web/cache.ResponseCache looks once per request); without it the file is looked at here. When a
@@ -76,6 +108,8 @@ class Database:
         the connection is reopened on the new file and the cache moves to it: a reader sees the state before or
         after a job, never half of it. (DuckDB shares one open instance per path within a process, so the old
         connection must be closed before the new one opens.)"""
+        if self.shared is not None:
+            return self._hosted_cursor(self.shared, stamp)
         if stamp is None:
             stamp = store.file_stamp(self.path)
         with self._lock:
@@ -97,7 +131,7 @@ class Database:
             return cur
 
     def release(self, cur: duckdb.DuckDBPyConnection) -> None:
-        cur.close()
+        cur.close()  # (a hosted cursor's read transaction ends with it)
         with self._lock:
             self._cursor_stamps.pop(id(cur), None)
             self._active -= 1
