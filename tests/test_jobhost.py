@@ -156,8 +156,13 @@ def test_a_load_while_serving_runs_in_the_server_without_a_copy(served: tuple[Se
     assert rebuilt.returncode == 0, rebuilt.stderr
     other = _cli("demo", "--db", str(db))  # not hosted: refused, no silent copy
     assert other.returncode == StoreError.exit_code and "de server van" in other.stderr, other.stderr
-    reading = _cli("sources", "--db", str(db))  # another process cannot open the file, not even to read
-    assert reading.returncode == StoreError.exit_code and "heeft de database open om te schrijven" in reading.stderr
+    # another process cannot open the file, not even to read: reading commands read through the server (remote.py)
+    # in one snapshot, and print what they print without a server (money exact, in JSON and as a Dutch table)
+    for command in (["table", "--format", "json"], ["table"], ["mutations", "--format", "json"],
+                    ["findings", "--format", "csv"]):
+        remote, here = _cli(*command, "--db", str(db)), _cli(*command, "--db", str(spare))
+        assert remote.returncode == here.returncode == 0, remote.stderr
+        assert remote.stdout == here.stdout and len(remote.stdout) > 200, command
 
 
 def test_a_failing_job_changes_nothing_and_reports_as_without_a_server(served: tuple[Server, Path]) -> None:
@@ -252,3 +257,15 @@ def test_one_job_at_a_time_and_errors_travel_back_as_their_class(tmp_path: Path)
         host.stop()
     assert not jobhost.socket_path(db).exists()
 
+
+
+def test_values_travel_exactly_between_the_server_and_a_reading_command() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from digibudget import wire
+
+    rows = [(Decimal("-1234567890123456789012.0000000001"), dt.date(2026, 11, 30), [1, None, "a"],
+             {"k": Decimal("0.5")}, dt.datetime(2026, 1, 2, 3, 4, 5), True, 1.5, b"\x00\xff", None)]
+    back = wire.decode(json.loads(json.dumps(wire.encode(rows))))
+    assert back == rows and isinstance(back[0], tuple) and isinstance(back[0][0], Decimal)

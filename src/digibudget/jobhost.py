@@ -28,11 +28,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from . import wire
 from .errors import DigibudgetError, Location, StoreError
 
 # a job: (its name, its arguments, a progress callback) -> its result (JSON-able)
 Progress = Callable[[str, int, int], None]
 Runner = Callable[[str, dict[str, Any], Progress], dict[str, Any]]
+# a reading session (remote.py): a cursor of the serving process's connection
+CursorFactory = Callable[[], duckdb.DuckDBPyConnection]
+
+READ = "lezen"  # the request that opens a reading session instead of running a job
 
 _MAX_REQUEST = 1 << 20  # bytes of one request (paths and options)
 
@@ -143,10 +150,11 @@ class JobHost:
     ``generation`` counts the jobs that ended: the web cache keys on it (a job writes in the file that the readers
     read, so the file's own stamp changes in the middle of a job)."""
 
-    def __init__(self, database: str | Path, runner: Runner) -> None:
+    def __init__(self, database: str | Path, runner: Runner, reader: CursorFactory | None = None) -> None:
         self.database = str(database)
         self.path = socket_path(database)
         self.runner = runner
+        self.reader = reader
         self.generation = 0
         self._busy = threading.Lock()
         self._sock: socket.socket | None = None
@@ -212,6 +220,9 @@ class JobHost:
             except (ValueError, AttributeError, TypeError) as exc:
                 send({"fout": encode_error(StoreError("onleesbaar taakverzoek", expected=f"JSON ({exc})"))})
                 return
+            if taak == READ and self.reader is not None:
+                self._read(reader, send)
+                return
             if not self._busy.acquire(blocking=False):
                 send({"fout": encode_error(StoreError(
                     f"een andere taak schrijft in {self.database}; probeer het opnieuw als die klaar is"))})
@@ -227,3 +238,34 @@ class JobHost:
                 self.generation += 1
                 self._busy.release()
             send(answer)
+
+    def _read(self, reader: Any, send: Callable[[dict[str, Any]], None]) -> None:
+        """A reading session (remote.RemoteConnection): one snapshot (a transaction that is never committed, so
+        nothing a session does stays) for all the statements of one command, one JSON line per statement and per
+        answer. Runs beside a job: a reader never waits for one."""
+        assert self.reader is not None
+        cur = self.reader()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            send({"klaar": True})
+            while line := reader.readline(_MAX_REQUEST):
+                request = json.loads(line)
+                try:
+                    cur.execute(str(request["sql"]), wire.decode(request.get("params")))
+                    columns = [[d[0], str(d[1])] for d in cur.description or []]
+                    rows = cur.fetchall() if cur.description else []
+                except duckdb.Error as exc:
+                    send({"duckdbfout": [type(exc).__name__, str(exc)]})
+                    continue
+                send({"kolommen": columns, "rijen": wire.encode(rows)})
+        except (OSError, ValueError, KeyError, TypeError):
+            return  # the client went away or sent nonsense: the session ends
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.execute("ROLLBACK")
+            cur.close()
+
+
+def connect_socket(path: Path) -> socket.socket | None:
+    """A connection to the job host of the database at ``path`` (remote.py opens a reading session on it), or None."""
+    return _connect(path)

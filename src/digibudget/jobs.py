@@ -140,7 +140,7 @@ class Hosted:
         self.con = con
         self.serve_limit = serve_limit
         self.job_limit = f"{memory_bytes(serve_limit) + memory_bytes(job_limit)}B"
-        self.host = jobhost.JobHost(database, self.run)
+        self.host = jobhost.JobHost(database, self.run, reader=con.cursor)
         con.execute("SET memory_limit = ?", [serve_limit])
 
     def stamp(self) -> store.FileStamp:

@@ -1,5 +1,9 @@
 """The schema as named, recorded migrations, in order (applied by store.migrate). A migration is never edited once
-released: a change of schema is a new migration."""
+released: a change of schema is a new migration.
+
+Long because: the migrations are one ordered, append-only list (a released one is never edited or moved), so the
+schema's history grows here by design.
+"""
 
 from __future__ import annotations
 

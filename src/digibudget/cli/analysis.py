@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .. import output, queries, store
+from .. import output, queries
 from ..classify.rules import load_rules
+from ..remote import read_connection
 from ..vocab import NIVEAUS, theme_choices
 from .common import DbOption, FormatOption, app, db_path, edge, emit, err
 
@@ -40,7 +41,7 @@ def table_cmd(db: DbOption = None, fmt: FormatOption = "table",
     from ..analyze.integral import integral_table
     from ..filters import canonical_chapter, canonical_instrument
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     result = integral_table(con, moment=moment, themes=thema, jaar_van=van, jaar_tot=tot, niveau=niveau,
                             hoofdstuk=canonical_chapter(hoofdstuk), artikel=artikel,
                             instrument=canonical_instrument(con, instrument), uitvoerder=uitvoerder,
@@ -69,7 +70,7 @@ def mutations_cmd(db: DbOption = None, fmt: FormatOption = "table",
     from ..analyze import mutations
     from ..analyze.coverage import with_mutations_coverage
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     result = mutations.mutations(con, hoofdstuk=hoofdstuk, artikel=artikel, line_key=line_key, soort=soort,
                                  jaar=jaar, begrotingsjaar=begrotingsjaar, limit=limit)
     emit(con, [with_mutations_coverage(con, result, begrotingsjaar=begrotingsjaar, jaar=jaar, hoofdstuk=hoofdstuk)],
@@ -88,7 +89,7 @@ def waterfall_cmd(hoofdstuk: Annotated[str, typer.Argument(metavar="HOOFDSTUK", 
     """From the ontwerpbegroting through each moment's typed mutations to the latest stand, with a check row."""
     from ..analyze import mutations
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(mutations.waterfall(con, hoofdstuk, artikel, vuo=vuo, begrotingsjaar=begrotingsjaar,
                                       jaar=jaar), fmt)
 
@@ -109,7 +110,7 @@ def export_cmd(output_file: Annotated[Path, typer.Option("--output", "-o", help=
     from ..analyze.bundle import moment_bundle
     from ..analyze.coverage import DEFAULT_NOTE_CLI
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     bundle = moment_bundle(con, moment)
     meta = {"database": db_path(db), "moment": bundle.moment, "regels_versie": load_rules().version,
             "gemaakt": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
@@ -128,7 +129,7 @@ def moments_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Budget moments in the database, with their coverage (chapters, articles, detail, digital lines)."""
     from ..analyze.moments import moments
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(moments(con), fmt)
 
 
@@ -147,7 +148,7 @@ def overlap_cmd(db: DbOption = None, fmt: FormatOption = "table",
     chapters, near-identical descriptions in different ministries."""
     from ..analyze import overlap
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     results = [overlap.concentration(con, moment=moment, jaar=jaar, theme=thema)]
     if dimensie:
         results.append(overlap.spread(con, dimensie, moment=moment, jaar=jaar, theme=thema))
@@ -164,7 +165,7 @@ def profiles_cmd(db: DbOption = None, fmt: FormatOption = "table",
     """Funding cliffs, dips followed by a spike in the last year, and opaque reserves (questions 3, 18-20)."""
     from ..analyze import profiles
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     for r in (profiles.cliffs(con, moment=moment, drop_pct=daling, digital_only=not alles),
               profiles.last_year_spikes(con, moment=moment, digital_only=not alles),
               profiles.opaque(con, digital_only=not alles)):
@@ -184,7 +185,7 @@ def lineage_cmd(hoofdstuk: Annotated[str, typer.Argument(metavar="HOOFDSTUK", he
     links, with evidence; 'gevolgd' links are followed by the mutations (a renumbering is no mutation)."""
     from ..analyze import lineage
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     emit(con, [lineage.lineage(con, hoofdstuk, artikel, vuo)], fmt, None)
 
 
@@ -229,7 +230,7 @@ def changes_cmd(db: DbOption = None,
 
     keys, names = changes.load_watch_list(volglijst) if volglijst else ((), ())
     sel = changes.Selection(tuple(thema or ()), tuple(hoofdstuk or ()), artikel, uitvoerder, keys, names)
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     report = changes.changes(con, van=van, naar=naar, selection=sel, limit=limit)
     if fmt == "markdown":
         text = to_markdown(report)

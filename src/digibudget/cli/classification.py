@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .. import jobs, output, queries, store
+from .. import jobs, output, queries
 from ..bundled import bundled_data_dir
 from ..classify import evaluate as evaluation
 from ..classify import explain as explaining
 from ..classify import external
 from ..errors import UsageError
+from ..remote import read_connection
 from .common import DERIVED_NL, DbOption, FormatOption, app, db_path, edge, err
 
 
@@ -30,7 +31,7 @@ def themes_cmd(db: DbOption = None, fmt: FormatOption = "table",
     partial (a partial moment's total is no national total)."""
     from ..analyze.coverage import mark_moments
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(mark_moments(con, queries.themes(con, vuo=vuo, fase=fase, jaar=jaar, moment_jaar=begrotingsjaar,
                                                    same_year=same_year)), fmt)
 
@@ -40,7 +41,7 @@ def themes_cmd(db: DbOption = None, fmt: FormatOption = "table",
 def explain_cmd(line: Annotated[str, typer.Argument(metavar="REGEL", help="A line id or line key.")],
                 db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Why a budget line got, or did not get, each theme: rules, matched text, false friends, decisions."""
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     ex = explaining.explain(con, line)
     if fmt == "json":
         import json

@@ -10,12 +10,12 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from .. import store
 from ..errors import UsageError
 from ..findings_nl import SEVERITY_NL, message_nl
 from ..parliament.model import Document
 from ..parliament.parse import parse_file
 from ..parliament.serialize import to_json
+from ..remote import read_connection
 from .click_nl import DutchTyper
 from .common import DbOption, db_path, edge
 
@@ -134,7 +134,7 @@ def draft_command(
     if format is DraftFormat.docx and output is None:
         raise UsageError("--output is verplicht voor docx", expected="--output BESTAND.docx")
     doc = parse_file(file)
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     try:
         drafts = draft_document(con, doc, rules_path=rules)
     finally:

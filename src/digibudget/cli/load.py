@@ -11,6 +11,7 @@ from .. import __version__, ingest, jobs, output, pipeline, queries, store
 from ..bundled import bundled_budget_paths, bundled_documents
 from ..errors import LoadedWithErrors
 from ..nlformat import nl_number
+from ..remote import read_connection
 from ..settings import SETTINGS, load_settings
 from .common import DbOption, FormatOption, app, counts_nl, db_path, edge, err, progress_bar
 
@@ -74,7 +75,7 @@ def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
 @edge
 def sources_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
     """List the loaded sources with their checksum and provenance."""
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(queries.sources(con), fmt)
 
 
@@ -87,7 +88,7 @@ def findings_cmd(db: DbOption = None, fmt: FormatOption = "table",
                  summary: Annotated[bool, typer.Option(help="Counts per code instead of the list.")] = False,
                  limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None) -> None:
     """List data-quality findings (typed, with file, row and column)."""
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     result = queries.findings_summary(con) if summary else queries.findings(
         con, code=code, severity=severity, source_id=source, limit=limit)
     output.render(result, fmt)
@@ -105,7 +106,7 @@ def lines_cmd(db: DbOption = None, fmt: FormatOption = "table",
               totals: Annotated[bool, typer.Option(help="Include total rows.")] = True,
               limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None) -> None:
     """Show budget lines with every amount, its moment and its source row (x EUR 1,000)."""
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(queries.lines(con, hoofdstuk=hoofdstuk, artikel=artikel, jaar=jaar, fase=fase, vuo=vuo,
                                 begrotingsjaar=begrotingsjaar, include_totals=totals, limit=limit), fmt)
 
@@ -114,7 +115,7 @@ def lines_cmd(db: DbOption = None, fmt: FormatOption = "table",
 @edge
 def coverage_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
     """Which budget years, moments and chapters the database holds."""
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(queries.coverage(con), fmt)
 
 
@@ -141,7 +142,7 @@ def demo_cmd(db: DbOption = None) -> None:
     err.print("Documenten: " + ", ".join(f"{Path(d.path).name} ({'geladen' if d.status == 'loaded' else 'al geladen'}, "
                                         f"{d.questions} vragen, "
                                         f"{d.links} koppelingen)" for d in docs), highlight=False)
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     try:
         output.render(queries.coverage(con), "table")
         output.render(queries.findings_summary(con), "table")

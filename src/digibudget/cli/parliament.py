@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from .. import output, queries, store
+from .. import output, queries
+from ..remote import read_connection
 from .common import DbOption, FormatOption, app, db_path, edge
 
 
@@ -16,7 +17,7 @@ def questions_cmd(db: DbOption = None, fmt: FormatOption = "table",
                   status: Annotated[str | None, typer.Option(help="Only this status (code or Dutch label).")] = None,
                   document: Annotated[int | None, typer.Option(help="Only this document id.")] = None) -> None:
     """Parliamentary questions with their status (answered, deferred, refused, answerable from the data)."""
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     output.render(queries.questions(con, status=status, document_id=document), fmt)
 
 
@@ -27,7 +28,7 @@ def question_cmd(ref: Annotated[str, typer.Argument(metavar="VRAAG", help="NUMBE
     """One question: text, answer, status, references, stated figures and the budget lines it is linked to."""
     import json
 
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     typer.echo(json.dumps(queries.question_detail(con, ref), ensure_ascii=False, indent=1, default=str))
 
 

@@ -11,6 +11,7 @@ import typer
 
 from .. import store
 from ..errors import StoreError, UsageError
+from ..remote import read_connection
 from ..settings import load_settings
 from .common import DbOption, app, db_path, edge
 
@@ -70,7 +71,7 @@ def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML
 
     if output.suffix.lower() not in {".html", ".htm"}:
         raise UsageError(f"uitvoer {output}", expected="een bestandsnaam die eindigt op .html")
-    con = store.connect(db_path(db), read_only=True)
+    con = read_connection(db_path(db))
     try:
         html = build_report(con, moment)
     finally:
