@@ -414,4 +414,16 @@ INSERT INTO budget_line_new SELECT * FROM budget_line ORDER BY line_id;
 DROP TABLE budget_line;
 ALTER TABLE budget_line_new RENAME TO budget_line;
 """),
+    Migration("0011_moment_chapter", """
+-- per budget moment the chapters with a stand or realisation among the facts: what the coverage rule (which moments
+-- are broad) counts, kept so that every table and page reads it without scanning the facts; rebuilt with the facts
+-- (analyze.selection.record_moment_chapters)
+CREATE TABLE moment_chapter (
+    moment_jaar SMALLINT NOT NULL,
+    fase        VARCHAR NOT NULL,
+    hoofdstuk   VARCHAR NOT NULL
+);
+INSERT INTO moment_chapter
+SELECT DISTINCT moment_jaar, fase, hoofdstuk FROM fact WHERE measure IN ('stand', 'realisatie');
+"""),
 )

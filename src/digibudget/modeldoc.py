@@ -68,6 +68,9 @@ TABLES: dict[str, tuple[str, str, str]] = {
                 "`basis` renummering (found in the data) or review (`data/lineage/`), `relatie` 1:1 / splitsing / "
                 "samenvoeging, `followed` (only 1:1 links that never overlap in time; the mutations re-key the old "
                 "article's lines), confidence and evidence"),
+    "moment_chapter": (DERIVED, "chapter with a stand or realisation at a budget moment",
+                       "what the coverage rule counts (which moments are broad), read without scanning the facts; "
+                       "rebuilt with the facts"),
     "lineage_use": (DERIVED, "use of an article per source kind, V/U/O, year and moment",
                     "kept so that a load recomputes the use at its own moments only (analyze.incremental)"),
     "derived_state": (BOOKKEEPING, "what the derived tables were built with",

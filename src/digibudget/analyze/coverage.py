@@ -145,8 +145,7 @@ class Coverage:
 
 def moment_chapters(con: duckdb.DuckDBPyConnection) -> dict[tuple[int, str], int]:
     """Number of chapters with figures per budget moment (all loaded data, no filters)."""
-    rows = con.execute("""SELECT moment_jaar, fase, count(DISTINCT hoofdstuk) FROM fact
-                          WHERE measure IN ('stand', 'realisatie') GROUP BY ALL""").fetchall()
+    rows = con.execute("SELECT moment_jaar, fase, count(*) FROM moment_chapter GROUP BY ALL").fetchall()
     return {(int(y), str(f)): int(n) for y, f, n in rows}
 
 

@@ -166,6 +166,8 @@ def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], preference:
     if waarvan:  # the 'waarvan' lines of the sources read here
         con.execute(selection.waarvan_sql(sources))
     con.execute(selection.years_step_sql(years, preference, scope))
+    selection.record_moment_chapters(con, f"moment_jaar IN ({moment_years}) AND (moment_jaar, fase) IN "  # noqa: S608
+                                          "(SELECT DISTINCT moment_jaar, fase FROM inc_sel_scope)")
     con.execute("DROP TABLE inc_sel_scope")
 
 
@@ -299,8 +301,8 @@ def identities(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
     (full or incremental) must give equal results (tests/test_incremental.py)."""
     ident = "(kind, line_key, part_key, moment, jaar, basis, mutatie_soort, line_id)"
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for table in ("tag", "line_theme", "line_executor", "executor", "fact", "lineage", "lineage_use",
-                  "mutation_stand"):
+    for table in ("tag", "line_theme", "line_executor", "executor", "fact", "moment_chapter", "lineage",
+                  "lineage_use", "mutation_stand"):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608 - constants
     cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'mutation' ORDER BY ordinal_position").fetchall()]

@@ -161,8 +161,18 @@ def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_r
     con.execute(WAARVAN_SQL + "DELETE FROM fact;")  # noqa: S608 - constants
     for years in year_groups(con, max_rows):
         con.execute(years_step_sql(years, preference))
+    record_moment_chapters(con)
     rows = con.execute("SELECT count(*) FROM fact").fetchall()
     return int(rows[0][0]) if rows else 0
+
+
+def record_moment_chapters(con: duckdb.DuckDBPyConnection, moments: str = "true") -> None:
+    """Table moment_chapter again from the facts: for every moment, or for those passing ``moments`` (SQL over
+    moment_jaar and fase; analyze.incremental gives the moments it recomputed)."""
+    con.execute(f"""
+        DELETE FROM moment_chapter WHERE {moments};
+        INSERT INTO moment_chapter SELECT DISTINCT moment_jaar, fase, hoofdstuk FROM fact
+        WHERE measure IN ('stand', 'realisatie') AND {moments}""")  # noqa: S608 - our own SQL
 
 
 # --- shared with analyze.mutations: the same source preference, as SQL fragments --------------------------------
