@@ -196,7 +196,7 @@ def _insert(con: duckdb.DuckDBPyConnection, lines: list[tuple[str, str, bool]],
                     [base + i, fase, measure, soort, jaar, value, i + 1])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_money, min_size=1, max_size=6), st.sampled_from(FASES))
 def test_a_moment_against_itself_has_no_mutations(values: list[int], fase: str) -> None:
     # the same stands at one moment, published twice (two sources, like the three begrotingsstaten exports)
@@ -214,7 +214,7 @@ _line_plan = st.tuples(st.lists(_money, min_size=4, max_size=4),  # stands OWB, 
                        st.lists(st.one_of(st.none(), _money), min_size=3, max_size=3))  # mutations VB, O1, O2
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(_line_plan, min_size=1, max_size=4))
 def test_waterfall_start_plus_steps_is_end(plan: list[tuple[list[int], list[bool], list[int | None]]]) -> None:
     con = store.connect(":memory:")
@@ -243,7 +243,7 @@ def test_waterfall_start_plus_steps_is_end(plan: list[tuple[list[int], list[bool
     con.close()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.lists(st.lists(_money, min_size=2, max_size=5), min_size=1, max_size=5))
 def test_kasschuiven_net_to_zero_per_line_and_moment(per_line: list[list[int]]) -> None:
     con = store.connect(":memory:")
