@@ -36,18 +36,21 @@ WHERE scope = ? AND list_contains(?, field) AND regexp_matches(norm, ?) AND NOT 
 """
 
 # the lines whose texts matched; a rule's unless_line and only_line are tested on all texts of the line (only these
-# lines)
+# lines). The texts are carried raw and normalised only inside the conditions, so only the candidates of a rule that
+# has a condition pay for it (most rules have none)
 _NORM = "strip_accents(lower({f}))"
-_ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"l.{f}") for f, _ in _FIELD_SQL) + ")"
-_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {alltext} AS alltext FROM cls_line l "
+_ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"x.t_{f}") for f, _ in _FIELD_SQL) + ")"
+_TEXTS = ", ".join(f"l.{f} AS t_{f}" for f, _ in _FIELD_SQL)
+_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {texts} FROM cls_line l "
              "JOIN text_match m ON m.field = '{f}' AND m.raw = l.{f} AND m.scope = {scope}")
 TAG_SQL = " ".join((
     "INSERT INTO tag SELECT x.line_id, r.theme, r.weight, r.confidence, r.kind, r.rule_id, x.field, x.matched_text,",
     "x.raw, r.version FROM (",
-    " UNION ALL ".join(_TAG_PART.format(alltext=_ALLTEXT, f=f, scope=scope.replace("niveau", "l.niveau"))
+    " UNION ALL ".join(_TAG_PART.format(texts=_TEXTS, f=f, scope=scope.replace("niveau", "l.niveau"))
                        for f, scope in _FIELD_SQL),
-    ") x JOIN rule_tmp r USING (rule_no) WHERE (r.unless_line IS NULL OR NOT regexp_matches(x.alltext, r.unless_line))",
-    "AND (r.only_line IS NULL OR regexp_matches(x.alltext, r.only_line))"))
+    ") x JOIN rule_tmp r USING (rule_no) WHERE (r.unless_line IS NULL AND r.only_line IS NULL) OR (",
+    f"(r.unless_line IS NULL OR NOT regexp_matches({_ALLTEXT}, r.unless_line))",
+    f"AND (r.only_line IS NULL OR regexp_matches({_ALLTEXT}, r.only_line)))"))
 _EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.rank FROM cls_line l "
                   "JOIN executor_match m ON m.field = '{f}' AND m.raw = l.{f} "
                   "AND ({scope} = 'own' OR m.field = 'artikelonderdeel_naam')")
