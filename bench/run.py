@@ -10,6 +10,10 @@ built database: classification (classify.run, warm), the integrated table (analy
 themes, warm, median of runs), a budget-line page (explain + lines of one line), the pandas route (the same CSVs
 and the tags from the database as CSV, weighted sums per theme x hoofdstuk x year) and, when bench/api_latency.py
 exists, the API under 16 concurrent clients. Writes BENCHMARKS.md at the repository root.
+
+Long because: one benchmark job whose children (baseline, build, add one moment, queries, pandas) and report share
+its constants and helpers; each child is a short function, and splitting the file would scatter one measurement
+over several scripts that must agree on paths and settings.
 """
 
 from __future__ import annotations

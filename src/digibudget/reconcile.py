@@ -13,7 +13,7 @@ tables, EUR 1 mln) count as agreement.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import duckdb
 
@@ -242,8 +242,9 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     # ever added, and a new line is marked a duplicate only of a line of its own source)
     agree: dict[tuple[str, str], int] = {}
     cross: list[Finding] = []
+    pairs_with = _pairs_with(con, ids)
     con.execute("".join(("CREATE OR REPLACE TEMP TABLE rec_cross AS SELECT *, abs(value_k - value_k_1) < tolerance "
-                         "AS ok FROM (", _pairs_with(con, SOURCES_SQL, ids), ")")))
+                         "AS ok FROM (", pairs_with(SOURCES_SQL), ")")))
     for fa, fb, n, n_ok in con.execute("SELECT file_name, file_name_1, count(*), count(*) FILTER (WHERE ok) "
                                        "FROM rec_cross GROUP BY ALL").fetchall():
         stats["cross_checked"] += int(n)
@@ -261,19 +262,17 @@ def run(con: duckdb.DuckDBPyConnection, new_source_ids: Sequence[int]) -> dict[s
     for (fa, fb), count in sorted(agree.items()):
         cross.append(Finding("source-agreement", Location(fa), what="article totals", count=count, source_a=fa,
                              source_b=fb))
-    _lines_against_totals(con, stats, cross, _pairs_with(con, LINES_SQL, ids))
+    _lines_against_totals(con, stats, cross, pairs_with(LINES_SQL))
     store_findings(con, None, None, cross)
     return stats
 
 
-def _pairs_with(con: duckdb.DuckDBPyConnection, sql: str, ids: Sequence[int]) -> str:
-    """``sql`` (SOURCES_SQL, LINES_SQL) narrowed to pairs with a source of ``ids``, and to the moment years those
-    sources have figures for, as literal integer lists (so DuckDB skips the amounts of other years)."""
+def _pairs_with(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> Callable[[str], str]:
+    """A function narrowing SOURCES_SQL or LINES_SQL to pairs with a source of ``ids``, and to the moment years those
+    sources have figures for, as literal integer lists (so DuckDB skips the amounts of other years); the years are
+    looked up once."""
     new = ", ".join(str(int(i)) for i in ids) or "NULL"
-    years = con.execute(f"SELECT DISTINCT a.moment_jaar FROM amount a WHERE a.line_id IN "  # noqa: S608 - integers
-                        f"(SELECT line_id FROM budget_line WHERE source_id IN ({new})) ORDER BY 1").fetchall()
-    return (sql.replace("__NEW__", new)
-            .replace("__MOMENT_YEARS__", ", ".join(str(int(r[0])) for r in years) or "NULL"))
-
-
-
+    rows = con.execute(f"SELECT DISTINCT a.moment_jaar FROM amount a WHERE a.line_id IN "  # noqa: S608 - integers
+                       f"(SELECT line_id FROM budget_line WHERE source_id IN ({new})) ORDER BY 1").fetchall()
+    years = ", ".join(str(int(r[0])) for r in rows) or "NULL"
+    return lambda sql: sql.replace("__NEW__", new).replace("__MOMENT_YEARS__", years)
