@@ -165,6 +165,31 @@ def test_mutations_query(gevolgen: duckdb.DuckDBPyConnection) -> None:
         mutations.waterfall(gevolgen, "VI", "36", vuo="X")
 
 
+def test_kept_moment_sums_equal_the_changes_they_sum(gevolgen: duckdb.DuckDBPyConnection) -> None:
+    """moment_line_mutation (what the integrated table reads) holds, per moment and line key, the counted changes
+    of the moment's own year summed per group of types: the same as summing the mutation table, and in moment
+    order."""
+    kept = gevolgen.execute("SELECT * EXCLUDE (moment) FROM moment_line_mutation ORDER BY ALL").fetchall()
+    assert len(kept) > 50
+    by_hand: dict[tuple[Any, ...], list[Any]] = {}
+    groups = [name for name, _ in mutations.MOMENT_SUMS]
+    rows = gevolgen.execute("SELECT moment_jaar, fase, line_key, soort, value_k FROM mutation "
+                            "WHERE counted AND jaar = moment_jaar").fetchall()
+    for mj, fase, key, soort, value in rows:
+        sums = by_hand.setdefault((mj, fase, key), [None] * len(groups))
+        hits = {"kasschuif": soort == "kasschuif", "overboeking": soort in ("overboeking", "herschikking"),
+                "taakstelling": soort == "taakstelling", "nieuwe_middelen": soort == "nieuwe middelen",
+                "loon_prijs": soort == "loon- en prijsbijstelling",
+                "overig_verklaard": soort in ("realisatieverschil", "nieuwe raming"),
+                "verklaard": not soort.startswith("onverklaard"), "onverklaard": soort.startswith("onverklaard")}
+        for i, g in enumerate(groups):
+            if hits[g]:
+                sums[i] = (sums[i] or 0) + value
+    assert kept == sorted((*k, *v) for k, v in by_hand.items())
+    order = [r[0] for r in gevolgen.execute("SELECT (moment_jaar, fase) FROM moment_line_mutation").fetchall()]
+    assert order == sorted(order)  # stored by moment: a table reads one moment's row groups
+
+
 def test_build_is_repeatable(gevolgen: duckdb.DuckDBPyConnection) -> None:
     before = gevolgen.execute("SELECT * FROM mutation ORDER BY mutation_id").fetchall()
     mutations.build(gevolgen, preference=PREFERENCE)

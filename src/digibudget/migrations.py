@@ -426,4 +426,35 @@ CREATE TABLE moment_chapter (
 INSERT INTO moment_chapter
 SELECT DISTINCT moment_jaar, fase, hoofdstuk FROM fact WHERE measure IN ('stand', 'realisatie');
 """),
+    Migration("0012_moment_line_mutation", """
+-- per budget moment and line key the counted typed changes of the moment's own year, summed per group of types:
+-- what the integrated table shows beside the amounts, kept ordered by moment so that a table reads one moment's
+-- rows without scanning every change; rebuilt with the mutations (analyze.mutations.record_moment_sums)
+CREATE TABLE moment_line_mutation (
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    kasschuif        DECIMAL(38,10),
+    overboeking      DECIMAL(38,10),
+    taakstelling     DECIMAL(38,10),
+    nieuwe_middelen  DECIMAL(38,10),
+    loon_prijs       DECIMAL(38,10),
+    overig_verklaard DECIMAL(38,10),
+    verklaard        DECIMAL(38,10),
+    onverklaard      DECIMAL(38,10)
+);
+INSERT INTO moment_line_mutation
+SELECT moment_jaar, fase, moment, line_key,
+       sum(value_k) FILTER (WHERE soort = 'kasschuif'),
+       sum(value_k) FILTER (WHERE soort IN ('overboeking', 'herschikking')),
+       sum(value_k) FILTER (WHERE soort = 'taakstelling'),
+       sum(value_k) FILTER (WHERE soort = 'nieuwe middelen'),
+       sum(value_k) FILTER (WHERE soort = 'loon- en prijsbijstelling'),
+       sum(value_k) FILTER (WHERE soort IN ('realisatieverschil', 'nieuwe raming')),
+       sum(value_k) FILTER (WHERE soort NOT LIKE 'onverklaard%'),
+       sum(value_k) FILTER (WHERE soort LIKE 'onverklaard%')
+FROM mutation WHERE counted AND jaar = moment_jaar
+GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment_jaar, fase, line_key;
+"""),
 )

@@ -71,6 +71,9 @@ TABLES: dict[str, tuple[str, str, str]] = {
     "moment_chapter": (DERIVED, "chapter with a stand or realisation at a budget moment",
                        "what the coverage rule counts (which moments are broad), read without scanning the facts; "
                        "rebuilt with the facts"),
+    "moment_line_mutation": (DERIVED, "typed changes of a line key for its moment's own year, per group of types",
+                             "the counted changes summed as the integrated table shows them, stored in moment order "
+                             "so that a table reads one moment's rows; rebuilt with the mutations"),
     "lineage_use": (DERIVED, "use of an article per source kind, V/U/O, year and moment",
                     "kept so that a load recomputes the use at its own moments only (analyze.incremental)"),
     "derived_state": (BOOKKEEPING, "what the derived tables were built with",

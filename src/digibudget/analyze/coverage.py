@@ -193,8 +193,8 @@ def reference_moment(con: duckdb.DuckDBPyConnection, moment_jaar: int,
 
 
 def _chapters_at(con: duckdb.DuckDBPyConnection, moment: tuple[int, str]) -> set[str]:
-    rows = con.execute("""SELECT DISTINCT hoofdstuk FROM fact WHERE moment_jaar = ? AND fase = ?
-                          AND measure IN ('stand', 'realisatie')""", list(moment)).fetchall()
+    rows = con.execute("SELECT hoofdstuk FROM moment_chapter WHERE moment_jaar = ? AND fase = ?",
+                       list(moment)).fetchall()  # the chapters with a stand or realisation at the moment
     return {str(r[0]) for r in rows}
 
 

@@ -293,6 +293,7 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], prefere
     con.execute(preference.apply(_ID_SQL + mutations.TYPE_SQL))
     con.execute(preference.apply(mutations.PAIR_SQL.replace("__YEARS__", all_years)))
     con.execute(preference.apply(mutations.FINISH_SQL))
+    mutations.record_moment_sums(con, f"moment BETWEEN {lo} AND {hi}")
     con.execute("DROP TABLE inc_old")
 
 
@@ -302,7 +303,7 @@ def identities(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
     ident = "(kind, line_key, part_key, moment, jaar, basis, mutatie_soort, line_id)"
     out: dict[str, list[tuple[Any, ...]]] = {}
     for table in ("tag", "line_theme", "line_executor", "executor", "fact", "moment_chapter", "lineage",
-                  "lineage_use", "mutation_stand"):
+                  "lineage_use", "mutation_stand", "moment_line_mutation"):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608 - constants
     cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                       "WHERE table_name = 'mutation' ORDER BY ordinal_position").fetchall()]

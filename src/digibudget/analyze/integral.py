@@ -22,10 +22,12 @@ from typing import Any, ParamSpec
 
 import duckdb
 
+from ..chapters import chapter_labels, chapter_table
 from ..errors import UsageError
 from ..queries import Result, query_result
 from ..vocab import Moment, MomentLike, check_vuo
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
+from .mutations import MOMENT_SUMS
 
 P = ParamSpec("P")
 PREV_COLUMN = "t_min_1"  # the year before the moment (t-1), as the moment's own source gives it
@@ -46,7 +48,7 @@ _DIM_SQL = {
     "instrument": "coalesce(l.instrument, '(geen)')",
     "regeling": "coalesce(l.regeling, '') || coalesce(' / ' || l.detail, '')",
     "uitvoerder": "coalesce(ex.uitvoerder, '(onbekend)')", "vuo": "l.vuo", "granulariteit": "w.granularity",
-    "deel_van_regel": "w.is_part",
+    "deel_van_regel": "w.is_part", "ministerie": "coalesce(any_value(nm.ministerie), '')",
 }
 
 
@@ -166,7 +168,9 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     w = window(con, moment, jaar_van, jaar_tot)
     years = list(range(w.jaar_van, w.jaar_tot + 1))
     dims = LEVELS[niveau]
-    select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in dims)
+    # the ministry beside its chapter code (as with_ministry adds it), looked up in the query: no second pass
+    shown = [c for d in dims for c in ((d, "ministerie") if d == "hoofdstuk" else (d,))]
+    select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in shown)
     group_dims = ", ".join(_DIM_SQL[d] for d in dims if not _DIM_SQL[d].startswith("coalesce(any_value"))
     year_cols = ", ".join(f"sum(w.value_k * lt.weight) FILTER (WHERE w.jaar = {y}) AS \"{y}\"" for y in years)
     # t-1 in its own column where the window starts at the moment's year: what the moment's source says about the
@@ -178,8 +182,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     # evidence of its type (verklaard) apart from what has none (onverklaard)
     mutation_cols = ", ".join(
         f"sum(mut.{c} * lt.weight) FILTER (WHERE w.jaar = {w.moment_jaar}) AS mutatie_{c}"
-        for c in ("kasschuif", "overboeking", "taakstelling", "nieuwe_middelen", "loon_prijs", "overig_verklaard",
-                  "verklaard", "onverklaard"))
+        for c, _ in MOMENT_SUMS)
     pivot = ", ".join(f"max(c.pct) FILTER (WHERE c.category = '{c}') AS {c}" for c, _ in COMMITMENT)
     sql = f"""
         WITH w AS (
@@ -197,17 +200,10 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
             SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
             WHERE moment_jaar = $mj AND fase = $fase AND jaar = $mj AND measure = 'stand' AND NOT is_part
             GROUP BY ALL
-        ), mut AS (
-            SELECT line_key,
-                   sum(value_k) FILTER (WHERE soort = 'kasschuif') AS kasschuif,
-                   sum(value_k) FILTER (WHERE soort IN ('overboeking', 'herschikking')) AS overboeking,
-                   sum(value_k) FILTER (WHERE soort = 'taakstelling') AS taakstelling,
-                   sum(value_k) FILTER (WHERE soort = 'nieuwe middelen') AS nieuwe_middelen,
-                   sum(value_k) FILTER (WHERE soort = 'loon- en prijsbijstelling') AS loon_prijs,
-                   sum(value_k) FILTER (WHERE soort IN ('realisatieverschil', 'nieuwe raming')) AS overig_verklaard,
-                   sum(value_k) FILTER (WHERE soort NOT LIKE 'onverklaard%') AS verklaard,
-                   sum(value_k) FILTER (WHERE soort LIKE 'onverklaard%') AS onverklaard
-            FROM mutation WHERE counted AND moment_jaar = $mj AND fase = $fase AND jaar = $mj GROUP BY line_key
+        ), mut AS (  -- the moment's typed changes per line key, kept summed (analyze.mutations.MOMENT_SUMS)
+            SELECT * FROM moment_line_mutation WHERE moment_jaar = $mj AND fase = $fase
+        ), nm AS (  -- the chapters' names in the moment's year (digibudget.chapters)
+            SELECT unnest($codes::VARCHAR[]) AS code, unnest($namen::VARCHAR[]) AS ministerie
         ), lc AS (  -- the published split of the article's expenditure for year t, with its source cells
             SELECT c.hoofdstuk, c.artikel, c.vuo, {pivot},
                    array_to_string(list_transform(  -- the cells in order: file, row (numerically), column
@@ -233,6 +229,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
         LEFT JOIN li ON li.hoofdstuk = l.hoofdstuk AND li.artikel = l.artikel AND li.vuo = l.vuo
          AND li.instrument = lower(l.instrument)
         LEFT JOIN mut ON mut.line_key = l.line_key
+        LEFT JOIN nm ON nm.code = upper(l.hoofdstuk)
         WHERE ($hoofdstuk::VARCHAR IS NULL OR l.hoofdstuk = upper($hoofdstuk))
           AND ($artikel::VARCHAR IS NULL OR l.artikel = $artikel)
           AND ($instrument::VARCHAR IS NULL OR l.instrument = $instrument)
@@ -240,14 +237,16 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
           AND ($vuo::VARCHAR IS NULL OR l.vuo = upper($vuo))
         GROUP BY {group_dims}
         HAVING count(*) FILTER (WHERE w.jaar BETWEEN $van AND $tot) > 0
-        ORDER BY {", ".join(str(i + 1) for i in range(len(dims)))}
+        ORDER BY {", ".join(str(i + 1) for i in range(len(shown)))}
     """  # noqa: S608 - only constant column expressions and validated integer years are formatted in
     theme_list: Any = themes or None
+    names = chapter_labels({c.hoofdstuk for c in chapter_table()}, w.moment_jaar) if "ministerie" in shown else {}
     params: dict[str, Any] = {"mj": w.moment_jaar, "fase": w.fase, "van": w.jaar_van, "tot": w.jaar_tot, "prev": prev,
                               "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
-                              "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo}
+                              "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo,
+                              "codes": list(names), "namen": list(names.values())}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
-    return with_ministry(query_result(con, sql, params, title, "x € 1.000"), w.moment_jaar)
+    return query_result(con, sql, params, title, "x € 1.000")
 
 
 def with_ministry(result: Result, jaar: int) -> Result:

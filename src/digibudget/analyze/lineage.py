@@ -76,15 +76,18 @@ def load_reviewed(paths: list[Path]) -> list[ReviewedLink]:
 # full build; analyze.incremental narrows it to the source kinds and moments loaded)
 USE_SQL = f"""
 INSERT INTO lineage_use
-SELECT s.kind, l.hoofdstuk, l.artikel, l.vuo, a.jaar, {publication_key_sql("a.moment_jaar", "a.fase")} AS moment,
-       min(a.fase || ' ' || a.moment_jaar) AS moment_label,
-       min({NAME_NORM.format(c="l.artikel_naam")}) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam,
-       min(l.artikel_naam) FILTER (WHERE l.artikel_naam IS NOT NULL) AS naam_raw,
-       sum(a.value_k) FILTER (WHERE l.is_total AND l.niveau = 'artikel') AS totaal,
-       bool_or(a.value_k <> 0) AS in_use
-FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
-WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'realisatie')__SCOPE__
-GROUP BY ALL;
+SELECT kind, hoofdstuk, artikel, vuo, jaar, moment, min(moment_label),
+       min({NAME_NORM.format(c="artikel_naam")}) FILTER (WHERE artikel_naam IS NOT NULL) AS naam,
+       min(artikel_naam) AS naam_raw, sum(totaal), bool_or(in_use)
+FROM (  -- summed per article name first: the names are normalised once per group, not once per amount
+    SELECT s.kind, l.hoofdstuk, l.artikel, l.vuo, a.jaar, {publication_key_sql("a.moment_jaar", "a.fase")} AS moment,
+           l.artikel_naam, min(a.fase || ' ' || a.moment_jaar) AS moment_label,
+           sum(a.value_k) FILTER (WHERE l.is_total AND l.niveau = 'artikel') AS totaal,
+           bool_or(a.value_k <> 0) AS in_use
+    FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
+    WHERE l.duplicate_of IS NULL AND l.artikel IS NOT NULL AND a.measure IN ('stand', 'realisatie')__SCOPE__
+    GROUP BY ALL)
+GROUP BY kind, hoofdstuk, artikel, vuo, jaar, moment;
 """  # noqa: S608 - constants of this module only
 SPAN_SQL = """
 CREATE OR REPLACE TEMP TABLE lin_span AS

@@ -380,8 +380,31 @@ def build(con: duckdb.DuckDBPyConnection, *, preference: SourcePreference, max_r
     for years in groups:
         con.execute(preference.apply(PAIR_SQL.replace("__YEARS__", years_sql(years))))
     con.execute(preference.apply(FINISH_SQL))
+    record_moment_sums(con)
     rows = con.execute("SELECT count(*) FROM mutation").fetchall()
     return int(rows[0][0])
+
+
+# the groups of types the integrated table shows for a moment's own year (analyze.integral), in its column order
+MOMENT_SUMS = (("kasschuif", "soort = 'kasschuif'"), ("overboeking", "soort IN ('overboeking', 'herschikking')"),
+               ("taakstelling", "soort = 'taakstelling'"), ("nieuwe_middelen", "soort = 'nieuwe middelen'"),
+               ("loon_prijs", "soort = 'loon- en prijsbijstelling'"),
+               ("overig_verklaard", "soort IN ('realisatieverschil', 'nieuwe raming')"),
+               ("verklaard", "soort NOT LIKE 'onverklaard%'"), ("onverklaard", "soort LIKE 'onverklaard%'"))
+
+
+def record_moment_sums(con: duckdb.DuckDBPyConnection, moments: str = "true") -> None:
+    """Table moment_line_mutation again from the mutations: per moment and line key the counted changes of the
+    moment's own year, summed per group of types (MOMENT_SUMS), stored in moment order so that the integrated table
+    reads one moment's rows only. For every moment, or for those passing ``moments`` (SQL over the publication key
+    ``moment``; analyze.incremental gives the range it recomputed)."""
+    sums = ", ".join(f"sum(value_k) FILTER (WHERE {cond})" for _, cond in MOMENT_SUMS)
+    con.execute(f"""
+        DELETE FROM moment_line_mutation WHERE {moments};
+        INSERT INTO moment_line_mutation
+        SELECT moment_jaar, fase, moment, line_key, {sums} FROM mutation
+        WHERE counted AND jaar = moment_jaar AND {moments}
+        GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment_jaar, fase, line_key""")  # noqa: S608 - ours
 
 
 def unscoped(sql: str) -> str:
