@@ -457,4 +457,58 @@ SELECT moment_jaar, fase, moment, line_key,
 FROM mutation WHERE counted AND jaar = moment_jaar
 GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment_jaar, fase, line_key;
 """),
+    Migration("0013_mutation_without_index", """
+-- mutation without its primary-key index: ids are numbered by the one writer (analyze.mutations and
+-- analyze.incremental, under the writer's lock) and no query needs the index (a lookup of one id scans the table's
+-- ids, a few ms). Inserting the 3.5M changes of the 10M benchmark took 12.6 s with it and 10.5 s without
+-- (bench/NOTES.md). Same columns, same checks.
+CREATE TABLE mutation_new (
+    mutation_id      BIGINT NOT NULL,
+    mutation_key     VARCHAR NOT NULL,
+    kind             VARCHAR NOT NULL,
+    line_key         VARCHAR NOT NULL,
+    part_key         VARCHAR NOT NULL,
+    line_id          BIGINT NOT NULL,
+    van_line_id      BIGINT,
+    source_id        INTEGER NOT NULL,
+    source_row       INTEGER,
+    source_column    VARCHAR,
+    hoofdstuk        VARCHAR NOT NULL,
+    artikel          VARCHAR,
+    artikelonderdeel VARCHAR,
+    instrument       VARCHAR,
+    regeling         VARCHAR,
+    niveau           VARCHAR NOT NULL,
+    is_total         BOOLEAN NOT NULL,
+    is_article_total BOOLEAN NOT NULL,
+    is_part          BOOLEAN NOT NULL,
+    vuo              VARCHAR NOT NULL,
+    van_moment_jaar  SMALLINT,
+    van_fase         VARCHAR,
+    moment_jaar      SMALLINT NOT NULL,
+    fase             VARCHAR NOT NULL,
+    moment           INTEGER NOT NULL,
+    jaar             SMALLINT NOT NULL,
+    value_k          DECIMAL(38,10) NOT NULL,
+    van_stand        DECIMAL(38,10),
+    naar_stand       DECIMAL(38,10),
+    tolerance        DECIMAL(38,10) NOT NULL,
+    basis            VARCHAR NOT NULL CHECK (basis IN ('mutatie', 'standverschil', 'restverschil',
+                         'realisatieverschil', 'nieuw_jaar')),
+    mutatie_soort    VARCHAR,
+    soort            VARCHAR NOT NULL CHECK (soort IN ('kasschuif', 'overboeking', 'herschikking', 'taakstelling',
+                         'nieuwe middelen', 'loon- en prijsbijstelling', 'realisatieverschil', 'nieuwe raming',
+                         'onverklaard: verhoging', 'onverklaard: verlaging')),
+    evidence_kind    VARCHAR NOT NULL CHECK (evidence_kind IN ('review', 'label', 'kolom', 'tegenboeking',
+                         'kasschuifprofiel', 'realisatie', 'nieuw_jaar', 'restverschil', 'geen')),
+    confidence       DECIMAL(4,3) NOT NULL,
+    evidence         VARCHAR NOT NULL,
+    counterpart_id   BIGINT,
+    n_counterparts   INTEGER NOT NULL,
+    counted          BOOLEAN NOT NULL
+);
+INSERT INTO mutation_new SELECT * FROM mutation;
+DROP TABLE mutation;
+ALTER TABLE mutation_new RENAME TO mutation;
+"""),
 )
