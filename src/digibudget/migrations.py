@@ -455,7 +455,7 @@ SELECT moment_jaar, fase, moment, line_key,
        sum(value_k) FILTER (WHERE soort NOT LIKE 'onverklaard%'),
        sum(value_k) FILTER (WHERE soort LIKE 'onverklaard%')
 FROM mutation WHERE counted AND jaar = moment_jaar
-GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment_jaar, fase, line_key;
+GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment;
 """),
     Migration("0013_mutation_without_index", """
 -- mutation without its primary-key index: ids are numbered by the one writer (analyze.mutations and

@@ -25,7 +25,7 @@ import duckdb
 from ..chapters import chapter_labels, chapter_table
 from ..errors import UsageError
 from ..queries import Result, query_result
-from ..vocab import Moment, MomentLike, check_vuo
+from ..vocab import Moment, MomentLike, check_vuo, publication_key
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 from .mutations import MOMENT_SUMS
 
@@ -201,7 +201,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
             WHERE moment_jaar = $mj AND fase = $fase AND jaar = $mj AND measure = 'stand' AND NOT is_part
             GROUP BY ALL
         ), mut AS (  -- the moment's typed changes per line key, kept summed (analyze.mutations.MOMENT_SUMS)
-            SELECT * FROM moment_line_mutation WHERE moment_jaar = $mj AND fase = $fase
+            SELECT * FROM moment_line_mutation WHERE moment = $moment AND moment_jaar = $mj AND fase = $fase
         ), nm AS (  -- the chapters' names in the moment's year (digibudget.chapters)
             SELECT unnest($codes::VARCHAR[]) AS code, unnest($namen::VARCHAR[]) AS ministerie
         ), lc AS (  -- the published split of the article's expenditure for year t, with its source cells
@@ -244,7 +244,8 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     params: dict[str, Any] = {"mj": w.moment_jaar, "fase": w.fase, "van": w.jaar_van, "tot": w.jaar_tot, "prev": prev,
                               "hints": include_hints, "themes": theme_list, "hoofdstuk": hoofdstuk,
                               "artikel": artikel, "instrument": instrument, "uitvoerder": uitvoerder, "vuo": vuo,
-                              "codes": list(names), "namen": list(names.values())}
+                              "codes": list(names), "namen": list(names.values()),
+                              "moment": publication_key(w.moment_jaar, w.fase)}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
     return query_result(con, sql, params, title, "x € 1.000")
 

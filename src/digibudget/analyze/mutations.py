@@ -404,7 +404,7 @@ def record_moment_sums(con: duckdb.DuckDBPyConnection, moments: str = "true") ->
         INSERT INTO moment_line_mutation
         SELECT moment_jaar, fase, moment, line_key, {sums} FROM mutation
         WHERE counted AND jaar = moment_jaar AND {moments}
-        GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment_jaar, fase, line_key""")  # noqa: S608 - ours
+        GROUP BY moment_jaar, fase, moment, line_key ORDER BY moment""")  # noqa: S608 - ours
 
 
 def unscoped(sql: str) -> str:
