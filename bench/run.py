@@ -415,7 +415,7 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
                   f"Loaded {ing['lines']:,} lines, {ing['amounts']:,} amounts, {ing['findings']:,} findings, "
                   f"{ing['tags']:,} tags, {ing['facts']:,} facts, {ing['mutations']:,} mutations. "
                   f"Baseline table: {base['rows']:,} rows. Database file after the build: "
-                  f"{r.get('db_mb', float('nan')):,.0f} MB.",
+                  + (f"{r['db_mb']:,.0f} MB." if "db_mb" in r else "not recorded (a reused build, `--reuse`)."),
                   f"pandas route: {pandas['groups']} groups (theme x hoofdstuk x year), sum {pandas['sum']:,.1f}; "
                   f"integral_table (hoofdstuk level) sum {db['integral_sum']:,.1f}"
                   f"{' (equal)' if abs(pandas['sum'] - db['integral_sum']) < 0.01 else ' (DIFFERENT)'}.", ""]
@@ -579,6 +579,8 @@ def main() -> None:
             old = json.loads(earlier.read_text(encoding="utf-8"))
             r["baseline"], r["ingest"] = old["baseline"], old["ingest"]
             r["memory_limit"] = old.get("memory_limit", "1200MB")
+            if "db_mb" in old:  # the size right after that build (later jobs may have grown the file)
+                r["db_mb"] = old["db_mb"]
         else:
             print(f"{rows:,} rows: baseline ...", flush=True)
             r["baseline"] = run_child("baseline", folder, args.out / f"baseline_{rows}.duckdb")
