@@ -37,9 +37,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
-# DuckDB's buffer limit in both children: digibudget's setting job_memory_limit (default 1GB), which a writing job
-# applies (store.writing); --memory-limit changes it for both
-MEMORY_LIMIT = os.environ.get("DIGIBUDGET_JOB_MEMORY_LIMIT", "1GB")
+from digibudget.settings import SETTINGS  # noqa: E402 - after the path above
+
+# DuckDB's buffer limit in both children: digibudget's setting job_memory_limit (its default unless the environment
+# sets it), which a writing job applies (store.writing); --memory-limit changes it for both
+MEMORY_LIMIT = os.environ.get("DIGIBUDGET_JOB_MEMORY_LIMIT",
+                              next(str(s.default) for s in SETTINGS if s.name == "job_memory_limit"))
 RUNS = 9
 TARGETS = {"ingest_ratio": 3.0, "ingest_peak_mb": 1500, "integral_ms": 100, "classify_s": 5.0, "api_p95_ms": 100,
            "pandas_ratio": 10.0}
@@ -530,7 +533,7 @@ def main() -> None:
     ap.add_argument("--notes", type=Path, default=REPO / "bench" / "NOTES.md",
                     help="what was profiled and changed, copied into BENCHMARKS.md")
     ap.add_argument("--no-api", action="store_true")
-    ap.add_argument("--memory-limit", help="DuckDB memory_limit in the children (default: job_memory_limit, 1GB)")
+    ap.add_argument("--memory-limit", help="DuckDB memory_limit in the children (default: job_memory_limit)")
     ap.add_argument("--reuse", action="store_true",
                     help="keep the baseline and ingest figures of an earlier run (results_N.json) and its database")
     ap.add_argument("--child", choices=["baseline", "ingest", "queries", "pandas", "add"])

@@ -40,9 +40,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("http_retries", int, 4, "How many times a failed download is retried."),
     Setting("host", str, "127.0.0.1", "Address the web server binds to."),
     Setting("port", int, 8000, "Port the web server listens on."),
-    Setting("job_memory_limit", str, "1GB",
+    Setting("job_memory_limit", str, "800MB",
             "DuckDB memory limit of a job that writes (ingest, build, reclassify); beyond it DuckDB spills to disk, "
-            "so national-scale data (millions of rows) loads within about 1.5 GB of memory."),
+            "so national-scale data (millions of rows) loads within 1.5 GB of memory: DuckDB allocates about "
+            "600 MB beyond this limit at 10M rows (bench/NOTES.md)."),
     Setting("write_in_place", bool, True,
             "A writing job on an existing database writes in the file itself, inside its own transactions, when no "
             "other process has the file open (no copy of the whole file); otherwise, or when false, it works on a "
