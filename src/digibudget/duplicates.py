@@ -47,11 +47,24 @@ table of one file):
    they add up shows in `total-mismatch`); one `duplicate-line-differs` per key names the rows and amounts.
 """
 
-COPIES_SQL = """
-WITH cand AS (
+# the lines of the new sources whose key recurs in their source and year: the keys are grouped by their hash first
+# (a narrow, cheap pass over every new line), and only the lines of a recurring hash are compared by the key itself
+CANDIDATES_SQL = """
+CREATE OR REPLACE TEMP TABLE dup_candidate AS
+WITH new AS (
     SELECT line_id, source_id, begrotingsjaar, line_key FROM budget_line
     WHERE source_id IN (SELECT unnest(?::INTEGER[]))
-    QUALIFY count(*) OVER (PARTITION BY source_id, begrotingsjaar, line_key) > 1
+), rec AS (
+    SELECT source_id, begrotingsjaar, hash(line_key) AS h FROM new GROUP BY ALL HAVING count(*) > 1
+)
+SELECT n.* FROM new n SEMI JOIN rec ON n.source_id = rec.source_id AND n.begrotingsjaar = rec.begrotingsjaar
+    AND hash(n.line_key) = rec.h
+QUALIFY count(*) OVER (PARTITION BY n.source_id, n.begrotingsjaar, n.line_key) > 1
+"""
+
+COPIES_SQL = """
+WITH cand AS (
+    SELECT * FROM dup_candidate
 ), sig AS (
     SELECT l.line_id, l.source_id, l.begrotingsjaar, l.line_key,
            string_agg(a.moment_jaar || a.fase || a.measure || coalesce(a.mutatie_soort, '') || a.jaar
@@ -79,7 +92,7 @@ GROUP BY d.source_id, d.line_key ORDER BY 1, 4
 CONFLICTS_SQL = """
 WITH cand AS (
     SELECT * FROM budget_line
-    WHERE source_id IN (SELECT unnest(?::INTEGER[])) AND duplicate_of IS NULL
+    WHERE line_id IN (SELECT line_id FROM dup_candidate) AND duplicate_of IS NULL
     QUALIFY count(*) OVER (PARTITION BY source_id, begrotingsjaar, line_key) > 1
 ), pairs AS (
     SELECT DISTINCT x.line_id AS a_id, y.line_id AS b_id
@@ -121,13 +134,16 @@ ORDER BY c.source_id, c.line_key, c.line_id
 def mark(con: duckdb.DuckDBPyConnection, source_ids: Sequence[int]) -> dict[int, list[Finding]]:
     """Mark copies and competing total rows of the new sources (``duplicate_of``); return the findings per source."""
     ids = list(source_ids)
-    con.execute(COPIES_SQL, [ids])
+    con.execute(CANDIDATES_SQL, [ids])
+    con.execute(COPIES_SQL)
     out: dict[int, list[Finding]] = defaultdict(list)
     for sid, key, count, first_row, row, path in con.execute(COPY_FINDINGS_SQL, [ids]).fetchall():
         out[int(sid)].append(Finding("duplicate-line", Location(path, int(row)), key=key, count=int(count),
                                      first_row=int(first_row)))
     groups: dict[tuple[int, int, str, bool], list[tuple[object, ...]]] = defaultdict(list)
-    for r in con.execute(CONFLICTS_SQL, [ids]).fetchall():
+    conflicts = con.execute(CONFLICTS_SQL).fetchall()
+    con.execute("DROP TABLE dup_candidate")
+    for r in conflicts:
         groups[(int(r[1]), int(r[3]), str(r[4]), bool(r[5]))].append(r)
     for (sid, _, key, is_total), rows in groups.items():
         if is_total:
