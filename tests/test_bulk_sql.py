@@ -4,6 +4,7 @@ budget_line, amount, finding and source (ids apart), and the same errors (file, 
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +116,16 @@ def test_messy_cells_give_the_same_lines_amounts_and_findings(tmp_path: Path,
     assert {"vuo-normalised", "unknown-hoofdstuk", "instrument-normalised", "unknown-instrument", "pro-memorie",
             "unreadable-amount", "float-artefact", "empty-row", "header-row-in-data", "amount-missing",
             "duplicate-line"} <= codes
+
+
+def test_a_finding_in_two_columns_of_many_rows_lists_each_row_once(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """More than 50 rows with the same finding in two cells each: the occurrences count both cells, the first 50
+    rows are listed once each, as the Python reader lists them."""
+    rows = [GOOD.replace(".1;2024", f".{i};2024").replace(";1234;1300;1234", ";pm;pm;1234") for i in range(1, 121)]
+    found = _same([_file(tmp_path, "Budgettaire_Tabellen_2024_O1_incl.csv", rows)], monkeypatch)["finding"]
+    figures = [json.loads(str(r[-1])) for r in found if r[1] == "pro-memorie"]
+    assert [(f["occurrences"], f["rows"]) for f in figures] == [(240, list(range(2, 52)))]
 
 
 def test_lf_endings_and_no_final_newline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -50,8 +50,9 @@ def scan(path: Path) -> tuple[int, bool, list[tuple[int, bytes]]] | None:
         while chunk := fh.read(1 << 24):
             if not chunk.endswith(b"\n"):
                 chunk += fh.readline()  # whole lines only
-            cr += chunk.count(b"\r")
-            crlf += chunk.count(b"\r\n")
+            n_cr = chunk.count(b"\r")
+            cr += n_cr
+            crlf += chunk.count(b"\r\n") if n_cr else 0  # most files: no CR at all, no second pass
             pos, seen, counted = chunk.find(b'"'), 0, 0
             while pos != -1:
                 start = chunk.rfind(b"\n", 0, pos) + 1

@@ -461,9 +461,11 @@ class _Stager:
                     for k, (name, _, _, _) in enumerate(self.lay.amount_cols)]
         self.proto[("empty-row", _msg("empty-row", count=1))] = Finding("empty-row", count=1)
         self.proto[("header-row-in-data", _msg("header-row-in-data"))] = Finding("header-row-in-data")
+        # the first 50 rows of each group: a row occurs at most once per part of the union, so the 50 x len(occ)
+        # smallest row numbers hold its first 50 distinct rows (a top-N aggregate instead of sorting them all)
         for fid, code, msg, count, row, column, rows in self.con.execute(f"""
             SELECT fid, code, msg, count(*) AS n, min(r) AS r, arg_min(coalesce(col, ''), (r, coalesce(col, ''))),
-                   list_slice(list(DISTINCT r ORDER BY r), 1, 50) AS rows
+                   list_slice(list_sort(list_distinct(min(r, {50 * len(occ)}))), 1, 50) AS rows
             FROM ({" UNION ALL ".join(occ)}) GROUP BY fid, code, msg
         """).fetchall():
             st = self.staged[int(fid)]
