@@ -31,9 +31,15 @@ def _generated(tmp_path: Path, rows: int) -> list[Path]:
     return [p for p in paths if "_2020_" in p.name or "_2031_" in p.name]
 
 
+def _python_reader_only(m: pytest.MonkeyPatch) -> None:
+    """No file staged: ingest reads every file with the Python reader (ingest stages through stage_many)."""
+    m.setattr(bulk_sql, "stage", lambda con, path: None)
+    m.setattr(bulk_sql, "stage_many", lambda con, paths: {})
+
+
 @pytest.fixture
 def python_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(bulk_sql, "stage", lambda con, path: None)
+    _python_reader_only(monkeypatch)
     yield
 
 
@@ -41,7 +47,7 @@ def _load(paths: list[Path], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> 
     con = store.connect(":memory:")
     with monkeypatch.context() as m:
         if not fast:
-            m.setattr(bulk_sql, "stage", lambda con, path: None)
+            _python_reader_only(m)
         ingest.ingest(con, paths)
     return con
 
@@ -99,6 +105,8 @@ MESSY = [
     "99999999999999999999999999999",
     "2024.VII.6;2024;O1;U;J;VII;BZK;6;Digitalisering;;;;;;1234;1300;1234",
     "2024.VII.6;2024;O1;U;J;VII;BZK;6;Digitalisering;;;;;;1234;1300;1234",
+    # whitespace other than spaces at one end only (no-break before, ideographic after), an accent after one
+    "2024.VII.6.2.1.6;2024;O1;U;N;VII;BZK;6;Digitalisering;2;1;\u00a0Opdrachten;6;Logius\u3000;\u0301 x;5;6",
 ]
 
 
@@ -158,7 +166,7 @@ def test_refusals_are_the_same_errors(case: str, tmp_path: Path, monkeypatch: py
         before = con.execute("SELECT count(*) FROM budget_line").fetchone()
         with pytest.raises(DigibudgetError) as info, monkeypatch.context() as m:
             if not fast:
-                m.setattr(bulk_sql, "stage", lambda con, path: None)
+                _python_reader_only(m)
             ingest.ingest(con, [path])
         assert con.execute("SELECT count(*) FROM budget_line").fetchone() == before
         assert not con.execute("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'bulk_%'").fetchall()

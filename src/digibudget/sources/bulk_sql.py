@@ -46,7 +46,6 @@ from .normalise import (
 
 # what str.strip() removes, for DuckDB's trim(x, characters)
 _WS = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
-_WS_CLASS = "[" + "".join(f"\\x{{{ord(ch):x}}}" for ch in _WS) + "]"  # the same set for RE2
 # an amount DuckDB can cast exactly as Python's Decimal reads it: no spaces, no exotic minus, at most 18 digits
 # before and 10 after the decimal comma (every other non-empty cell goes through normalise.amount_or_finding)
 _PLAIN = r"^-?(\d{1,3}(\.\d{3}){1,5}|\d{1,18})(,\d{1,10})?$"
@@ -258,9 +257,11 @@ class _Stager:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {files} AS SELECT * FROM (VALUES "
                     + ", ".join(f"({fid}, {_sql_str(self.names[fid])}, {lo})" for fid, lo in good.items())
                     + ") t(fid, filename, first_rowid)")
-        # trim(x, characters) is slow: only cells that start or end with whitespace go through it
+        # trim(x, characters) is slow: only cells whose first or last character (code point, as x[1] and x[-1]
+        # give it) is whitespace go through it; a regular expression for that test was three times slower
+        ws = _sql_str(_WS)
         con.execute(f"""CREATE OR REPLACE TEMP MACRO bulk_strip(x) AS
-            CASE WHEN regexp_matches(coalesce(x, ''), '^{_WS_CLASS}|{_WS_CLASS}$') THEN trim(x, {_sql_str(_WS)})
+            CASE WHEN x <> '' AND (contains({ws}, x[1]) OR contains({ws}, x[-1])) THEN trim(x, {ws})
                  ELSE coalesce(x, '') END""")
         c, col, opt = _cell, lay.col, lay.opt
         # rows to skip: empty (every cell blank) and repeated headers (half of the named columns hold their name)
