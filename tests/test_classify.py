@@ -212,3 +212,13 @@ def test_apparaat_ict_and_false_friends_follow_the_definitions() -> None:
     out = [{t for t, v in c.themes.items() if v[2]} for c in classify_rows(rows)]
     assert out == [{"digitalisering"}, {"digitalisering", "digitale_infrastructuur"}, set(), set(),
                    {"digitalisering"}, {"informatiehuishouding"}, {"digitale_infrastructuur"}]
+
+
+def test_a_rule_vetoed_by_another_text_of_its_line() -> None:
+    """unless_line looks at every text of the line, not only the one that matched: 'Netwerkbeheer' is a weak hint of
+    digital infrastructure, but not under an article about the armed forces (themes.toml, inf-netwerk-false-friend)."""
+    rows = [{"hoofdstuk": "X", "artikel_naam": "Inzet krijgsmacht", "regeling": "Netwerkbeheer"},
+            {"hoofdstuk": "X", "artikel_naam": "Inzet", "regeling": "Netwerkbeheer"}]
+    vetoed, hinted = classify_rows(rows)
+    assert vetoed.themes == {}
+    assert hinted.themes == {"digitale_infrastructuur": (0.5, 0.3, False, "inf-netwerk-false-friend")}

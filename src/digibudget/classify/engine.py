@@ -35,22 +35,23 @@ SELECT ?, field, scope, raw, regexp_extract(norm, ?) FROM text_dim
 WHERE scope = ? AND list_contains(?, field) AND regexp_matches(norm, ?) AND NOT regexp_matches(norm, ?)
 """
 
-# the lines whose texts matched; a rule's unless_line and only_line are tested on all texts of the line (only these
-# lines). The texts are carried raw and normalised only inside the conditions, so only the candidates of a rule that
-# has a condition pay for it (most rules have none)
+# the lines whose texts matched (tag_cand), then their tags: a rule without conditions tags them all; a rule's
+# unless_line and only_line are tested on all texts of the line, one rule at a time with its pattern as a constant
+# (a pattern from a column would be compiled again for every row), on that rule's candidates only
 _NORM = "strip_accents(lower({f}))"
-_ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"x.t_{f}") for f, _ in _FIELD_SQL) + ")"
-_TEXTS = ", ".join(f"l.{f} AS t_{f}" for f, _ in _FIELD_SQL)
-_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw, {texts} FROM cls_line l "
+_ALLTEXT = "concat_ws(' | ', " + ", ".join(_NORM.format(f=f"l.{f}") for f, _ in _FIELD_SQL) + ")"
+_TAG_PART = ("SELECT l.line_id, m.rule_no, m.field, m.matched_text, m.raw FROM cls_line l "
              "JOIN text_match m ON m.field = '{f}' AND m.raw = l.{f} AND m.scope = {scope}")
-TAG_SQL = " ".join((
-    "INSERT INTO tag SELECT x.line_id, r.theme, r.weight, r.confidence, r.kind, r.rule_id, x.field, x.matched_text,",
-    "x.raw, r.version FROM (",
-    " UNION ALL ".join(_TAG_PART.format(texts=_TEXTS, f=f, scope=scope.replace("niveau", "l.niveau"))
-                       for f, scope in _FIELD_SQL),
-    ") x JOIN rule_tmp r USING (rule_no) WHERE (r.unless_line IS NULL AND r.only_line IS NULL) OR (",
-    f"(r.unless_line IS NULL OR NOT regexp_matches({_ALLTEXT}, r.unless_line))",
-    f"AND (r.only_line IS NULL OR regexp_matches({_ALLTEXT}, r.only_line)))"))
+CANDIDATE_SQL = " ".join((
+    "CREATE OR REPLACE TEMP TABLE tag_cand AS",
+    " UNION ALL ".join(_TAG_PART.format(f=f, scope=scope.replace("niveau", "l.niveau")) for f, scope in _FIELD_SQL)))
+_TAG_INSERT = ("INSERT INTO tag SELECT x.line_id, r.theme, r.weight, r.confidence, r.kind, r.rule_id, x.field, "
+               "x.matched_text, x.raw, r.version FROM {x} x JOIN rule_tmp r USING (rule_no)")
+TAG_SQL = _TAG_INSERT.format(x="tag_cand") + " WHERE r.unless_line IS NULL AND r.only_line IS NULL"
+CONDITION_TAG_SQL = _TAG_INSERT.format(
+    x=f"(SELECT c.* FROM tag_cand c JOIN cls_line l USING (line_id) WHERE c.rule_no = $rule "  # noqa: S608 - ours
+      f"AND NOT regexp_matches({_ALLTEXT}, $unless) AND regexp_matches({_ALLTEXT}, $only))")
+ALWAYS_RE2 = ""  # matches every text: a rule without only_line
 _EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.rank FROM cls_line l "
                   "JOIN executor_match m ON m.field = '{f}' AND m.raw = l.{f} "
                   "AND ({scope} = 'own' OR m.field = 'artikelonderdeel_naam')")
@@ -99,7 +100,13 @@ def run(con: duckdb.DuckDBPyConnection, rules: RuleSet | None = None, decisions_
                     [no, r.theme, r.weight, r.confidence, r.kind, r.id, rules.version, r.unless_line, r.only_line])
         con.execute(RULE_SQL, [no, r.pattern, "own" if r.kind == "rule" else "context", list(r.fields), r.pattern,
                                r.unless or NEVER_RE2])
+    con.execute(CANDIDATE_SQL)
     con.execute(TAG_SQL)
+    for no, r in enumerate(rules.rules):
+        if r.unless_line is not None or r.only_line is not None:
+            con.execute(CONDITION_TAG_SQL, {"rule": no, "unless": r.unless_line or NEVER_RE2,
+                                            "only": r.only_line or ALWAYS_RE2})
+    con.execute("DROP TABLE tag_cand")
     _apply_decisions(con, decisions, rules.version)
     con.execute(DECIDE_SQL.replace("__SCOPE__", "" if source_ids is None
                                    else "AND line_id IN (SELECT line_id FROM cls_line)"), [THRESHOLD])
