@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -35,12 +34,6 @@ def _python_reader_only(m: pytest.MonkeyPatch) -> None:
     """No file staged: ingest reads every file with the Python reader (ingest stages through stage_many)."""
     m.setattr(bulk_sql, "stage", lambda con, path: None)
     m.setattr(bulk_sql, "stage_many", lambda con, paths: {})
-
-
-@pytest.fixture
-def python_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    _python_reader_only(monkeypatch)
-    yield
 
 
 def _load(paths: list[Path], *, fast: bool, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
