@@ -13,6 +13,7 @@ from digibudget import ingest, store
 from digibudget.analyze.commitment import commitment_split
 from digibudget.errors import ValueFormatError
 from digibudget.sources.model import CommitmentRecord, ReadResult
+from digibudget.vocab import publication_key
 
 REPO = Path(__file__).resolve().parents[1]
 GEVOLGEN = REPO / "data" / "gevolgen" / "budgettaire_gevolgen_van_beleid_long.csv"
@@ -143,3 +144,19 @@ def test_the_owb_2025_table_is_read_in_its_layout_and_every_level_reconciles(
         WHERE l.source_row >= ? AND l.vuo = 'U' GROUP BY 1 ORDER BY 1""", [first]).fetchall()
     assert [(j, d == t) for j, d, t in u] == [(j, True) for j in range(2023, 2030)]
     assert u[2][2] == Decimal(536888)
+
+
+@pytest.mark.parametrize("edited_last", [True, False])
+def test_the_newest_publication_states_the_share_in_any_load_order(tmp_path: Path, edited_last: bool) -> None:
+    """Two sources state the share of VII art. 6 for the OWB 2025: an extract of that moment's table (edited to 12 %
+    on purpose) and the whole file, which has later moments. The whole file's 10 % shows, loaded first or last."""
+    extract = _owb2025_rows(tmp_path, {"|juridisch verplicht": ("waarde", "12%"),
+                                       "|bestuurlijk gebonden": ("waarde", "84%")})
+    con = store.connect(":memory:")
+    ingest.ingest(con, [GEVOLGEN, extract] if edited_last else [extract, GEVOLGEN])
+    latest = dict(con.execute("SELECT file_name, latest_moment FROM source").fetchall())
+    assert latest[GEVOLGEN.name] > latest[extract.name] == publication_key(2025, "OWB")
+    art = next(dict(zip(res.columns, r, strict=True)) for res in [commitment_split(con, 2025, "OWB", 2025)]
+               for r in res.rows if r[:3] == ("VII", "6", None))
+    assert (art["juridisch_verplicht"], art["bestuurlijk_gebonden"], art["som_pct"]) == (10, 86, 100)
+    assert art["bronnen"].index(GEVOLGEN.name) < art["bronnen"].index("owb2025.csv")  # the other is named after it

@@ -207,7 +207,7 @@ def _insert(con: duckdb.DuckDBPyConnection, lines: list[tuple[str, str, bool]],
             source_id: int = 1) -> None:
     """lines: (artikel, regeling, is_total); amounts: (line index, fase, measure, mutatie_soort, jaar, value)."""
     con.execute("INSERT INTO source VALUES (?, ?, 'gevolgen', 'gen.csv', 'gen.csv', 0, NULL, NULL, NULL, now(), "
-                "0, 0, 0)", [source_id, f"sha{source_id}"])
+                "0, 0, 0, NULL)", [source_id, f"sha{source_id}"])
     base = source_id * 1000
     for i, (artikel, regeling, is_total) in enumerate(lines):
         key = f"VII|{artikel}|||{regeling}||U" + ("|T" if is_total else "")

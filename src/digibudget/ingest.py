@@ -28,7 +28,7 @@ from .sources import suffixes as reader_suffixes
 from .sources.model import MAX_AMOUNT, MAX_PCT, ReadResult
 from .sources.normalise import line_key
 from .store import transaction
-from .vocab import COMMITMENT_CATEGORIES, FASES, MEASURES, UNITS, VUO_CODES
+from .vocab import COMMITMENT_CATEGORIES, FASES, MEASURES, UNITS, VUO_CODES, publication_key_sql
 
 
 @dataclass
@@ -252,7 +252,7 @@ def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str
     for path, digest, result in pending:
         if isinstance(result, bulk_sql.Staged):
             con.execute(
-                "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)",
+                "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, NULL)",
                 [source_id, digest, result.kind, path.name, str(path), path.stat().st_size,
                  _provenance(path).get("url"), None, result.licence, result.rows_read, result.lines, result.amounts])
             bulk_writes.append((result, source_id, next_line))
@@ -263,6 +263,7 @@ def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str
         ids.append(source_id)
         source_id += 1
     bulk_sql.write(con, bulk_writes)
+    record_latest_moments(con, ids)
     duplicates = mark_duplicates(con, ids)
     for (path, _, result), sid in zip(pending, ids, strict=True):
         store_findings(con, sid, str(path), duplicates.get(sid, []))
@@ -273,12 +274,32 @@ def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str
     return ids
 
 
+def record_latest_moments(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
+    """``source.latest_moment`` of the new sources: the latest budget moment they have figures or shares for, in
+    publication order. Where sources tie, the derived tables and the shares prefer the newest publication by it
+    (then the content hash), not the source loaded last (migration 0014)."""
+    if not ids:
+        return
+    id_list = ", ".join(str(int(i)) for i in ids)
+    con.execute(f"""
+        UPDATE source SET latest_moment = x.m
+        FROM (SELECT source_id, max({publication_key_sql("moment_jaar", "fase")}) AS m
+              FROM (SELECT l.source_id, a.moment_jaar, a.fase FROM budget_line l JOIN amount a USING (line_id)
+                    WHERE l.source_id IN ({id_list}) AND l.line_id BETWEEN
+                          (SELECT min(line_id) FROM budget_line WHERE source_id IN ({id_list})) AND
+                          (SELECT max(line_id) FROM budget_line WHERE source_id IN ({id_list}))
+                    UNION ALL SELECT source_id, moment_jaar, fase FROM legal_commitment
+                    WHERE source_id IN ({id_list}))
+              GROUP BY source_id) x
+        WHERE source.source_id = x.source_id""")  # noqa: S608 - integers and constants
+
+
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: ReadResult, source_id: int,
            next_line: int) -> None:
     prov = _provenance(path)
     n_amounts = sum(len(line.amounts) for line in result.lines)
     con.execute(
-        "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)",
+        "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, NULL)",
         [source_id, digest, result.kind, path.name, str(path), path.stat().st_size,
          prov.get("url") or result.url, result.title, result.licence, result.rows_read, len(result.lines),
          n_amounts])

@@ -511,4 +511,22 @@ INSERT INTO mutation_new SELECT * FROM mutation;
 DROP TABLE mutation;
 ALTER TABLE mutation_new RENAME TO mutation;
 """),
+    Migration("0014_source_latest_moment", """
+-- the latest budget moment a source has figures or shares for (vocab.publication_key: ((year + offset) * 100 +
+-- month) * 10 + rank). With the content hash it orders sources by publication, whatever order they were loaded
+-- in: the fact and mutation builds and the shares of analyze.commitment prefer the newest publication where
+-- sources tie, so that the same files give the same figures in any load order (before, the source loaded last
+-- won). The next job rebuilds the derived tables (analyze.incremental.DERIVE_VERSION)
+ALTER TABLE source ADD COLUMN latest_moment INTEGER;
+UPDATE source SET latest_moment = x.m
+FROM (SELECT source_id,
+             max((CAST(moment_jaar AS INTEGER) + CASE fase WHEN 'OWB' THEN -1 WHEN 'VB' THEN -1 WHEN 'JV' THEN 1
+                                                           WHEN 'SW' THEN 1 ELSE 0 END) * 1000
+                 + CASE fase WHEN 'OWB' THEN 91 WHEN 'VB' THEN 122 WHEN 'O1' THEN 43 WHEN 'SBS' THEN 94
+                             WHEN 'O2' THEN 125 WHEN 'JV' THEN 56 WHEN 'SW' THEN 57 END) AS m
+      FROM (SELECT l.source_id, a.moment_jaar, a.fase FROM budget_line l JOIN amount a USING (line_id)
+            UNION ALL SELECT source_id, moment_jaar, fase FROM legal_commitment)
+      GROUP BY source_id) x
+WHERE source.source_id = x.source_id;
+"""),
 )

@@ -17,7 +17,9 @@ TABLES: dict[str, tuple[str, str, str]] = {
     "source": (LOADED, "loaded file (sha256 unique)",
                "kind (`btabel`, `btabel_json`, `begrotingsstaten`, `gevolgen`, `bulk`, `document`), path, size, URL "
                "(from a fetch's `.provenance.json`, or the reader's own for a known file: the `btabel_json` files "
-               "name rijksfinancien/drupal @ de1d571f and their path), title, licence, counts"),
+               "name rijksfinancien/drupal @ de1d571f and their path), title, licence, counts, "
+               "`latest_moment` (the latest budget moment it has figures for, `vocab.publication_key`: with the "
+               "sha256 it orders sources by publication)"),
     "budget_line": (LOADED, "row of a published table",
                     "begrotingsjaar, hoofdstuk .. regeling/detail, `niveau`, `vuo`, `is_total`, `line_key` (stable "
                     "across moments and years), `duplicate_of` (a repeated copy in the same source), `source_row`"),
@@ -52,7 +54,9 @@ TABLES: dict[str, tuple[str, str, str]] = {
     "line_executor": (DERIVED, "uitvoerder recognised in a line", "with the matched text"),
     "fact": (DERIVED, "figure the analyses use",
              "per chapter and moment one base source (most articles, then the richest kind by its reader's rank, "
-             "then the newest); per article reconciled detail of any source wins over the base's article total; "
+             "then the newest publication: the latest moment, then the sha256, never the order of loading, so the same "
+             "files give the same figures in any load order); per article reconciled detail of any source wins over "
+             "the base's article total; "
              "`is_part` marks 'waarvan' rows, which count in themes but never in totals. A `btabel_json` source "
              "(lines without article totals) is checked against the other sources' article totals: its detail "
              "counts where one agrees, and it is the base only of a chapter no other source has"),

@@ -3,7 +3,8 @@
 One row per hoofdstuk x artikel x instrument (empty instrument = the whole article) x V/U: the percentage of each
 category the sources state for a budget moment and year, with the file, row and column each came from. Unknown
 stays unknown (NULL): a category no source states is never derived from the others. When two sources state the
-same category for the same place, the most recently loaded one is shown and the other is named in 'bronnen'.
+same category for the same place, the newest publication's is shown (source.latest_moment, then the content hash,
+as analyze.selection orders sources; never the order of loading) and the other is named in 'bronnen'.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _SQL = """
 WITH c AS (
     SELECT l.*, s.file_name,
            row_number() OVER (PARTITION BY l.hoofdstuk, l.artikel, l.instrument, l.vuo, l.category
-                              ORDER BY l.source_id DESC, l.source_row) AS rank
+                              ORDER BY coalesce(s.latest_moment, 0) DESC, s.sha256 DESC, l.source_row) AS rank
     FROM legal_commitment l JOIN source s USING (source_id)
     WHERE l.moment_jaar = ? AND l.fase = ? AND l.jaar = ?
 )

@@ -38,7 +38,7 @@ from . import lineage, mutations, selection
 from .selection import SourcePreference
 
 # raise when the derivation changes in a way that makes tables of the old code incomparable
-DERIVE_VERSION = "1"
+DERIVE_VERSION = "2"  # 2: ties between sources go to the newest publication, not the last loaded
 _STATE_KEY = "fingerprint"
 
 _MOMENT = publication_key_sql("a.moment_jaar", "a.fase")

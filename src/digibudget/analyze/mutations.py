@@ -9,7 +9,8 @@ mutation rows all belong to the chapter or article total of the table), re-keyed
 (analyze.lineage: a renumbered article keeps its chain, so a renumbering is no mutation). Budget moments run in
 publication order (``moment`` = vocab.publication_key: the ontwerpbegroting of t+1, September t, comes before the
 jaarverslag of t). Per source kind, line key, moment and year one figure is chosen (one base source per chapter and
-moment as in analyze.selection, then the document that publishes that moment itself, then the newest), so the three
+moment as in analyze.selection, then the document that publishes that moment itself, then the newest publication,
+never the order of loading), so the three
 begrotingsstaten exports never count twice. The changes of a line, for every year the money is for:
 
 * ``mutatie``: a published mutation amount (a suppletoire column, or a named Miljoenennota mutation; a category row
@@ -50,7 +51,15 @@ from .mutation_types import EVIDENCE_KINDS as EVIDENCE_KINDS  # re-exported: the
 from .mutation_types import SOORT_GROUPS as SOORT_GROUPS
 from .mutation_types import SOORTEN as SOORTEN
 from .mutation_types import UNEXPLAINED as UNEXPLAINED
-from .selection import WAARVAN_SQL, YEARS_PER_STEP_ROWS, SourcePreference, base_source_sql, year_groups, years_sql
+from .selection import (
+    SOURCE_ORDER_SQL,
+    WAARVAN_SQL,
+    YEARS_PER_STEP_ROWS,
+    SourcePreference,
+    base_source_sql,
+    year_groups,
+    years_sql,
+)
 
 UNIT = UNIT_LABEL["EUR1000"]
 NEW_YEAR_OFFSET = 5  # a multi-year table covers t-1 .. t+4; a 'mutation' for t+5 is the whole first estimate
@@ -105,7 +114,7 @@ _YEAR_FILTER = "\n  AND a.jaar IN (__YEARS__)__MOMENTS__"  # replaced by integer
 # replaces them by nothing
 SCOPE_PLACEHOLDERS = ("__MOMENTS__", "__BASE_MOMENTS__", "__STEPS__")
 
-PREP_SQL = WAARVAN_SQL + NL_NUM_MACRO + RESOLVED_SQL + r"""
+PREP_SQL = WAARVAN_SQL + SOURCE_ORDER_SQL + NL_NUM_MACRO + RESOLVED_SQL + r"""
 DROP TABLE IF EXISTS mut_raw;
 CREATE OR REPLACE TEMP MACRO mut_num(x) AS (CASE WHEN x > 0 THEN '+' ELSE '' END) || nl_num(x);
 CREATE OR REPLACE TEMP MACRO mut_moment(fase, moment_jaar) AS fase || ' ' || CAST(moment_jaar AS VARCHAR);
@@ -131,12 +140,14 @@ YEARS_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE mut_amount AS {_AMOUNT_SQL + _YEAR_FILTER};
 
 -- one figure per kind, line, moment, year and column: the base source, the document of that moment, the newest
--- (an aggregate over narrow rows, then the winners: much cheaper than sorting every wide row in a window)
+-- publication (an aggregate over narrow rows, then the winners: much cheaper than sorting every wide row in a
+-- window)
 CREATE OR REPLACE TEMP TABLE mut_fig AS
 SELECT * FROM mut_amount WHERE rowid IN (
     SELECT arg_max(a.rowid, (coalesce(a.source_id = b.source_id, false), coalesce(a.document_fase = a.fase, false),
-                             a.begrotingsjaar, a.source_id, a.value_k <> 0, NOT a.remapped, a.line_id))
-    FROM mut_amount a LEFT JOIN mut_base b USING (kind, hoofdstuk, moment, measure)
+                             a.begrotingsjaar, o.newness, a.value_k <> 0, NOT a.remapped, a.line_id))
+    FROM mut_amount a JOIN source_order o USING (source_id) LEFT JOIN mut_base b USING (kind, hoofdstuk, moment,
+                                                                                         measure)
     GROUP BY a.kind, a.ckey, a.part_key, a.moment, a.jaar, a.measure, a.soort);
 
 INSERT INTO mutation_stand

@@ -3,9 +3,11 @@
 Several sources often give the same article and moment (three begrotingsstaten exports, a B-tabel, a suppletoire
 table). Adding them up would count money twice. The rule:
 1. per chapter and moment one base source: the one that covers most articles (then the richest kind, by the rank
-   its reader declares: bulk > btabel = btabel_json > gevolgen > begrotingsstaten, then the most recently
-   loaded). Article numbers of different exports of the same moment can differ (re-numbering after a cabinet
-   change), so articles are never mixed across sources at article level;
+   its reader declares: bulk > btabel = btabel_json > gevolgen > begrotingsstaten, then the newest publication:
+   the latest moment the source has figures for, then its content hash, never the order of loading, so the same
+   files give the same figures in any load order; ``SOURCE_ORDER_SQL``). Article numbers of different exports of
+   the same moment can differ (re-numbering after a cabinet change), so articles are never mixed across sources
+   at article level;
 2. per article, detail lines of any source whose detail adds up to that source's article total (within one unit),
    or that has no article total, win ('detail'); otherwise the base source's article total ('artikel'). A source
    that gives lines without article totals (the rijksfinancien.nl JSON B-tabel, kind btabel_json) has its
@@ -45,10 +47,18 @@ def waarvan_sql(sources: list[int]) -> str:
     ids = ", ".join(str(int(i)) for i in sources) or "NULL"
     return _WAARVAN_TEMPLATE.replace("__LINES__", f" WHERE source_id IN ({ids})")
 
+# sources in publication order (the newest last): the latest moment a source has figures for (source.latest_moment,
+# set at ingest), then the content hash as a fixed order between sources of the same moment. A tie between sources
+# goes to the newest publication by this order, not to the source loaded last.
+SOURCE_ORDER_SQL = """
+CREATE OR REPLACE TEMP TABLE source_order AS
+SELECT source_id, row_number() OVER (ORDER BY coalesce(latest_moment, 0), sha256) AS newness FROM source;
+"""
+
 # per group of years the money is for (every choice below compares figures of one year only): bounded memory.
 # __SCOPE__: nothing in a full build; an incremental build (analyze.incremental) joins the groups of chapter,
 # moment and year it recomputes (every choice below stays within one such group)
-YEARS_SQL = r"""
+YEARS_SQL = SOURCE_ORDER_SQL + r"""
 CREATE OR REPLACE TEMP TABLE sel_amount AS
 SELECT l.line_id, l.source_id, s.kind, l.hoofdstuk, l.artikel, l.vuo, l.is_total, l.niveau, a.moment_jaar, a.fase,
        a.measure, a.mutatie_soort, a.jaar, a.value_k, a.unit,
@@ -84,17 +94,18 @@ CREATE OR REPLACE TEMP TABLE sel_article AS
 SELECT g.*, CASE WHEN n_detail > 0 AND (total IS NULL OR abs(total - detail_sum) < tolerance)
                       AND coalesce(r.agrees, NOT coalesce(r.others, false)) THEN 'detail'
                  WHEN total IS NOT NULL THEN 'artikel' END AS granularity,
-          __KIND_RANK__ AS kind_rank, kind IN (__LINES_ONLY__) AS lines_only
-FROM sel_group g LEFT JOIN sel_reference r USING (source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, measure,
-                                                   soort, jaar);
+          __KIND_RANK__ AS kind_rank, kind IN (__LINES_ONLY__) AS lines_only, o.newness
+FROM sel_group g JOIN source_order o USING (source_id)
+LEFT JOIN sel_reference r USING (source_id, hoofdstuk, artikel, vuo, moment_jaar, fase, measure, soort, jaar);
 
--- per chapter and moment one base source: the one covering most articles (then the richest kind, the newest); a
--- source of lines only when no other source has the chapter
+-- per chapter and moment one base source: the one covering most articles (then the richest kind, the newest
+-- publication); a source of lines only when no other source has the chapter
 CREATE OR REPLACE TEMP TABLE sel_base AS
 SELECT hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar,
-       arg_max(source_id, (NOT lines_only, n_articles, kind_rank, source_id)) AS source_id
+       arg_max(source_id, (NOT lines_only, n_articles, kind_rank, newness)) AS source_id
 FROM (SELECT source_id, hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar, any_value(kind_rank) AS kind_rank,
-             any_value(lines_only) AS lines_only, count(*) FILTER (WHERE granularity IS NOT NULL) AS n_articles
+             any_value(lines_only) AS lines_only, any_value(newness) AS newness,
+             count(*) FILTER (WHERE granularity IS NOT NULL) AS n_articles
       FROM sel_article GROUP BY ALL)
 WHERE n_articles > 0
 GROUP BY ALL;
@@ -102,9 +113,9 @@ GROUP BY ALL;
 -- per article: reconciled detail of any source wins over the base source's article total
 CREATE OR REPLACE TEMP TABLE sel_choice AS
 SELECT a.hoofdstuk, a.artikel, a.vuo, a.moment_jaar, a.fase, a.measure, a.soort, a.jaar,
-       arg_max(a.source_id, (a.granularity = 'detail', a.source_id = b.source_id, a.kind_rank, a.source_id))
+       arg_max(a.source_id, (a.granularity = 'detail', a.source_id = b.source_id, a.kind_rank, a.newness))
            AS source_id,
-       arg_max(a.granularity, (a.granularity = 'detail', a.source_id = b.source_id, a.kind_rank, a.source_id))
+       arg_max(a.granularity, (a.granularity = 'detail', a.source_id = b.source_id, a.kind_rank, a.newness))
            AS granularity
 FROM sel_article a JOIN sel_base b USING (hoofdstuk, vuo, moment_jaar, fase, measure, soort, jaar)
 WHERE a.granularity = 'detail' OR a.source_id = b.source_id
@@ -121,7 +132,7 @@ WHERE (c.granularity = 'detail' AND NOT a.is_total)
    OR (c.granularity = 'artikel' AND a.is_article_total);
 DROP TABLE sel_amount; DROP TABLE sel_group; DROP TABLE sel_reference;
 DROP TABLE sel_article; DROP TABLE sel_base; DROP TABLE sel_choice;
-"""
+"""  # noqa: S608 - constants of this module only
 
 # amount rows per group of years in a step of selection.build and mutations.build: bounds their temporary tables
 YEARS_PER_STEP_ROWS = 2_500_000
@@ -221,11 +232,12 @@ class SourcePreference:
 
 def base_source_sql(relation: str, group: str, item: str) -> str:
     """SQL choosing one base source per ``group`` (a column list of ``relation``, which has ``source_id`` and
-    ``kind``): the one covering most distinct ``item``s, then the richest kind, then the newest (rule 1 above).
-    Its rank is the placeholder __KIND_RANK__ (SourcePreference.apply fills it in)."""
+    ``kind``): the one covering most distinct ``item``s, then the richest kind, then the newest publication (rule 1
+    above; the temporary table ``source_order`` of SOURCE_ORDER_SQL must exist). Its rank is the placeholder
+    __KIND_RANK__ (SourcePreference.apply fills it in)."""
     rank = "__KIND_RANK__"
     return f"""
-        SELECT {group}, arg_max(source_id, (n_items, kind_rank, source_id)) AS source_id
+        SELECT {group}, arg_max(source_id, (n_items, kind_rank, newness)) AS source_id
         FROM (SELECT {group}, source_id, count(DISTINCT {item}) AS n_items, max({rank}) AS kind_rank
-              FROM {relation} GROUP BY ALL)
+              FROM {relation} GROUP BY ALL) JOIN source_order USING (source_id)
         GROUP BY ALL"""  # noqa: S608 - relation and columns are constants of the caller

@@ -48,19 +48,20 @@ def _lines_where(ent: Entities) -> tuple[str, dict[str, Any]]:
 
 
 def _figures(con: duckdb.DuckDBPyConnection, ent: Entities, *, totals: bool) -> list[dict[str, Any]]:
-    """One figure per line, moment and year (the newest source), for the named lines (``totals``: article and
-    artikelonderdeel total rows only; else detail rows only)."""
+    """One figure per line, moment and year (the newest publication, as analyze.selection orders sources), for the
+    named lines (``totals``: article and artikelonderdeel total rows only; else detail rows only)."""
     where, params = _lines_where(ent)
     level = ("l.is_total AND l.niveau IN ('artikel', 'artikelonderdeel') AND (l.regeling IS NULL "
              "OR lower(l.regeling) = 'programma-uitgaven')") if totals else "NOT l.is_total"
-    cur = con.execute(f"""
+    sql = f"""
         SELECT l.line_id, l.line_key, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument,
                coalesce(l.regeling, l.artikelonderdeel_naam, l.artikel_naam, '') AS naam, l.vuo,
                a.moment_jaar, a.fase, a.jaar, a.value_k, a.measure, s.file_name, a.source_row, a.source_column
         FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
         WHERE {where} AND {level} AND a.measure IN ('stand', 'realisatie') AND l.vuo = 'U'
         QUALIFY row_number() OVER (PARTITION BY l.line_key, a.moment_jaar, a.fase, a.jaar
-                                   ORDER BY l.source_id DESC, a.source_row) = 1""", params)  # noqa: S608
+                                   ORDER BY coalesce(s.latest_moment, 0) DESC, s.sha256 DESC, a.source_row) = 1"""  # noqa: S608
+    cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 

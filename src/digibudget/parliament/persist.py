@@ -60,7 +60,7 @@ def ingest_documents(con: duckdb.DuckDBPyConnection, paths: Sequence[Path]) -> l
 def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, doc: Document) -> DocReport:
     row = con.execute("SELECT coalesce(max(source_id), 0) + 1 FROM source").fetchone()
     source_id = int(row[0]) if row else 1
-    con.execute("INSERT INTO source VALUES (?, ?, 'document', ?, ?, ?, NULL, ?, ?, now(), ?, 0, 0)",
+    con.execute("INSERT INTO source VALUES (?, ?, 'document', ?, ?, ?, NULL, ?, ?, now(), ?, 0, 0, NULL)",
                 [source_id, digest, path.name, str(path), path.stat().st_size, _title(doc),
                  "public parliamentary document", len(doc.questions)])
     row = con.execute("SELECT coalesce(max(document_id), 0) + 1 FROM document").fetchone()
