@@ -12,7 +12,9 @@ of new sources ``derive`` recomputes only:
   and the stand after a new moment. So stands and changes are recomputed for the range of moments [lo, hi] from
   the earliest stand before to the latest stand after any new moment, in the years the new moments have figures
   for. Typing (kasschuif over years, counterpart, the counted kind) compares changes of one moment only, so every
-  change at a moment in [lo, hi] is typed again, the unchanged ones rebuilt from the stored rows.
+  change at a moment with a recomputed change is typed again, the unchanged ones rebuilt from the stored rows; a
+  moment in [lo, hi] without one (a moment of another year's chain, between the new moment's stands) is left as
+  it is.
 
 Mutation ids: a change that exists before and after keeps its id; a new change gets an id after the highest. A
 full build numbers in key order. The two builds therefore agree on every row and every counterpart when ids are
@@ -281,19 +283,26 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], prefere
     con.execute(preference.apply(mutations.BASE_SQL.replace("__BASE_MOMENTS__", moments)))
     con.execute(preference.apply(mutations.YEARS_SQL.replace("__YEARS__", years_list).replace("__MOMENTS__", moments)
                 .replace("__STEPS__", f" AND s.moment BETWEEN {lo} AND {hi} AND s.van_moment >= {lo}")))
-    # every stored change at these moments is typed again: the ones just recomputed are replaced, the rest rebuilt
+    # the moments with a change recomputed (new, or stored and replaced): typing compares the changes of one moment
+    # only, so every stored change at those moments is typed again (the ones recomputed are replaced, the rest
+    # rebuilt from the stored rows); a moment in [lo, hi] without one keeps its stored changes as they are
     van_moment = publication_key_sql("van_moment_jaar", "van_fase")
+    replaced = f"jaar IN ({years_list}) AND (basis IN ('mutatie', 'nieuw_jaar') OR {van_moment} >= {lo})"
+    affected = ", ".join(str(int(r[0])) for r in con.execute(f"""
+        SELECT DISTINCT moment FROM mut_raw
+        UNION SELECT DISTINCT moment FROM mutation WHERE moment BETWEEN {lo} AND {hi} AND {replaced}
+        ORDER BY 1""").fetchall()) or "NULL"  # noqa: S608 - integers and constants
     con.execute(preference.apply(f"""
-        CREATE OR REPLACE TEMP TABLE inc_old AS SELECT * FROM mutation WHERE moment BETWEEN {lo} AND {hi};
-        DELETE FROM mutation WHERE moment BETWEEN {lo} AND {hi};
+        CREATE OR REPLACE TEMP TABLE inc_old AS SELECT * FROM mutation WHERE moment IN ({affected});
+        DELETE FROM mutation WHERE moment IN ({affected});
         INSERT INTO mut_raw {_STORED_RAW}
-        WHERE NOT (jaar IN ({years_list}) AND (basis IN ('mutatie', 'nieuw_jaar') OR {van_moment} >= {lo}));
+        WHERE NOT ({replaced});
     """))  # noqa: S608 - integers and constants
     all_years = selection.years_sql([int(r[0]) for r in con.execute("SELECT DISTINCT jaar FROM mut_raw").fetchall()])
     con.execute(preference.apply(_ID_SQL + mutations.TYPE_SQL))
     con.execute(preference.apply(mutations.PAIR_SQL.replace("__YEARS__", all_years)))
     con.execute(preference.apply(mutations.FINISH_SQL))
-    mutations.record_moment_sums(con, f"moment BETWEEN {lo} AND {hi}")
+    mutations.record_moment_sums(con, f"moment IN ({affected})")
     con.execute("DROP TABLE inc_old")
 
 
