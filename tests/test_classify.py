@@ -222,3 +222,12 @@ def test_a_rule_vetoed_by_another_text_of_its_line() -> None:
     vetoed, hinted = classify_rows(rows)
     assert vetoed.themes == {}
     assert hinted.themes == {"digitale_infrastructuur": (0.5, 0.3, False, "inf-netwerk-false-friend")}
+
+
+def test_of_two_equally_strong_rules_the_longest_match_names_the_theme() -> None:
+    """Two rules of one theme with the same confidence and weight match a line (real lines of the benchmark data):
+    the rule that matched the longer text names it, whichever rule id sorts first, the same in every run."""
+    telecom, forum = classify_rows([{"hoofdstuk": "A", "regeling": "Agentschap Telecom"},
+                                    {"hoofdstuk": "VII", "regeling": "Global Forum on Cyber Expertise"}])
+    assert telecom.themes["digitale_infrastructuur"][3] == "inf-frequenties"  # 'agentschap telecom', not 'telecom'
+    assert forum.themes["cyberveiligheid"][3] == "cyb-cybercrime"  # 'global forum on cyber', not 'cyber'

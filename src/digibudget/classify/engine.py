@@ -58,11 +58,16 @@ _EXECUTOR_PART = ("SELECT l.line_id, m.executor_id, m.field, m.matched_text, m.r
 EXECUTOR_SQL = " ".join(("INSERT INTO line_executor", " UNION ALL ".join(
     _EXECUTOR_PART.format(f=f, scope=scope.replace("niveau", "l.niveau")) for f, scope in _FIELD_SQL)))
 
+# per line and theme the strongest tag decides (confidence, then weight, then a rule over a context rule); where
+# tags tie on all three, the rule with the longest matched text names it ('agentschap telecom' over 'telecom'),
+# then the first rule id: arg_max alone named any of them, differently from run to run on a large database (two
+# full builds of the 5M benchmark named another rule for 7 of 397,355 lines)
 DECIDE_SQL = """
 INSERT INTO line_theme
 SELECT line_id, theme, arg_max(weight, (confidence, weight, kind = 'rule')),
        max(confidence), arg_max(kind, (confidence, weight, kind = 'rule')),
-       arg_max(rule_id, (confidence, weight, kind = 'rule')), max(confidence) >= ?
+       arg_min(rule_id, (-confidence, -weight, kind <> 'rule', -coalesce(strlen(matched_text), 0), rule_id)),
+       max(confidence) >= ?
 FROM tag WHERE kind IN ('rule', 'context') AND (line_id, theme) NOT IN (SELECT line_id, theme FROM override_tmp)
   __SCOPE__
 GROUP BY line_id, theme
