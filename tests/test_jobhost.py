@@ -269,3 +269,32 @@ def test_values_travel_exactly_between_the_server_and_a_reading_command() -> Non
              {"k": Decimal("0.5")}, dt.datetime(2026, 1, 2, 3, 4, 5), True, 1.5, b"\x00\xff", None)]
     back = wire.decode(json.loads(json.dumps(wire.encode(rows))))
     assert back == rows and isinstance(back[0], tuple) and isinstance(back[0][0], Decimal)
+
+
+def test_a_hosted_job_runs_within_its_own_limit_and_the_readers_reserve(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the server runs a job, its one DuckDB instance may use job_memory_limit + serve_job_reserve (not the
+    server's whole serve_memory_limit on top: at 10M rows that put the server at the 1.5 GB line); afterwards
+    serve_memory_limit again."""
+    from digibudget import jobs
+
+    def limit_bytes(con: duckdb.DuckDBPyConnection) -> float:
+        row = con.execute("SELECT current_setting('memory_limit')").fetchone()
+        assert row is not None
+        text = str(row[0])
+        number, unit = text.split()
+        return float(number) * {"KiB": 2**10, "MiB": 2**20, "GiB": 2**30}[unit]
+
+    limits: list[float] = []
+    def probe(cur: duckdb.DuckDBPyConnection, *_: Any) -> dict[str, Any]:
+        limits.append(limit_bytes(cur))  # the job's cursor: the limit of the one instance while it runs
+        return {}
+
+    monkeypatch.setitem(jobs.JOBS, "probe", probe)
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    hosted = jobs.Hosted(str(tmp_path / "x.duckdb"), con, "512MB", "800MB", "384MB")
+    assert limit_bytes(con) == pytest.approx(512e6, rel=0.01)
+    hosted.run("probe", {}, lambda *_: None)
+    assert limits == [pytest.approx(1184e6, rel=0.01)]
+    assert limit_bytes(con) == pytest.approx(512e6, rel=0.01)
+    con.close()

@@ -6,8 +6,9 @@ same function of the job table runs, on a connection of its own, and returns the
 command prints the same output. A job's arguments are plain JSON (paths absolute: the server is on this machine).
 
 ``Hosted`` is the serving side: the database opened read-write once (``store.hosting``), the readers' connection
-and the runner the job host calls. While a job runs, the one DuckDB instance's memory limit is the job's and the
-server's together (settings job_memory_limit + serve_memory_limit); afterwards the server's again.
+and the runner the job host calls. While a job runs, the one DuckDB instance's memory limit is the job's plus the
+readers' reserve (settings job_memory_limit + serve_job_reserve); afterwards the server's again
+(serve_memory_limit).
 """
 
 from __future__ import annotations
@@ -135,11 +136,13 @@ class Hosted:
     """The serving side of hosted jobs: the database open read-write in this process (``con``, whose cursors the
     dashboard reads from) and the runner the job host calls, one job at a time."""
 
-    def __init__(self, database: str, con: duckdb.DuckDBPyConnection, serve_limit: str, job_limit: str) -> None:
+    def __init__(self, database: str, con: duckdb.DuckDBPyConnection, serve_limit: str, job_limit: str,
+                 reserve: str) -> None:
         self.database = database
         self.con = con
         self.serve_limit = serve_limit
-        self.job_limit = f"{memory_bytes(serve_limit) + memory_bytes(job_limit)}B"
+        memory_bytes(serve_limit)  # a bad size is refused here, not when the first job runs
+        self.job_limit = f"{memory_bytes(job_limit) + memory_bytes(reserve)}B"
         self.host = jobhost.JobHost(database, self.run, reader=con.cursor)
         con.execute("SET memory_limit = ?", [serve_limit])
 
@@ -169,7 +172,8 @@ def hosting(database: str) -> Iterator[Hosted]:
     """The database opened to serve and host its writing jobs; the socket removed and the file closed at the end."""
     settings = load_settings()
     with store.hosting(database) as con:
-        hosted = Hosted(database, con, str(settings["serve_memory_limit"]), str(settings["job_memory_limit"]))
+        hosted = Hosted(database, con, str(settings["serve_memory_limit"]), str(settings["job_memory_limit"]),
+                        str(settings["serve_job_reserve"]))
         hosted.host.start()
         try:
             yield hosted

@@ -56,6 +56,11 @@ SETTINGS: tuple[Setting, ...] = (
             "(docs/updates.md)."),
     Setting("serve_memory_limit", str, "512MB",
             "DuckDB memory limit of the web server's read-only connection (bounds its caches)."),
+    Setting("serve_job_reserve", str, "384MB",
+            "DuckDB memory the web server keeps for its readers while it runs a writing job itself "
+            "(serve_hosts_jobs): the limit of its one DuckDB instance is then job_memory_limit plus this. The "
+            "server hosting a job at 10M rows peaked at 1,502 MB with 512MB, 1,381 MB with 384MB and 1,248 MB with "
+            "256MB (bench/NOTES.md)."),
     Setting("serve_max_queries", int, 4,
             "Requests the web server lets query the database at the same time (others wait; answers from the "
             "response cache need no slot). Bounds the server's memory right after a job swaps in a new file."),
