@@ -14,6 +14,7 @@ from digibudget.analyze.commitment import commitment_split
 from digibudget.errors import ValueFormatError
 from digibudget.sources.model import CommitmentRecord, ReadResult
 from digibudget.vocab import publication_key
+from migration_helpers import database_before
 
 REPO = Path(__file__).resolve().parents[1]
 GEVOLGEN = REPO / "data" / "gevolgen" / "budgettaire_gevolgen_van_beleid_long.csv"
@@ -105,12 +106,7 @@ def test_a_percentage_of_ontvangsten_is_never_stored(con: duckdb.DuckDBPyConnect
 
 def test_migration_0006_keeps_existing_shares(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE schema_migration (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
-    for m in store.MIGRATIONS:
-        if m.name < "0006":
-            con.execute(m.sql)
-            con.execute("INSERT INTO schema_migration VALUES (?, now())", [m.name])
+    con = database_before(db, "0006")
     con.execute("INSERT INTO legal_commitment VALUES (1, 5, 2017, 2017, 'OWB', 'VII', '6', 2017, "
                 "'juridisch_verplicht', 91.8, '% Juridisch verplicht')")
     con.close()

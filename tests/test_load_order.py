@@ -14,6 +14,7 @@ import pytest
 from digibudget import pipeline, store
 from digibudget.bundled import bundled_data_dir
 from digibudget.vocab import FASES, publication_key
+from migration_helpers import database_before
 
 REPO = Path(__file__).resolve().parents[1]
 # three exports, up to the OWB 2017, the O2 2018 and the OWB 2021
@@ -84,12 +85,7 @@ def test_ingest_records_the_latest_moment_of_each_source() -> None:
 @pytest.mark.parametrize("fase", FASES)
 def test_migration_0014_gives_the_key_of_vocab(tmp_path: Path, fase: str) -> None:
     db = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE schema_migration (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
-    for m in store.MIGRATIONS:
-        if m.name < "0014":
-            con.execute(m.sql)
-            con.execute("INSERT INTO schema_migration VALUES (?, now())", [m.name])
+    con = database_before(db, "0014")
     con.execute("INSERT INTO source VALUES (1, 'x', 'bulk', 'f.csv', 'f.csv', 0, NULL, NULL, NULL, now(), 1, 1, 2)")
     con.execute("INSERT INTO source VALUES (2, 'y', 'document', 'd.txt', 'd.txt', 0, NULL, NULL, NULL, now(), 0, 0, 0)")
     con.execute("INSERT INTO budget_line (line_id, source_id, source_row, begrotingsjaar, hoofdstuk, niveau, vuo, "
