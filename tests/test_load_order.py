@@ -38,10 +38,12 @@ def _figures(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]
 
 
 def _load(order: list[Path], *, one_by_one: bool) -> dict[str, list[tuple[Any, ...]]]:
+    """The figures of the files loaded in this order, and (as table 'source') each file's latest moment."""
     con = store.connect(":memory:")
     for batch in ([[p] for p in order] if one_by_one else [order]):
         pipeline.build(con, batch)
     out = _figures(con)
+    out["source"] = con.execute("SELECT file_name, latest_moment FROM source ORDER BY ALL").fetchall()
     con.close()
     return out
 
@@ -67,19 +69,15 @@ def test_the_three_begrotingsstaten_exports_in_any_order_give_the_same_figures()
         assert rows == newest_first[table], f"{table}: the load order changed the figures"
     b3 = [r for r in oldest_first["fact"] if r[:8] == ("B", "3", "U", 2014, "JV", "realisatie", None, 2014)]
     assert [(r[8], r[11]) for r in b3] == [(18708261, "begrotingsstaten_rijksfinancien_nl_20200914.csv")]
+    # ingest records the latest moment of each file (sorted by name: oldest export first)
+    assert oldest_first["source"] == [
+        (STATEN[0].name, publication_key(2017, "OWB")), (STATEN[1].name, publication_key(2018, "O2")),
+        (STATEN[2].name, publication_key(2021, "OWB"))]
 
 
 def test_generated_moments_in_reverse_order_give_the_same_figures(tmp_path: Path) -> None:
     paths = _generated(tmp_path)  # every file restates the stands before its own moment
     assert _load(paths, one_by_one=False) == _load(paths[::-1], one_by_one=False)
-
-
-def test_ingest_records_the_latest_moment_of_each_source() -> None:
-    con = store.connect(":memory:")
-    pipeline.build(con, STATEN)
-    assert con.execute("SELECT file_name, latest_moment FROM source ORDER BY source_id").fetchall() == [
-        (STATEN[0].name, publication_key(2017, "OWB")), (STATEN[1].name, publication_key(2018, "O2")),
-        (STATEN[2].name, publication_key(2021, "OWB"))]
 
 
 @pytest.mark.parametrize("fase", FASES)
