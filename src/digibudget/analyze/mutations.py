@@ -10,8 +10,8 @@ mutation rows all belong to the chapter or article total of the table), re-keyed
 publication order (``moment`` = vocab.publication_key: the ontwerpbegroting of t+1, September t, comes before the
 jaarverslag of t). Per source kind, line key, moment and year one figure is chosen (one base source per chapter and
 moment as in analyze.selection, then the document that publishes that moment itself, then the newest publication,
-never the order of loading), so the three
-begrotingsstaten exports never count twice. The changes of a line, for every year the money is for:
+never the order of loading), so the three begrotingsstaten exports never count twice. The changes of a line, for
+every year the money is for:
 
 * ``mutatie``: a published mutation amount (a suppletoire column, or a named Miljoenennota mutation; a category row
   of a Miljoenennota table counts only when no named rows follow it);
@@ -146,8 +146,8 @@ CREATE OR REPLACE TEMP TABLE mut_fig AS
 SELECT * FROM mut_amount WHERE rowid IN (
     SELECT arg_max(a.rowid, (coalesce(a.source_id = b.source_id, false), coalesce(a.document_fase = a.fase, false),
                              a.begrotingsjaar, o.newness, a.value_k <> 0, NOT a.remapped, a.line_id))
-    FROM mut_amount a JOIN source_order o USING (source_id) LEFT JOIN mut_base b USING (kind, hoofdstuk, moment,
-                                                                                         measure)
+    FROM mut_amount a JOIN source_order o USING (source_id)
+    LEFT JOIN mut_base b USING (kind, hoofdstuk, moment, measure)
     GROUP BY a.kind, a.ckey, a.part_key, a.moment, a.jaar, a.measure, a.soort);
 
 INSERT INTO mutation_stand

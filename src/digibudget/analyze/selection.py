@@ -237,7 +237,8 @@ def base_source_sql(relation: str, group: str, item: str) -> str:
     __KIND_RANK__ (SourcePreference.apply fills it in)."""
     rank = "__KIND_RANK__"
     # the distinct items first, then a plain count (a source has one kind, so its rank adds no rows): a grouped
-    # count(DISTINCT) over the 18.7M amounts of the 5M benchmark took 11.0 s, this 9.1 s (bench/NOTES.md)
+    # count(DISTINCT) over the 18.7M amounts of the 5M benchmark took 11.0-12.1 s, this 9.1-10.9 s (two
+    # alternating experiments, bench/NOTES.md, seventh round)
     return f"""
         SELECT {group}, arg_max(source_id, (n_items, kind_rank, newness)) AS source_id
         FROM (SELECT {group}, source_id, count(*) AS n_items, max(kind_rank) AS kind_rank
