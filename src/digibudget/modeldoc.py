@@ -19,7 +19,8 @@ TABLES: dict[str, tuple[str, str, str]] = {
                "(from a fetch's `.provenance.json`, or the reader's own for a known file: the `btabel_json` files "
                "name rijksfinancien/drupal @ de1d571f and their path), title, licence, counts, "
                "`latest_moment` (the latest budget moment it has figures for, `vocab.publication_key`: with the "
-               "sha256 it orders sources by publication)"),
+               "sha256 it orders sources by publication, `vocab.SOURCE_NEWNESS_SQL`: figures, names and links "
+               "take the newest publication where sources tie, never the one loaded last)"),
     "budget_line": (LOADED, "row of a published table",
                     "begrotingsjaar, hoofdstuk .. regeling/detail, `niveau`, `vuo`, `is_total`, `line_key` (stable "
                     "across moments and years), `duplicate_of` (a repeated copy in the same source), `source_row`"),

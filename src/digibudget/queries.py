@@ -13,7 +13,7 @@ import duckdb
 from .errors import NotFoundError, UsageError
 from .result import Result as Result
 from .result import query_result as query_result
-from .vocab import FASES, check_vuo
+from .vocab import FASES, SOURCE_NEWNESS_SQL, check_vuo
 
 
 def sources(con: duckdb.DuckDBPyConnection) -> Result:
@@ -283,12 +283,14 @@ def source_files(con: duckdb.DuckDBPyConnection, file_names: list[str] | str) ->
 
 
 def executors_by_line_key(con: duckdb.DuckDBPyConnection, keys: list[str] | str) -> dict[str, str]:
-    """The first-ranked executor of the most recent line with each key (for the transfers Sankey)."""
+    """The first-ranked executor of the line with each key in the newest publication (for the transfers Sankey;
+    never the line loaded last)."""
     keys = [keys] if isinstance(keys, str) else list(keys)
-    rows = con.execute("""
-        SELECT l.line_key, arg_min(e.name, (le.rank, -l.line_id)) FROM budget_line l
+    rows = con.execute(f"""
+        SELECT l.line_key, arg_min(e.name, (le.rank, -o.newness, -l.line_id)) FROM budget_line l
+        JOIN ({SOURCE_NEWNESS_SQL}) o USING (source_id)
         JOIN line_executor le USING (line_id) JOIN executor e USING (executor_id)
-        WHERE list_contains(?, l.line_key) GROUP BY l.line_key""", [keys]).fetchall()
+        WHERE list_contains(?, l.line_key) GROUP BY l.line_key""", [keys]).fetchall()  # noqa: S608 - constants
     return {str(k): str(n) for k, n in rows}
 
 

@@ -86,6 +86,13 @@ def publication_key_sql(year_col: str, fase_col: str) -> str:
     return f"(CASE {fase_col} {cases} END)"
 
 
+# every source with its place in publication order (1 = oldest): the latest moment it has figures or shares for
+# (source.latest_moment), then its content hash; never the order of loading. Where sources tie on anything else, the
+# newest publication wins, for figures (analyze.selection, analyze.mutations) and for names and links alike.
+SOURCE_NEWNESS_SQL = ("SELECT source_id, row_number() OVER (ORDER BY coalesce(latest_moment, 0), sha256) AS newness "
+                      "FROM source")
+
+
 def moment_label(moment_jaar: int, fase: str) -> str:
     return f"{FASE_LABEL.get(fase, fase)} {moment_jaar}"
 

@@ -43,13 +43,17 @@ LEVELS = {  # one entry per vocab.NIVEAUS, in that order (tests/test_vocab.py)
 }
 _DIM_SQL = {
     "thema": "lt.theme", "gewicht": "lt.weight", "zekerheid": "lt.confidence", "hoofdstuk": "l.hoofdstuk",
-    "artikel": "l.artikel", "artikel_naam": "coalesce(any_value(l.artikel_naam), '')",
+    "artikel": "l.artikel",
+    # the name in the newest publication among the row's lines (never the order of loading: vocab.SOURCE_NEWNESS_SQL)
+    "artikel_naam": "coalesce(arg_max(l.artikel_naam, (coalesce(s.latest_moment, 0), s.sha256, l.line_id)) "
+                    "FILTER (WHERE l.artikel_naam IS NOT NULL), '')",
     "artikelonderdeel": "coalesce(l.artikelonderdeel, '') || coalesce(' ' || l.artikelonderdeel_naam, '')",
     "instrument": "coalesce(l.instrument, '(geen)')",
     "regeling": "coalesce(l.regeling, '') || coalesce(' / ' || l.detail, '')",
     "uitvoerder": "coalesce(ex.uitvoerder, '(onbekend)')", "vuo": "l.vuo", "granulariteit": "w.granularity",
-    "deel_van_regel": "w.is_part", "ministerie": "coalesce(any_value(nm.ministerie), '')",
+    "deel_van_regel": "w.is_part", "ministerie": "coalesce(any_value(nm.ministerie), '')",  # one name per code
 }
+_AGGREGATED = {"artikel_naam", "ministerie"}  # shown beside the grouping, not grouped by
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     # the ministry beside its chapter code (as with_ministry adds it), looked up in the query: no second pass
     shown = [c for d in dims for c in ((d, "ministerie") if d == "hoofdstuk" else (d,))]
     select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in shown)
-    group_dims = ", ".join(_DIM_SQL[d] for d in dims if not _DIM_SQL[d].startswith("coalesce(any_value"))
+    group_dims = ", ".join(_DIM_SQL[d] for d in dims if d not in _AGGREGATED)
     # (sum(CASE ...) rather than FILTER: the same sums, NULL where no figure, and cheaper in DuckDB)
     year_cols = ", ".join(f"sum(CASE WHEN w.jaar = {y} THEN w.value_k * lt.weight END) AS \"{y}\"" for y in years)
     # t-1 in its own column where the window starts at the moment's year: what the moment's source says about the

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import duckdb
 
 from ..errors import SchemaError
+from ..vocab import SOURCE_NEWNESS_SQL
 
 # the 'waarvan' lines (a part of a sibling row): the pattern runs once per distinct text, not once per amount.
 # __LINES__: every line (a full build), or the lines of the sources an incremental step reads (waarvan_sql)
@@ -50,9 +51,8 @@ def waarvan_sql(sources: list[int]) -> str:
 # sources in publication order (the newest last): the latest moment a source has figures for (source.latest_moment,
 # set at ingest), then the content hash as a fixed order between sources of the same moment. A tie between sources
 # goes to the newest publication by this order, not to the source loaded last.
-SOURCE_ORDER_SQL = """
-CREATE OR REPLACE TEMP TABLE source_order AS
-SELECT source_id, row_number() OVER (ORDER BY coalesce(latest_moment, 0), sha256) AS newness FROM source;
+SOURCE_ORDER_SQL = f"""
+CREATE OR REPLACE TEMP TABLE source_order AS {SOURCE_NEWNESS_SQL};
 """
 
 # per group of years the money is for (every choice below compares figures of one year only): bounded memory.

@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 
 from ..errors import NotFoundError
+from ..vocab import SOURCE_NEWNESS_SQL
 from .rules import RuleSet, load_rules
 
 
@@ -34,11 +35,13 @@ class Explanation:
 
 
 def resolve_line(con: duckdb.DuckDBPyConnection, ref: str) -> int:
-    """A line id, or a line key (the most recent line with that key)."""
+    """A line id, or a line key (the line with that key in the newest publication, never the one loaded last)."""
     if ref.isdigit():
         row = con.execute("SELECT line_id FROM budget_line WHERE line_id = ?", [int(ref)]).fetchone()
     else:
-        row = con.execute("SELECT max(line_id) FROM budget_line WHERE line_key = ?", [ref]).fetchone()
+        row = con.execute(f"""SELECT l.line_id FROM budget_line l JOIN ({SOURCE_NEWNESS_SQL}) o USING (source_id)
+                               WHERE l.line_key = ? ORDER BY o.newness DESC, l.line_id DESC LIMIT 1""",  # noqa: S608
+                          [ref]).fetchone()
     if not row or row[0] is None:
         raise NotFoundError(f"geen begrotingsregel {ref!r}",
                             expected="een regel-id (zie 'digibudget lines') of een regelsleutel")

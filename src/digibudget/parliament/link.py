@@ -11,6 +11,7 @@ import duckdb
 
 from ..errors import Location
 from ..findings import Finding
+from ..vocab import SOURCE_NEWNESS_SQL
 
 LOCATION_SQL = """
 INSERT INTO link
@@ -20,11 +21,12 @@ FROM (SELECT document_id, question_number, hoofdstuk, artikel,
              string_agg(DISTINCT part || ': ' || raw, '; ') AS raw FROM reference
       WHERE document_id = ? AND kind = 'begrotingslocatie' AND hoofdstuk IS NOT NULL AND artikel IS NOT NULL
       GROUP BY ALL) r
-JOIN (SELECT hoofdstuk, artikel, max(line_id) AS line_id FROM budget_line
+JOIN (SELECT hoofdstuk, artikel, arg_max(line_id, (o.newness, line_id)) AS line_id
+      FROM budget_line JOIN (""" + SOURCE_NEWNESS_SQL + """) o USING (source_id)
       WHERE niveau = 'artikel' AND is_total AND vuo = 'U' AND duplicate_of IS NULL
         AND (regeling IS NULL OR lower(regeling) = 'programma-uitgaven')
       GROUP BY hoofdstuk, artikel) l USING (hoofdstuk, artikel)
-"""
+"""  # noqa: S608 - constants
 
 ORG_SQL = """
 INSERT INTO link
@@ -33,11 +35,11 @@ SELECT r.document_id, r.question_number, NULL, k.line_id, 'uitvoerder', ?,
 FROM (SELECT document_id, question_number, value, string_agg(DISTINCT part, ', ') AS part FROM reference
       WHERE document_id = ? AND kind = 'organisatie' GROUP BY ALL) r
 JOIN executor_with_alias e ON regexp_matches(strip_accents(lower(r.value)), e.aliases)
-JOIN (SELECT le.executor_id, l.line_key, max(l.line_id) AS line_id
-      FROM line_executor le JOIN budget_line l USING (line_id)
+JOIN (SELECT le.executor_id, l.line_key, arg_max(l.line_id, (o.newness, l.line_id)) AS line_id
+      FROM line_executor le JOIN budget_line l USING (line_id) JOIN (""" + SOURCE_NEWNESS_SQL + """) o USING (source_id)
       WHERE le.rank >= 0 AND NOT l.is_total AND l.duplicate_of IS NULL GROUP BY ALL) k
   ON k.executor_id = e.executor_id
-"""
+"""  # noqa: S608 - constants
 
 
 def link_document(con: duckdb.DuckDBPyConnection, doc_id: int, path: Path) -> list[Finding]:
