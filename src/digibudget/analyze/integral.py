@@ -165,10 +165,11 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
         raise UsageError(f"onbekend niveau {niveau!r}", expected=", ".join(LEVELS))
     if vuo is not None:
         check_vuo(vuo)
-    known = {r[0] for r in con.execute("SELECT DISTINCT theme FROM line_theme").fetchall()}
-    for t in themes or []:
-        if known and t not in known:
-            raise UsageError(f"onbekend thema {t!r}", expected=", ".join(sorted(known)))
+    if themes:  # (the distinct themes of every tag: only read when asked for)
+        known = {r[0] for r in con.execute("SELECT DISTINCT theme FROM line_theme").fetchall()}
+        for t in themes:
+            if known and t not in known:
+                raise UsageError(f"onbekend thema {t!r}", expected=", ".join(sorted(known)))
     w = window(con, moment, jaar_van, jaar_tot)
     years = list(range(w.jaar_van, w.jaar_tot + 1))
     dims = LEVELS[niveau]
@@ -190,6 +191,9 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
         f"sum(CASE WHEN w.jaar = {w.moment_jaar} THEN mut.{c} * lt.weight END) AS mutatie_{c}"
         for c, _ in MOMENT_SUMS)
     pivot = ", ".join(f"max(c.pct) FILTER (WHERE c.category = '{c}') AS {c}" for c, _ in COMMITMENT)
+    # the article's total for year t: only the article level shows it (another read of the moment's facts)
+    art_join = ("LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo"
+                if niveau == "artikel" else "")
     sql = f"""
         WITH w AS NOT MATERIALIZED (  -- read twice (the executors' filter), cheaper than kept in memory
             SELECT * FROM fact WHERE moment_jaar = $mj AND fase = $fase AND measure IN ('stand', 'realisatie')
@@ -230,7 +234,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                                ' ') AS regel_ids  -- numeric: 9 10 100
         FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
         LEFT JOIN ex USING (line_id)
-        LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo
+        {art_join}
         LEFT JOIN lc ON lc.hoofdstuk = l.hoofdstuk AND lc.artikel = l.artikel AND lc.vuo = l.vuo
         LEFT JOIN li ON li.hoofdstuk = l.hoofdstuk AND li.artikel = l.artikel AND li.vuo = l.vuo
          AND li.instrument = lower(l.instrument)
