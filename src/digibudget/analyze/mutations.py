@@ -87,8 +87,7 @@ _COLUMN_EVIDENCE = "'verhoging bij nota van wijziging, ISB, motie of amendement'
 # in any chapter). Small databases are one group of years.
 _AMOUNT_SQL = rf"""
 SELECT l.line_id, l.source_id, s.kind, __KIND_RANK_S__ AS kind_rank, l.begrotingsjaar,
-       l.document_fase, l.hoofdstuk, l.artikel, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total,
-       l.vuo, {_NAMED} AS named, {_ARTICLE_TOTAL} AS is_article_total, {_WAARVAN} AS is_part,
+       l.document_fase, l.hoofdstuk, l.artikel, l.vuo, {_ARTICLE_TOTAL} AS is_article_total,
        CASE WHEN lg.artikel_naar IS NOT NULL  -- lineage: the article continues under another number
             THEN lg.hoofdstuk_naar || '|' || lg.artikel_naar
                  || substr(CASE WHEN l.niveau IN ('stand', 'mutatie', 'mutatiecategorie')
@@ -98,7 +97,6 @@ SELECT l.line_id, l.source_id, s.kind, __KIND_RANK_S__ AS kind_rank, l.begroting
             THEN concat_ws('|', l.hoofdstuk, coalesce(l.artikel, ''), '', '', '', '', l.vuo, 'T')
             ELSE l.line_key END AS ckey, lg.artikel_naar IS NOT NULL AS remapped,
        CASE WHEN {_NAMED} THEN l.line_key ELSE '' END AS part_key,
-       CASE WHEN {_NAMED} THEN l.regeling END AS label,
        a.moment_jaar, a.fase, {_MOMENT_SQL} AS moment, a.measure,
        coalesce(a.mutatie_soort, '') AS soort, a.mutatie_soort, a.jaar, a.value_k,
        CASE a.unit WHEN 'EURMLN' THEN 1000 ELSE 1 END AS tol, a.source_row, a.source_column
@@ -176,12 +174,7 @@ SELECT kind, ckey, jaar, step_moment, sum(value_k) AS explicit_sum, count(*) AS 
 FROM mut_explicit WHERE step_moment IS NOT NULL GROUP BY ALL;
 
 CREATE OR REPLACE TEMP TABLE mut_raw_part AS
-WITH lines AS (
-    SELECT line_id, any_value(artikelonderdeel) AS artikelonderdeel, any_value(instrument) AS instrument,
-           any_value(regeling) AS regeling, any_value(niveau) AS niveau, any_value(is_total) AS is_total,
-           any_value(is_part) AS is_part, any_value(named) AS named, any_value(label) AS label
-    FROM mut_amount GROUP BY line_id
-), raw AS (
+WITH raw AS (
     SELECT kind, kind_rank, ckey, part_key, line_id, van_line_id, source_id, source_row, source_column, hoofdstuk,
            artikel, is_article_total, vuo, van_moment_jaar, van_fase, moment_jaar, fase, moment, jaar, value_k,
            NULL::DECIMAL(38,10) AS van_stand, NULL::DECIMAL(38,10) AS naar_stand, tol,
@@ -202,9 +195,10 @@ WITH lines AS (
       AND CASE WHEN e.n_explicit IS NULL THEN s.value_k <> s.van_value
                ELSE abs(s.value_k - s.van_value - e.explicit_sum) >= s.tolerance END
 )
-SELECT r.*, li.artikelonderdeel, li.instrument, li.regeling, li.niveau, li.is_total, li.is_part, li.named,
-       li.label
-FROM raw r JOIN lines li USING (line_id);
+-- the texts of the line of each change, read for those lines only (the amounts above carry no texts: narrow rows)
+SELECT r.*, l.artikelonderdeel, l.instrument, l.regeling, l.niveau, l.is_total, {_WAARVAN} AS is_part,
+       {_NAMED} AS named, CASE WHEN {_NAMED} THEN l.regeling END AS label
+FROM raw r JOIN budget_line l USING (line_id);
 CREATE TEMP TABLE IF NOT EXISTS mut_raw AS SELECT * FROM mut_raw_part LIMIT 0;
 INSERT INTO mut_raw SELECT * FROM mut_raw_part;
 DROP TABLE mut_amount; DROP TABLE mut_fig; DROP TABLE mut_step; DROP TABLE mut_explicit; DROP TABLE mut_step_sum;
