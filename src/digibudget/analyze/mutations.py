@@ -151,9 +151,9 @@ SELECT * FROM mut_amount WHERE rowid IN (
 INSERT INTO mutation_stand
 SELECT kind, ckey, line_id, source_id, hoofdstuk, artikel, vuo, is_article_total, moment_jaar, fase, moment,
        measure, jaar, value_k, tol
-FROM mut_fig WHERE measure IN ('stand', 'realisatie')
-QUALIFY row_number() OVER (PARTITION BY kind, ckey, moment, jaar
-                          ORDER BY measure = 'stand' DESC, line_id, soort, source_row, source_column) = 1;
+FROM mut_fig WHERE rowid IN (  -- per chain, moment and year the stand, else the realisation (narrow aggregate)
+    SELECT arg_min(rowid, (measure <> 'stand', line_id, soort, source_row, source_column)) FROM mut_fig
+    WHERE measure IN ('stand', 'realisatie') GROUP BY kind, ckey, moment, jaar);
 
 CREATE OR REPLACE TEMP TABLE mut_step AS
 SELECT s.*, lag(moment) OVER w AS van_moment, lag(moment_jaar) OVER w AS van_moment_jaar,
