@@ -273,7 +273,10 @@ FROM mut_change c JOIN g ON g.kind = c.kind AND g.ckey = c.ckey AND g.part_key =
 CREATE OR REPLACE TEMP TABLE mut_pool AS
 SELECT mutation_id, kind, moment, jaar, vuo, is_total, niveau, ckey, hoofdstuk, coalesce(artikel, '') AS artikel,
        value_k, tol, CAST(floor(abs(value_k) / tol) AS BIGINT) AS bucket, descr || ' ' || mut_num(value_k) AS cand,
-       (ckey, part_key, basis, mutatie_soort IS NULL, coalesce(mutatie_soort, ''), line_id) AS ident
+       -- the tie-break between equally good counterparts, as one integer: their identity in order (a counterpart
+       -- has the same kind, moment and year); comparing it per pair is much cheaper than comparing the texts
+       dense_rank() OVER (PARTITION BY kind, moment, jaar
+                          ORDER BY ckey, part_key, basis, mutatie_soort ASC NULLS LAST, line_id) AS ident
 FROM mut_change
 WHERE basis IN ('mutatie', 'standverschil') AND NOT is_part
   AND mutation_id NOT IN (SELECT mutation_id FROM mut_typed)
@@ -298,11 +301,11 @@ WITH pair AS (
       AND sign(a.value_k) <> sign(b.value_k) AND abs(a.value_k + b.value_k) < greatest(a.tol, b.tol)
       AND (NOT a.is_total OR a.niveau = b.niveau)
 )
-SELECT mutation_id, count(*),
-       arg_min(other_id, (gap, NOT same_article, ident)),
-       arg_min(same_article, (gap, NOT same_article, ident)),
-       min_by(cand, (gap, NOT same_article, ident), 5)
-FROM pair GROUP BY mutation_id
+SELECT mutation_id, n, best.other_id, best.same_article, candidates
+FROM (SELECT mutation_id, count(*) AS n,  -- the best counterpart and its place in one aggregate, the first five
+             arg_min({'other_id': other_id, 'same_article': same_article}, (gap, NOT same_article, ident)) AS best,
+             min_by(cand, (gap, NOT same_article, ident), 5) AS candidates
+      FROM pair GROUP BY mutation_id)
 """
 
 FINISH_SQL = rf"""
