@@ -130,8 +130,8 @@ WHERE niveau = 'mutatiecategorie' AND next_niveau = 'mutatie';
 
 BASE_SQL = rf"""
 CREATE OR REPLACE TEMP TABLE mut_base AS {base_source_sql(
-    "(SELECT kind, source_id, hoofdstuk, moment, measure, ckey FROM (" + _AMOUNT_SQL + "__BASE_MOMENTS__))",
-    "kind, hoofdstuk, moment, measure", "ckey")};
+    "(SELECT source_id, hoofdstuk, moment, measure, ckey FROM (" + _AMOUNT_SQL + "__BASE_MOMENTS__))",
+    "hoofdstuk, moment, measure", "ckey")};
 """  # noqa: S608 - constants of this module only
 
 YEARS_SQL = rf"""

@@ -231,17 +231,20 @@ class SourcePreference:
 
 
 def base_source_sql(relation: str, group: str, item: str) -> str:
-    """SQL choosing one base source per ``group`` (a column list of ``relation``, which has ``source_id`` and
-    ``kind``): the one covering most distinct ``item``s, then the richest kind, then the newest publication (rule 1
-    above; the temporary table ``source_order`` of SOURCE_ORDER_SQL must exist). Its rank is the placeholder
-    __KIND_RANK__ (SourcePreference.apply fills it in)."""
+    """SQL choosing one base source per source kind and ``group`` (a column list of ``relation``, which has
+    ``source_id``): the one covering most distinct ``item``s, then the richest kind, then the newest publication
+    (rule 1 above; the temporary table ``source_order`` of SOURCE_ORDER_SQL must exist). The result has ``kind``,
+    the ``group`` columns and ``source_id``. The kind's rank is the placeholder __KIND_RANK__
+    (SourcePreference.apply fills it in)."""
     rank = "__KIND_RANK__"
-    # the distinct items first, then a plain count (a source has one kind, so its rank adds no rows): a grouped
-    # count(DISTINCT) over the 18.7M amounts of the 5M benchmark took 11.0-12.1 s, this 9.1-10.9 s (two
-    # alternating experiments, bench/NOTES.md, seventh round)
+    # the distinct items first, then a plain count; a source has one kind, so its kind and rank join the counts
+    # afterwards and stay out of the distinct rows. At the 5M benchmark (18.7M amounts, bench/NOTES.md): a grouped
+    # count(DISTINCT) took 11.0-12.1 s, DISTINCT then count(*) 9.1-10.9 s (seventh round), without the kind in the
+    # distinct rows 7.8-8.3 s against 8.4-9.5 s (eighth round, five alternating pairs)
     return f"""
-        SELECT {group}, arg_max(source_id, (n_items, kind_rank, newness)) AS source_id
-        FROM (SELECT {group}, source_id, count(*) AS n_items, max(kind_rank) AS kind_rank
-              FROM (SELECT DISTINCT {group}, source_id, {item}, {rank} AS kind_rank FROM {relation}) GROUP BY ALL)
+        SELECT kind, {group}, arg_max(source_id, (n_items, kind_rank, newness)) AS source_id
+        FROM (SELECT {group}, source_id, count(*) AS n_items
+              FROM (SELECT DISTINCT {group}, source_id, {item} FROM {relation}) GROUP BY ALL)
+        JOIN (SELECT source_id, kind, {rank} AS kind_rank FROM source) USING (source_id)
         JOIN source_order USING (source_id)
         GROUP BY ALL"""  # noqa: S608 - relation and columns are constants of the caller
