@@ -76,12 +76,13 @@ def load_reviewed(paths: list[Path]) -> list[ReviewedLink]:
 # full build; analyze.incremental narrows it to the source kinds and moments loaded)
 USE_SQL = f"""
 INSERT INTO lineage_use
-SELECT kind, hoofdstuk, artikel, vuo, jaar, moment, min(moment_label),
+SELECT kind, hoofdstuk, artikel, vuo, jaar, {publication_key_sql("moment_jaar", "fase")} AS moment,
+       min(fase || ' ' || moment_jaar),
        min({NAME_NORM.format(c="artikel_naam")}) FILTER (WHERE artikel_naam IS NOT NULL) AS naam,
        min(artikel_naam) AS naam_raw, sum(totaal), bool_or(in_use)
-FROM (  -- summed per article name first: the names are normalised once per group, not once per amount
-    SELECT s.kind, l.hoofdstuk, l.artikel, l.vuo, a.jaar, {publication_key_sql("a.moment_jaar", "a.fase")} AS moment,
-           l.artikel_naam, min(a.fase || ' ' || a.moment_jaar) AS moment_label,
+FROM (  -- summed per moment and article name first: the moment's key and label, and the normalised names, are
+        -- computed once per group, not once per amount
+    SELECT s.kind, l.hoofdstuk, l.artikel, l.vuo, a.jaar, a.moment_jaar, a.fase, l.artikel_naam,
            sum(a.value_k) FILTER (WHERE l.is_total AND l.niveau = 'artikel') AS totaal,
            bool_or(a.value_k <> 0) AS in_use
     FROM budget_line l JOIN amount_k a USING (line_id) JOIN source s USING (source_id)
