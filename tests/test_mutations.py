@@ -313,3 +313,20 @@ def test_built_per_group_of_years_gives_the_same_tables() -> None:
     assert tables() == whole
     assert {r[0] for r in con.execute("SELECT DISTINCT soort FROM mutation").fetchall()} >= {"kasschuif",
                                                                                            "overboeking"}
+
+
+def test_equally_good_counterparts_are_ordered_by_their_identity_not_by_load() -> None:
+    # one decrease of 100 in article 6 and three increases of 100 in articles 9, 8 and 7 (loaded in that order):
+    # all three are exact counterparts in another article, so the change names the first by its chain key (art. 7)
+    # and lists all three in that order; the tie-break is the changes' identity, never the order of loading
+    con = store.connect(":memory:")
+    lines = [("6", "r", False), ("9", "r", False), ("8", "r", False), ("7", "r", False)]
+    _insert(con, lines, [(0, "VB", "mutatie", "suppletoire", 2024, -100)]
+            + [(i, "VB", "mutatie", "suppletoire", 2024, 100) for i in (1, 2, 3)])
+    mutations.build(con, preference=PREFERENCE)
+    (cut,) = _rows(con, "value_k < 0")
+    other = _rows(con, "mutation_id = ?", [cut["counterpart_id"]])[0]
+    assert (cut["soort"], cut["n_counterparts"], other["artikel"]) == ("overboeking", 3, "7")
+    listed = cut["evidence"].split(": ", 1)[1].split("; ")
+    assert [c.split()[2] for c in listed] == ["7", "8", "9"], cut["evidence"]
+    con.close()
