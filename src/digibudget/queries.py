@@ -286,9 +286,9 @@ def executors_by_line_key(con: duckdb.DuckDBPyConnection, keys: list[str] | str)
     """The first-ranked executor of the line with each key in the newest publication (for the transfers Sankey;
     never the line loaded last)."""
     keys = [keys] if isinstance(keys, str) else list(keys)
-    rows = con.execute(f"""
+    rows = con.execute("""
         SELECT l.line_key, arg_min(e.name, (le.rank, -o.newness, -l.line_id)) FROM budget_line l
-        JOIN ({SOURCE_NEWNESS_SQL}) o USING (source_id)
+        JOIN (""" + SOURCE_NEWNESS_SQL + """) o USING (source_id)
         JOIN line_executor le USING (line_id) JOIN executor e USING (executor_id)
         WHERE list_contains(?, l.line_key) GROUP BY l.line_key""", [keys]).fetchall()  # noqa: S608 - constants
     return {str(k): str(n) for k, n in rows}
