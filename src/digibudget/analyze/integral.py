@@ -25,7 +25,7 @@ import duckdb
 from ..chapters import chapter_labels, chapter_table
 from ..errors import UsageError
 from ..queries import Result, query_result
-from ..vocab import Moment, MomentLike, check_vuo, publication_key
+from ..vocab import SOURCE_NEWNESS_SQL, Moment, MomentLike, check_vuo, publication_key
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 from .mutations import MOMENT_SUMS
 
@@ -44,8 +44,9 @@ LEVELS = {  # one entry per vocab.NIVEAUS, in that order (tests/test_vocab.py)
 _DIM_SQL = {
     "thema": "lt.theme", "gewicht": "lt.weight", "zekerheid": "lt.confidence", "hoofdstuk": "l.hoofdstuk",
     "artikel": "l.artikel",
-    # the name in the newest publication among the row's lines (never the order of loading: vocab.SOURCE_NEWNESS_SQL)
-    "artikel_naam": "coalesce(arg_max(l.artikel_naam, (coalesce(s.latest_moment, 0), s.sha256, l.line_id)) "
+    # the name in the newest publication among the row's lines (never the order of loading: ``o`` is
+    # vocab.SOURCE_NEWNESS_SQL)
+    "artikel_naam": "coalesce(arg_max(l.artikel_naam, (o.newness, l.line_id)) "
                     "FILTER (WHERE l.artikel_naam IS NOT NULL), '')",
     "artikelonderdeel": "coalesce(l.artikelonderdeel, '') || coalesce(' ' || l.artikelonderdeel_naam, '')",
     "instrument": "coalesce(l.instrument, '(geen)')",
@@ -233,6 +234,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                array_to_string(list_sort(list_distinct(list(w.line_id) FILTER (WHERE w.jaar BETWEEN $van AND $tot))),
                                ' ') AS regel_ids  -- numeric: 9 10 100
         FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
+        JOIN ({SOURCE_NEWNESS_SQL}) o ON o.source_id = w.source_id
         LEFT JOIN ex USING (line_id)
         {art_join}
         LEFT JOIN lc ON lc.hoofdstuk = l.hoofdstuk AND lc.artikel = l.artikel AND lc.vuo = l.vuo
