@@ -65,7 +65,7 @@ def test_errors_are_one_clear_line_with_an_exit_code(tmp_path: Path, db: str) ->
 def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DIGIBUDGET_PORT", "8123")
     out = runner.invoke(app, ["settings", "--format", "json"])
-    values = {r["setting"]: r["waarde"] for r in json.loads(out.stdout)["rijen"]}
+    values = {r["instelling"]: r["waarde"] for r in json.loads(out.stdout)["rijen"]}
     assert values["port"] == "8123"
     monkeypatch.setenv("DIGIBUDGET_PORT", "eighty")
     out = runner.invoke(app, ["settings"])

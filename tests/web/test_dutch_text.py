@@ -112,3 +112,22 @@ def test_the_installed_command_prints_dutch_help(capsys: pytest.CaptureFixture[s
     finally:
         sys.argv = argv
     assert "De integrale tabel van de digitale uitgaven" in capsys.readouterr().out
+
+
+def test_the_settings_are_explained_in_dutch() -> None:
+    """`digibudget settings` shows each setting's Dutch explanation (``Setting.uitleg``), not the English help of
+    the developer documentation; numbers in it are written the Dutch way (1.502 MB, 1,5 GB)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from digibudget.cli import app
+    from digibudget.settings import SETTINGS
+
+    out = CliRunner().invoke(app, ["settings", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = json.loads(out.stdout)["rijen"]
+    assert [r["instelling"] for r in rows] == [s.name for s in SETTINGS]
+    assert all(r["uitleg"] == s.uitleg != s.help for r, s in zip(rows, SETTINGS, strict=True))
+    assert [(r["instelling"], english(r["uitleg"])) for r in rows if english(r["uitleg"])] == []
+    assert [r["instelling"] for r in rows if re.search(r"\d,\d{3}\b|\d\.\d\s*GB", r["uitleg"])] == []

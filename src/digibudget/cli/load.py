@@ -124,8 +124,8 @@ def coverage_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
 def settings_cmd(fmt: FormatOption = "table") -> None:
     """Show every setting, its environment variable and its current value."""
     values = load_settings()
-    rows = [(s.name, s.env_var, str(values[s.name]), s.help) for s in SETTINGS]
-    output.render(queries.Result(["setting", "omgevingsvariabele", "waarde", "uitleg"], rows, "Instellingen"), fmt)
+    rows = [(s.name, s.env_var, str(values[s.name]), s.uitleg) for s in SETTINGS]
+    output.render(queries.Result(["instelling", "omgevingsvariabele", "waarde", "uitleg"], rows, "Instellingen"), fmt)
 
 
 @app.command("demo", rich_help_panel="Data laden en bekijken")
