@@ -131,3 +131,5 @@ def test_the_settings_are_explained_in_dutch() -> None:
     assert all(r["uitleg"] == s.uitleg != s.help for r, s in zip(rows, SETTINGS, strict=True))
     assert [(r["instelling"], english(r["uitleg"])) for r in rows if english(r["uitleg"])] == []
     assert [r["instelling"] for r in rows if re.search(r"\d,\d{3}\b|\d\.\d\s*GB", r["uitleg"])] == []
+    shown = {r["instelling"]: r["waarde"] for r in rows}
+    assert (shown["write_in_place"], shown["http_timeout"], shown["port"]) == ("ja", "30", "8000")

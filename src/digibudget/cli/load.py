@@ -119,12 +119,19 @@ def coverage_cmd(db: DbOption = None, fmt: FormatOption = "table") -> None:
     output.render(queries.coverage(con), fmt)
 
 
+def _shown(value: object) -> str:
+    """A setting's value as a Dutch reader writes it: ja/nee, 2,5; whole numbers without separators (a port)."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    return nl_number(value) if isinstance(value, float) else str(value)
+
+
 @app.command("settings", rich_help_panel="Data laden en bekijken")
 @edge
 def settings_cmd(fmt: FormatOption = "table") -> None:
     """Show every setting, its environment variable and its current value."""
     values = load_settings()
-    rows = [(s.name, s.env_var, str(values[s.name]), s.uitleg) for s in SETTINGS]
+    rows = [(s.name, s.env_var, _shown(values[s.name]), s.uitleg) for s in SETTINGS]
     output.render(queries.Result(["instelling", "omgevingsvariabele", "waarde", "uitleg"], rows, "Instellingen"), fmt)
 
 
