@@ -187,3 +187,35 @@ def test_irregular_files_fall_back_to_the_python_reader(tmp_path: Path, monkeypa
         st = bulk_sql.stage(con, p)
         assert st is None or not st.refuse(), p.name  # not staged, or handed back to the Python reader
         assert _outcome([p], fast=True, monkeypatch=monkeypatch) == _outcome([p], fast=False, monkeypatch=monkeypatch)
+
+
+def _scan_reference(data: bytes) -> tuple[int, bool, list[tuple[int, bytes]]] | None:
+    """What bulk_files.scan must say, computed over the whole file at once."""
+    if data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    lines = data.split(b"\n")
+    ends = data.endswith(b"\n")
+    if ends:
+        lines = lines[:-1]
+    quoted = [(i + 1, ln.removesuffix(b"\r")) for i, ln in enumerate(lines) if b'"' in ln]
+    return (data.count(b"\n") + (0 if ends else 1), ends, quoted)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 24])
+def test_the_file_scan_agrees_with_a_whole_file_count_across_chunk_borders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """Line count, final line break, the lines holding a quote, and a lone CR (anywhere, also at a chunk's end or
+    the file's end), for chunks smaller than a line as well as the real size."""
+    import random
+
+    from digibudget.sources import bulk_files
+
+    monkeypatch.setattr(bulk_files, "CHUNK_BYTES", chunk)
+    rng = random.Random(11)
+    cases = [b"a;b\r\nc;d\r\n", b"a;b\r\nc;d", b"a;b\r\nc\r;d\r\n", b"a;b\r\nc;d\r", b'a;"b"\r\n"c;d"\r\ne\r\n',
+             b"a\n\nb\n", b'"', b"x\r\r\n"]
+    cases += [bytes(rng.choice(b'ab;"\r\n') for _ in range(rng.randint(1, 40))) for _ in range(300)]
+    for i, data in enumerate(cases):
+        path = tmp_path / f"c{i}.csv"
+        path.write_bytes(data)
+        assert bulk_files.scan(path) == _scan_reference(data), data

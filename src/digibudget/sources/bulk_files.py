@@ -4,6 +4,7 @@ physical line count, the lines that hold a quote, and re-reading one row to rais
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import duckdb
@@ -40,19 +41,24 @@ def header_of(path: Path) -> tuple[list[str], str, str] | None:
     return (header, sep, ending) if bulk.matches(header) else None
 
 
+# a CR that no LF follows: Python's csv module ends a line there, DuckDB does not (one regex pass; counting CR and
+# CRLF separately took two passes over every byte: 1.56 against 0.68 s for the 927 MB of the 5M benchmark)
+_LONE_CR = re.compile(rb"\r(?!\n)")
+CHUNK_BYTES = 1 << 24  # read at a time (then to the end of its line)
+
+
 def scan(path: Path) -> tuple[int, bool, list[tuple[int, bytes]]] | None:
     """(physical lines as Python's csv module counts them, ends with a line break, the lines holding a quote), or
     None when a CR stands alone (csv counts it as a line break, DuckDB does not)."""
-    lf = cr = crlf = 0
+    lf = 0
     last = b""
     quoted: list[tuple[int, bytes]] = []
     with path.open("rb") as fh:
-        while chunk := fh.read(1 << 24):
+        while chunk := fh.read(CHUNK_BYTES):
             if not chunk.endswith(b"\n"):
-                chunk += fh.readline()  # whole lines only
-            n_cr = chunk.count(b"\r")
-            cr += n_cr
-            crlf += chunk.count(b"\r\n") if n_cr else 0  # most files: no CR at all, no second pass
+                chunk += fh.readline()  # whole lines only (so a CR before a chunk's end is followed within it)
+            if b"\r" in chunk and _LONE_CR.search(chunk):
+                return None
             pos, seen, counted = chunk.find(b'"'), 0, 0
             while pos != -1:
                 start = chunk.rfind(b"\n", 0, pos) + 1
@@ -64,8 +70,6 @@ def scan(path: Path) -> tuple[int, bool, list[tuple[int, bytes]]] | None:
                 pos = chunk.find(b'"', end)
             lf += chunk.count(b"\n")
             last = chunk[-1:]
-    if cr != crlf:
-        return None
     ends = last == b"\n"
     return lf + (0 if ends else 1), ends, quoted
 
