@@ -144,6 +144,30 @@ def test_a_failing_file_leaves_the_database_exactly_as_it_was(
     assert _counts(con) == before
 
 
+def test_the_first_unreadable_file_in_file_order_is_named_and_nothing_changes(
+        con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digests are taken two files at a time; the error raised is still that of the first unreadable file in
+    the order of the files, after the readable ones before it, and the database keeps its state."""
+    from digibudget.errors import Location
+
+    ingest.ingest(con, [BUDGET / "begrotingsstaten_2019-2020_VI_VII.csv"])
+    before = _counts(con)
+    names = ["a_good.csv", "b_locked.csv", "c_good.csv", "d_locked.csv"]
+    for name in names:
+        shutil.copy(BUDGET / "btabel_2015_excerpt.csv", tmp_path / name)
+    real = ingest.sha256_of
+
+    def locked(path: Path) -> str:
+        if "locked" in path.name:
+            raise SourceError("kan het bestand niet lezen: geen toegang", location=Location(str(path)))
+        return real(path)
+
+    monkeypatch.setattr(ingest, "sha256_of", locked)
+    with pytest.raises(SourceError, match=r"b_locked\.csv"):
+        ingest.ingest(con, [tmp_path / n for n in names])
+    assert _counts(con) == before
+
+
 def test_write_failure_rolls_back_everything(con: duckdb.DuckDBPyConnection,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     before = _counts(con)
