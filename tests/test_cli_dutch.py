@@ -173,3 +173,12 @@ def test_figure_texts_become_dutch_and_unknown_text_stays() -> None:
     assert figure_text_nl("row 2: Bedrag t 1234; row 3: Bedrag t 5") == "rij 2: Bedrag t 1234; rij 3: Bedrag t 5"
     assert figure_text_nl("V/U/O cell holds 'x'") == "de V/U/O-cel bevat 'x'"
     assert figure_text_nl("Digitale Overheid") == "Digitale Overheid"
+
+
+def test_counts_in_the_update_summary_are_written_the_dutch_way(capsys: pytest.CaptureFixture[str]) -> None:
+    from digibudget.cli.update import _LIMIT, _print_changes
+
+    _print_changes([2031, "O2"], {"van": "O1 2031", "naar": "O2 2031",
+                                  "secties": [("Nieuwe regels (naam)", 345), ("Mutaties", _LIMIT)]})
+    text = " ".join(capsys.readouterr().err.split())
+    assert "nieuwe regels: 345," in text and "mutaties: ten minste 1.000" in text, text

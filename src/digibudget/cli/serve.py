@@ -11,6 +11,7 @@ import typer
 
 from .. import store
 from ..errors import StoreError, UsageError
+from ..nlformat import nl_number
 from ..remote import read_connection
 from ..settings import load_settings
 from .common import DbOption, app, db_path, edge
@@ -77,4 +78,4 @@ def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML
     finally:
         con.close()
     output.write_text(html, encoding="utf-8")
-    typer.echo(f"Geschreven: {output} ({len(html.encode()) // 1024} kB)")
+    typer.echo(f"Geschreven: {output} ({nl_number(len(html.encode()) // 1024)} kB)")

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColum
 from .. import jobs, output, queries
 from ..fetch import update as updating
 from ..fetch.http import ProgressCallback
+from ..nlformat import nl_number
 from ..settings import load_settings
 from .common import DbOption, app, db_path, edge, err, progress_bar
 
@@ -98,7 +99,7 @@ def _print_changes(moment: list[Any], changed: dict[str, Any] | None) -> None:
         err.print(f"Nieuw moment {changes.moment_text((int(moment[0]), str(moment[1])))}: geen eerder moment van dat "
                   "jaar om mee te vergelijken.", highlight=False)
         return
-    counts = ", ".join(f"{title.split(' (')[0].lower()}: {'ten minste ' if n >= _LIMIT else ''}{n}"
+    counts = ", ".join(f"{title.split(' (')[0].lower()}: {'ten minste ' if n >= _LIMIT else ''}{nl_number(n)}"
                        for title, n in changed["secties"])
     err.print(f"Wat veranderde van {changed['van']} naar {changed['naar']}: "
               f"{counts}. Details: digibudget changes --naar {moment[0]}-{moment[1]}", highlight=False)
