@@ -107,3 +107,47 @@ def test_update_hands_its_load_to_a_server_that_hosts_the_jobs(server: LocalServ
         assert cur.execute("SELECT count(*) FROM source").fetchone() == (2,)
         cur.close()
     assert Path(db).stat().st_ino == inode
+
+
+def test_a_file_downloaded_but_not_loaded_is_loaded_by_the_next_update(
+        server: LocalServer, tmp_path: Path, files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Unchanged' is about the publisher, not the database: a load that failed after its download, or a second
+    database fed from the same folder, must not be told 'Niets nieuws' while it lacks the file."""
+    from digibudget import pipeline
+
+    dest = tmp_path / "downloads"
+    server.add("/open_data/" + _name(2024, "OWB"), default=conditional(files[_name(2024, "OWB")].read_bytes(),
+                                                                       etag='"OWB"'))
+
+    def args(db: Path) -> list[str]:
+        return ["update", "--db", str(db), "--dest", str(dest), "--base-url", server.url("/open_data/"),
+                "--jaar", "2024", "--fase", "OWB"]
+
+    def sources(db: Path) -> int:
+        con = store.connect(str(db), read_only=True)
+        try:
+            row = con.execute("SELECT count(*) FROM source").fetchone()
+            return int(row[0]) if row else 0
+        finally:
+            con.close()
+
+    real = pipeline.build
+
+    def broken(*a: object, **k: object) -> object:
+        raise RuntimeError("schijf vol")
+
+    a = tmp_path / "a.duckdb"
+    monkeypatch.setattr(pipeline, "build", broken)
+    assert runner.invoke(app, args(a)).exit_code != 0  # downloaded, then the load failed
+    monkeypatch.setattr(pipeline, "build", real)
+    again = runner.invoke(app, args(a))  # the publisher answers 304 now
+    assert again.exit_code == 0, again.output
+    assert "nog niet in de database" in again.output and "Niets nieuws" not in again.output, again.output
+    assert sources(a) == 1
+
+    b = tmp_path / "b.duckdb"  # another database, the same downloads folder
+    other = runner.invoke(app, args(b))
+    assert other.exit_code == 0 and "nog niet in de database" in other.output, other.output
+    assert sources(b) == 1
+    third = runner.invoke(app, args(b))
+    assert third.exit_code == 0 and "Niets nieuws" in third.output, third.output

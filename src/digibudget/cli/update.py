@@ -18,6 +18,7 @@ from .. import jobs, output, queries
 from ..fetch import update as updating
 from ..fetch.http import ProgressCallback
 from ..nlformat import nl_number
+from ..remote import read_connection
 from ..settings import load_settings
 from .common import DbOption, app, db_path, edge, err, progress_bar
 
@@ -59,12 +60,15 @@ def update_cmd(
         checked = updating.check_budget_tables(years, fases, target, base_url=settings["fetch_base_url"],
                                                timeout=settings["http_timeout"], retries=settings["http_retries"],
                                                progress=_bars(progress))
+    checked = updating.mark_pending(checked, _known_digests(db_path(db)))
     rows = [(c.path.name, c.status, c.size if c.status != updating.MISSING else None) for c in checked]
     output.render(queries.Result(["bestand", "status", "bytes"], rows, "Nagevraagd bij rijksfinancien.nl"), "table")
+    pending = checked_count(checked, updating.PENDING)
     summary = (f"{len(checked)} bestanden nagevraagd: {len(checked) - checked_count(checked, updating.MISSING)} "
                f"gepubliceerd, {checked_count(checked, updating.NEW)} nieuw, "
                f"{checked_count(checked, updating.CHANGED)} gewijzigd, "
-               f"{checked_count(checked, updating.UNCHANGED)} ongewijzigd (niet opnieuw geladen).")
+               f"{checked_count(checked, updating.UNCHANGED)} ongewijzigd (niet opnieuw geladen)"
+               + (f", {pending} ongewijzigd maar nog niet in de database (wordt geladen)" if pending else "") + ".")
     err.print(summary, highlight=False)
     if not any(c.fetched for c in checked):
         err.print("Niets nieuws: de database is bij.", highlight=False)
@@ -76,6 +80,18 @@ def update_cmd(
               "bestanden iets veranderen.", highlight=False)
     if result["moment"] is not None:
         _print_changes(result["moment"], result["veranderingen"])
+
+
+def _known_digests(database: str) -> set[str]:
+    """The sources the database holds (their sha256), read through the server when it hosts the jobs; none for a
+    database that does not exist yet."""
+    if not Path(database).exists():
+        return set()
+    con = read_connection(database)
+    try:
+        return updating.known_digests(con)
+    finally:
+        con.close()
 
 
 def _checked_args(c: updating.Checked) -> dict[str, Any]:

@@ -5,6 +5,8 @@ recorded validators (``If-None-Match`` with the ETag, ``If-Modified-Since`` with
 ``*.provenance.json``). ``304 Not Modified`` costs no download; a 200 whose bytes have the recorded sha256 is
 unchanged too (a server without validators); 404/410 is a file not (yet) published. Only new or changed files are
 then loaded, in one build: the derived tables are recomputed only where the new files reach (analyze.incremental).
+An unchanged file whose bytes the database does not hold (its load failed or was interrupted after the download, or
+another database is fed from the same folder) is loaded too: 'unchanged' is about the publisher, not the database.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -34,8 +36,10 @@ from .http import (
 )
 from .rijksfinancien import FASES, bulk_file_name, bulk_file_url, validate_fase, validate_year
 
-# what a check found, per file (the Dutch words are what the summary shows)
+# what a check found, per file (the Dutch words are what the summary shows); PENDING: unchanged at the publisher
+# but not (yet) in the database (mark_pending)
 NEW, CHANGED, UNCHANGED, MISSING = "nieuw", "gewijzigd", "ongewijzigd", "niet gepubliceerd"
+PENDING = "ongewijzigd, nog niet in de database"
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,14 @@ class Checked:
     fase: str
     url: str
     path: Path
-    status: str  # NEW | CHANGED | UNCHANGED | MISSING
+    status: str  # NEW | CHANGED | UNCHANGED | MISSING | PENDING
     size: int = 0
     http_status: int | None = None
 
     @property
     def fetched(self) -> bool:
-        return self.status in (NEW, CHANGED)
+        """To be loaded: new or changed at the publisher, or not yet in the database."""
+        return self.status in (NEW, CHANGED, PENDING)
 
 
 @dataclass
@@ -172,6 +177,22 @@ def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Pa
     return out
 
 
+def mark_pending(checked: Sequence[Checked], known: set[str]) -> list[Checked]:
+    """The checked files, each unchanged one whose bytes (sha256, a source's identity) are not among ``known`` (the
+    database's sources) marked PENDING, so that it is loaded after all."""
+    out: list[Checked] = []
+    for c in checked:
+        if c.status == UNCHANGED and c.path.is_file() and sha256_of(c.path) not in known:
+            c = replace(c, status=PENDING)
+        out.append(c)
+    return out
+
+
+def known_digests(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The sha256 of every source in the database."""
+    return {str(r[0]) for r in con.execute("SELECT sha256 FROM source").fetchall()}
+
+
 def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, decisions: Path | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> UpdateReport:
     """Load the new and changed files in one build (incremental derived tables); the report names the latest
@@ -179,6 +200,7 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
     from .. import pipeline
     from ..vocab import publication_key
 
+    checked = mark_pending(checked, known_digests(con))  # the database as the job sees it decides
     report = UpdateReport(list(checked))
     paths = [c.path for c in checked if c.fetched]
     if not paths:
@@ -193,5 +215,5 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
     return report
 
 
-__all__ = ["CHANGED", "FASES", "MISSING", "NEW", "UNCHANGED", "Checked", "UpdateReport", "check_budget_tables",
-           "load_new", "recent_years"]
+__all__ = ["CHANGED", "FASES", "MISSING", "NEW", "PENDING", "UNCHANGED", "Checked", "UpdateReport",
+           "check_budget_tables", "known_digests", "load_new", "mark_pending", "recent_years"]
