@@ -49,7 +49,8 @@ def _load_new(con: duckdb.DuckDBPyConnection, database: str, args: dict[str, Any
 
     checked = [updating.Checked(**{**c, "path": Path(c["path"])}) for c in args["checked"]]
     report = updating.load_new(con, checked, decisions=_decisions(database, args), progress=progress)
-    out: dict[str, Any] = {"geladen": report.loaded_files, "moment": report.moment, "veranderingen": None}
+    out: dict[str, Any] = {"geladen": report.loaded_files, "moment": report.moment, "veranderingen": None,
+                           "geweigerd": [list(r) for r in report.refused]}
     if report.moment is not None:
         try:
             found = changes.changes(con, naar=report.moment, limit=int(args.get("limit", 1000)))

@@ -151,3 +151,38 @@ def test_a_file_downloaded_but_not_loaded_is_loaded_by_the_next_update(
     assert sources(b) == 1
     third = runner.invoke(app, args(b))
     assert third.exit_code == 0 and "Niets nieuws" in third.output, third.output
+
+
+def test_a_refused_file_does_not_hold_back_the_others(server: LocalServer, tmp_path: Path,
+                                                     files: dict[str, Path]) -> None:
+    """A publisher's error page served as a bulk file: the other files are loaded (exit code 9), the refused one is
+    named with the reader's reason and asked for again next time (exit code 3 while it is all there is), and loaded
+    once the publisher serves the real file."""
+    db, dest = tmp_path / "db.duckdb", tmp_path / "downloads"
+    page = b"<html><body>Pagina niet gevonden</body></html>"
+    server.add("/open_data/" + _name(2024, "OWB"), default=conditional(files[_name(2024, "OWB")].read_bytes(),
+                                                                       etag='"OWB"'))
+    server.add("/open_data/" + _name(2024, "O1"), default=conditional(page, etag='"page"'))
+    args = ["update", "--db", str(db), "--dest", str(dest), "--base-url", server.url("/open_data/"), "--jaar", "2024",
+            "--fase", "OWB", "--fase", "O1"]
+
+    def moments() -> list[tuple[object, ...]]:
+        con = store.connect(str(db), read_only=True)
+        try:
+            return con.execute("SELECT DISTINCT begrotingsjaar, document_fase FROM budget_line ORDER BY 2").fetchall()
+        finally:
+            con.close()
+
+    first = runner.invoke(app, args)
+    text = " ".join(first.output.split())
+    assert first.exit_code == 9, first.output
+    assert f"Niet geladen: {_name(2024, 'O1')}, rij 1: het bestand is XML of HTML" in text, text
+    assert moments() == [(2024, "OWB")]
+    second = runner.invoke(app, args)
+    assert second.exit_code == 3 and "Er is niets geladen" in " ".join(second.output.split()), second.output
+    assert moments() == [(2024, "OWB")]
+    server.add("/open_data/" + _name(2024, "O1"), default=conditional(files[_name(2024, "O1")].read_bytes(),
+                                                                      etag='"O1"'))
+    third = runner.invoke(app, args)
+    assert third.exit_code == 0 and "1 gewijzigd" in third.output, third.output
+    assert moments() == [(2024, "O1"), (2024, "OWB")]

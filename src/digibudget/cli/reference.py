@@ -53,8 +53,10 @@ NOTES: dict[str, str] = {
     'update': (
         'keep the database current from rijksfinancien.nl: ask for the bulk files of the recent budget years '
         '(default: last, this and next year; all moments) with the recorded ETag / Last-Modified, download only '
-        'what is new or changed (a 304 costs nothing; the same sha256 counts as unchanged), load it incrementally '
-        'with a progress bar and print what changed up to the newest moment ([updates.md](updates.md))'
+        'what is new or changed (a 304 costs nothing; the same sha256 counts as unchanged), load it, and any '
+        'unchanged file the database does not hold yet, incrementally with a progress bar and print what changed up '
+        'to the newest moment; a file the readers refuse is named and left out (exit code 9, or 3 when nothing '
+        'loaded) ([updates.md](updates.md))'
     ),
     'ingest': (
         'load CSV or JSON files or folders (B-tabel, begrotingsstaten, suppletoire/Miljoenennota tables in long form,'

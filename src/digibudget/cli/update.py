@@ -15,6 +15,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from .. import jobs, output, queries
+from ..errors import LoadedWithErrors, SourceError
 from ..fetch import update as updating
 from ..fetch.http import ProgressCallback
 from ..nlformat import nl_number
@@ -49,8 +50,11 @@ def update_cmd(
         "--base-url", help="Basis-URL van de bulkbestanden (standaard: instelling fetch_base_url).")] = None,
 ) -> None:
     """Database bijwerken met rijksfinancien.nl: vraag per bulkbestand of het nieuw of gewijzigd is (ETag,
-    Last-Modified, sha256), download alleen dat, voeg het toe en herbereken alleen wat het raakt; daarna een
-    samenvatting van wat er veranderde."""
+    Last-Modified, sha256), download alleen dat, voeg het toe (en elk ongewijzigd bestand dat nog niet in de
+    database staat) en herbereken alleen wat het raakt; daarna een samenvatting van wat er veranderde.
+
+    Afsluitcode 0: bij; 9: geladen, maar een bestand geweigerd (genoemd, de volgende update probeert het opnieuw);
+    3: niets geladen."""
     settings = load_settings(overrides={"fetch_base_url": base_url})
     target = dest if dest is not None else Path(settings["download_dir"]) / "rijksfinancien"
     years = jaar or updating.recent_years()
@@ -76,10 +80,21 @@ def update_cmd(
     with progress_bar("laden") as tick:  # run here, or by the server of the database when it hosts the jobs
         result = jobs.run(db_path(db), "laden", {"checked": [_checked_args(c) for c in checked], "limit": _LIMIT},
                           tick)
-    err.print(f"{result['geladen']} bestand(en) geladen; afgeleide tabellen alleen herberekend waar die "
-              "bestanden iets veranderen.", highlight=False)
+    refused = result.get("geweigerd") or []
+    if result["geladen"] or not refused:
+        err.print(f"{result['geladen']} bestand(en) geladen; afgeleide tabellen alleen herberekend waar die "
+                  "bestanden iets veranderen.", highlight=False)
     if result["moment"] is not None:
         _print_changes(result["moment"], result["veranderingen"])
+    for _, why in refused:
+        err.print(f"Niet geladen: {why}", highlight=False, markup=False)
+    if refused:
+        text = (f"{len(refused)} bestand(en) niet geladen omdat de lezers ze weigeren (hierboven); de volgende "
+                "update probeert ze opnieuw.")
+        if result["geladen"]:
+            raise LoadedWithErrors(f"{text} De andere bestanden zijn geladen. "
+                                   f"Afsluitcode {LoadedWithErrors.exit_code}.")
+        raise SourceError(f"{text} Er is niets geladen.", expected="CSV-bulkbestanden van rijksfinancien.nl")
 
 
 def _known_digests(database: str) -> set[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from ..errors import UsageError
+from ..errors import SourceError, UsageError
 from ..filehash import sha256_of
 from .http import (
     DownloadError,
@@ -65,6 +65,7 @@ class UpdateReport:
     checked: list[Checked] = field(default_factory=list)
     loaded_files: int = 0
     moment: tuple[int, str] | None = None  # the latest budget moment the new files hold, for the summary
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, the reader's error), not loaded
 
     @property
     def fetched(self) -> list[Checked]:
@@ -193,10 +194,20 @@ def known_digests(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {str(r[0]) for r in con.execute("SELECT sha256 FROM source").fetchall()}
 
 
+def _refused_path(exc: SourceError, paths: Sequence[Path]) -> Path | None:
+    """The file among ``paths`` that ``exc`` names, if any."""
+    named = exc.location.path if exc.location is not None else None
+    if not named:
+        return None
+    return next((p for p in paths if Path(named).resolve() == p.resolve()), None)
+
+
 def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, decisions: Path | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> UpdateReport:
     """Load the new and changed files in one build (incremental derived tables); the report names the latest
-    moment they hold, for a summary of what changed (analyze.changes)."""
+    moment they hold, for a summary of what changed (analyze.changes). A file the readers refuse is left out and
+    named in ``refused`` (the others are loaded; the next update asks for it again), so one broken publication does
+    not hold back the rest."""
     from .. import pipeline
     from ..vocab import publication_key
 
@@ -207,7 +218,18 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
         return report
     row = con.execute("SELECT coalesce(max(source_id), 0) FROM source").fetchone()
     known = int(row[0]) if row else 0
-    ingest_report, _ = pipeline.build(con, paths, decisions=decisions, progress=progress)
+    while True:  # a file the readers refuse (a publisher's error page, a broken file) must not hold back the others
+        try:
+            ingest_report, _ = pipeline.build(con, paths, decisions=decisions, progress=progress)
+            break
+        except SourceError as exc:  # raised while reading, before anything is written: the database is unchanged
+            bad = _refused_path(exc, paths)
+            if bad is None:
+                raise
+            report.refused.append((bad.name, exc.describe()))
+            paths = [p for p in paths if p != bad]
+            if not paths:
+                return report
     report.loaded_files = len(ingest_report.loaded)
     moments = con.execute("SELECT DISTINCT moment_jaar, fase FROM fact WHERE source_id > ?", [known]).fetchall()
     if moments:
