@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fetch_server import LocalServer, SleepRecorder, conditional, serve
+from fetch_server import LocalServer, SleepRecorder, conditional, serve, status, truncated
 from typer.testing import CliRunner
 
 from digibudget import store
@@ -186,3 +186,44 @@ def test_a_refused_file_does_not_hold_back_the_others(server: LocalServer, tmp_p
     third = runner.invoke(app, args)
     assert third.exit_code == 0 and "1 gewijzigd" in third.output, third.output
     assert moments() == [(2024, "O1"), (2024, "OWB")]
+
+
+def test_a_server_error_for_one_file_is_named_and_the_others_load(
+        server: LocalServer, tmp_path: Path, files: dict[str, Path], no_sleep: SleepRecorder) -> None:
+    """A file the server answers with an HTTP error after the retries is 'niet opgehaald' with the reason; the others
+    are loaded (exit code 9), and with nothing else to load the exit code is 5."""
+    db, dest = tmp_path / "db.duckdb", tmp_path / "downloads"
+    server.add("/open_data/" + _name(2024, "OWB"), default=conditional(files[_name(2024, "OWB")].read_bytes()))
+    server.add("/open_data/" + _name(2024, "O1"), default=status(403))
+    checked = updating.check_budget_tables([2024], ["OWB", "O1"], dest, base_url=server.url("/open_data/"),
+                                           retries=1, sleep=no_sleep)
+    assert [(c.fase, c.status, c.http_status) for c in checked] == [("OWB", updating.NEW, 200),
+                                                                      ("O1", updating.FAILED, 403)]
+    assert "HTTP-status 403" in (checked[1].error or "")
+    args = ["update", "--db", str(db), "--dest", str(dest), "--base-url", server.url("/open_data/"), "--jaar", "2024",
+            "--fase", "OWB", "--fase", "O1"]
+    first = runner.invoke(app, args)
+    text = " ".join(first.output.split())
+    assert first.exit_code == 9 and "1 niet opgehaald" in text and "Niet opgehaald: " in text, first.output
+    con = store.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM source").fetchone() == (1,)
+    con.close()
+    second = runner.invoke(app, args)  # OWB is unchanged and loaded: only the failure is left
+    assert second.exit_code == 5 and "Niets nieuws" not in second.output, second.output
+
+
+def test_a_conditional_request_is_retried_on_a_server_error_and_a_short_body(
+        server: LocalServer, tmp_path: Path, files: dict[str, Path], no_sleep: SleepRecorder) -> None:
+    """A file fetched before is asked for again: a 503 (with Retry-After) and a body shorter than its Content-Length
+    are tried again, as a first download is, and the new bytes arrive whole."""
+    path = "/open_data/" + _name(2024, "OWB")
+    old, new = files[_name(2024, "OWB")].read_bytes(), files[_name(2024, "O1")].read_bytes()
+    server.add(path, serve(old, etag='"v1"'))
+    url = server.url("/open_data/")
+    first = updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=url, retries=3, sleep=no_sleep)
+    assert [c.status for c in first] == [updating.NEW]
+    server.add(path, status(503, headers={"Retry-After": "7"}), truncated(new), serve(new, etag='"v2"'))
+    again = updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=url, retries=3, sleep=no_sleep)
+    assert [c.status for c in again] == [updating.CHANGED]
+    assert (tmp_path / _name(2024, "OWB")).read_bytes() == new
+    assert no_sleep.calls[:1] == [7.0]

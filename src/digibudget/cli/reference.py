@@ -55,8 +55,8 @@ NOTES: dict[str, str] = {
         '(default: last, this and next year; all moments) with the recorded ETag / Last-Modified, download only '
         'what is new or changed (a 304 costs nothing; the same sha256 counts as unchanged), load it, and any '
         'unchanged file the database does not hold yet, incrementally with a progress bar and print what changed up '
-        'to the newest moment; a file the readers refuse is named and left out (exit code 9, or 3 when nothing '
-        'loaded) ([updates.md](updates.md))'
+        'to the newest moment; a file the readers refuse or the server answers with an error is named and left out '
+        '(exit code 9, or 3 / 5 when nothing loaded) ([updates.md](updates.md))'
     ),
     'ingest': (
         'load CSV or JSON files or folders (B-tabel, begrotingsstaten, suppletoire/Miljoenennota tables in long form,'

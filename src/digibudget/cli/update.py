@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from .. import jobs, output, queries
-from ..errors import LoadedWithErrors, SourceError
+from ..errors import FetchError, LoadedWithErrors, SourceError
 from ..fetch import update as updating
 from ..fetch.http import ProgressCallback
 from ..nlformat import nl_number
@@ -53,8 +53,8 @@ def update_cmd(
     Last-Modified, sha256), download alleen dat, voeg het toe (en elk ongewijzigd bestand dat nog niet in de
     database staat) en herbereken alleen wat het raakt; daarna een samenvatting van wat er veranderde.
 
-    Afsluitcode 0: bij; 9: geladen, maar een bestand geweigerd (genoemd, de volgende update probeert het opnieuw);
-    3: niets geladen."""
+    Afsluitcode 0: bij; 9: geladen, maar een bestand geweigerd of niet opgehaald (genoemd, de volgende update
+    probeert het opnieuw); 3 of 5: daardoor niets geladen."""
     settings = load_settings(overrides={"fetch_base_url": base_url})
     target = dest if dest is not None else Path(settings["download_dir"]) / "rijksfinancien"
     years = jaar or updating.recent_years()
@@ -65,36 +65,51 @@ def update_cmd(
                                                timeout=settings["http_timeout"], retries=settings["http_retries"],
                                                progress=_bars(progress))
     checked = updating.mark_pending(checked, _known_digests(db_path(db)))
-    rows = [(c.path.name, c.status, c.size if c.status != updating.MISSING else None) for c in checked]
+    rows = [(c.path.name, c.status, c.size if c.status not in (updating.MISSING, updating.FAILED) else None)
+            for c in checked]
     output.render(queries.Result(["bestand", "status", "bytes"], rows, "Nagevraagd bij rijksfinancien.nl"), "table")
-    pending = checked_count(checked, updating.PENDING)
-    summary = (f"{len(checked)} bestanden nagevraagd: {len(checked) - checked_count(checked, updating.MISSING)} "
-               f"gepubliceerd, {checked_count(checked, updating.NEW)} nieuw, "
-               f"{checked_count(checked, updating.CHANGED)} gewijzigd, "
+    pending, failed = checked_count(checked, updating.PENDING), [c for c in checked if c.status == updating.FAILED]
+    published = len(checked) - checked_count(checked, updating.MISSING) - len(failed)
+    summary = (f"{len(checked)} bestanden nagevraagd: {published} gepubliceerd, {checked_count(checked, updating.NEW)} "
+               f"nieuw, {checked_count(checked, updating.CHANGED)} gewijzigd, "
                f"{checked_count(checked, updating.UNCHANGED)} ongewijzigd (niet opnieuw geladen)"
-               + (f", {pending} ongewijzigd maar nog niet in de database (wordt geladen)" if pending else "") + ".")
+               + (f", {pending} ongewijzigd maar nog niet in de database (wordt geladen)" if pending else "")
+               + (f", {len(failed)} niet opgehaald" if failed else "") + ".")
     err.print(summary, highlight=False)
-    if not any(c.fetched for c in checked):
+    for c in failed:
+        err.print(f"Niet opgehaald: {c.error}", highlight=False, markup=False)
+    result: dict[str, Any] = {"geladen": 0, "moment": None, "veranderingen": None, "geweigerd": []}
+    if any(c.fetched for c in checked):
+        with progress_bar("laden") as tick:  # run here, or by the server of the database when it hosts the jobs
+            result = jobs.run(db_path(db), "laden", {"checked": [_checked_args(c) for c in checked],
+                                                      "limit": _LIMIT}, tick)
+    elif not failed:
         err.print("Niets nieuws: de database is bij.", highlight=False)
         return
-    with progress_bar("laden") as tick:  # run here, or by the server of the database when it hosts the jobs
-        result = jobs.run(db_path(db), "laden", {"checked": [_checked_args(c) for c in checked], "limit": _LIMIT},
-                          tick)
     refused = result.get("geweigerd") or []
-    if result["geladen"] or not refused:
+    if result["geladen"] or not (refused or failed):
         err.print(f"{result['geladen']} bestand(en) geladen; afgeleide tabellen alleen herberekend waar die "
                   "bestanden iets veranderen.", highlight=False)
     if result["moment"] is not None:
         _print_changes(result["moment"], result["veranderingen"])
     for _, why in refused:
         err.print(f"Niet geladen: {why}", highlight=False, markup=False)
+    _raise_for_left_out(int(result["geladen"]), len(refused), len(failed))
+
+
+def _raise_for_left_out(loaded: int, refused: int, failed: int) -> None:
+    """Exit code 9 when files were loaded but others were left out (named above), 3 or 5 when nothing was loaded
+    because of them; the next update tries them again."""
+    if not (refused or failed):
+        return
+    parts = ([f"{refused} bestand(en) niet geladen omdat de lezers ze weigeren"] if refused else []) + \
+        ([f"{failed} bestand(en) niet opgehaald omdat de server een fout gaf"] if failed else [])
+    text = f"{' en '.join(parts)} (hierboven); de volgende update probeert ze opnieuw."
+    if loaded:
+        raise LoadedWithErrors(f"{text} De andere bestanden zijn geladen. Afsluitcode {LoadedWithErrors.exit_code}.")
     if refused:
-        text = (f"{len(refused)} bestand(en) niet geladen omdat de lezers ze weigeren (hierboven); de volgende "
-                "update probeert ze opnieuw.")
-        if result["geladen"]:
-            raise LoadedWithErrors(f"{text} De andere bestanden zijn geladen. "
-                                   f"Afsluitcode {LoadedWithErrors.exit_code}.")
         raise SourceError(f"{text} Er is niets geladen.", expected="CSV-bulkbestanden van rijksfinancien.nl")
+    raise FetchError(f"{text} Er is niets geladen.")
 
 
 def _known_digests(database: str) -> set[str]:

@@ -3,7 +3,10 @@
 For every wanted bulk file (recent budget years x moments) one request: a file fetched before is asked for with its
 recorded validators (``If-None-Match`` with the ETag, ``If-Modified-Since`` with Last-Modified, from the sidecar
 ``*.provenance.json``). ``304 Not Modified`` costs no download; a 200 whose bytes have the recorded sha256 is
-unchanged too (a server without validators); 404/410 is a file not (yet) published. Only new or changed files are
+unchanged too (a server without validators); 404/410 is a file not (yet) published; 429/5xx and a body shorter
+than its Content-Length are tried again, as a first download is. A file the server still answers with an error is
+'niet opgehaald' (FAILED, with the reason) and the others are asked for and loaded; a server that cannot be reached
+stops the run. Only new or changed files are
 then loaded, in one build: the derived tables are recomputed only where the new files reach (analyze.incremental).
 An unchanged file whose bytes the database does not hold (its load failed or was interrupted after the download, or
 another database is fed from the same folder) is loaded too: 'unchanged' is about the publisher, not the database.
@@ -28,9 +31,11 @@ from .http import (
     NotPublishedError,
     ProgressCallback,
     SleepFunction,
+    _Retryable,
     backoff_delay,
     download,
     make_client,
+    parse_retry_after,
     part_path,
     provenance_path,
 )
@@ -40,6 +45,7 @@ from .rijksfinancien import FASES, bulk_file_name, bulk_file_url, validate_fase,
 # but not (yet) in the database (mark_pending)
 NEW, CHANGED, UNCHANGED, MISSING = "nieuw", "gewijzigd", "ongewijzigd", "niet gepubliceerd"
 PENDING = "ongewijzigd, nog niet in de database"
+FAILED = "niet opgehaald"  # the server answered this file with an error after the retries (Checked.error says which)
 
 
 @dataclass(frozen=True)
@@ -50,9 +56,10 @@ class Checked:
     fase: str
     url: str
     path: Path
-    status: str  # NEW | CHANGED | UNCHANGED | MISSING | PENDING
+    status: str  # NEW | CHANGED | UNCHANGED | MISSING | PENDING | FAILED
     size: int = 0
     http_status: int | None = None
+    error: str | None = None  # FAILED: what went wrong, in Dutch
 
     @property
     def fetched(self) -> bool:
@@ -114,16 +121,24 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
     for attempt in range(1, retries + 2):
         try:
             with http.stream("GET", url, headers=headers, timeout=timeout, follow_redirects=True) as response:
-                if response.status_code == 304:
+                status = response.status_code
+                if status == 304:
                     size = target.stat().st_size
                     if progress is not None:
                         progress(size, size)
                     return Checked(year, fase, url, target, UNCHANGED, size, 304)
-                if response.status_code in (404, 410):
-                    return Checked(year, fase, url, target, MISSING, http_status=response.status_code)
-                if response.status_code != 200:
-                    raise DownloadError(f"{url} antwoordde met HTTP {response.status_code}", url=url,
-                                        status=response.status_code, attempts=attempt)
+                if status in (404, 410):
+                    return Checked(year, fase, url, target, MISSING, http_status=status)
+                if status == 429 or 500 <= status <= 599:  # may succeed later, as fetch.http retries them
+                    raise _Retryable(f"HTTP {status}", status=status,
+                                     retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                if status != 200:
+                    raise DownloadError(f"{url} antwoordde met HTTP {status}", url=url, status=status,
+                                        attempts=attempt)
+                encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+                if encoding not in ("", "identity"):
+                    raise DownloadError(f"de server stuurde Content-Encoding {encoding!r} terwijl identity was "
+                                        "gevraagd", url=url, status=status, attempts=attempt)
                 part = part_path(target)
                 total = int(response.headers.get("Content-Length", "0") or 0) or None
                 done = 0
@@ -133,16 +148,21 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
                         done += len(chunk)
                         if progress is not None:
                             progress(done, total)
+                if total is not None and done != total:
+                    raise _Retryable(f"{done} bytes ontvangen waar {total} waren aangekondigd", status=status)
                 etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
                 final_url = str(response.url)
             break
-        except (httpx.TimeoutException, httpx.TransportError) as exc:
+        except (httpx.TimeoutException, httpx.TransportError, _Retryable) as exc:
             if attempt > retries:
-                why = "time-out" if isinstance(exc, httpx.TimeoutException) else "verbinding mislukt"
                 tries = "poging" if attempt == 1 else "pogingen"
+                if isinstance(exc, _Retryable):
+                    raise DownloadError(f"download van {url} mislukt na {attempt} {tries}: {exc.reason}", url=url,
+                                        status=exc.status, attempts=attempt) from exc
+                why = "time-out" if isinstance(exc, httpx.TimeoutException) else "verbinding mislukt"
                 raise DownloadError(f"download van {url} mislukt na {attempt} {tries}: {why} ({type(exc).__name__})",
                                     url=url, attempts=attempt) from exc
-            sleep(backoff_delay(attempt, None))
+            sleep(backoff_delay(attempt, exc.retry_after if isinstance(exc, _Retryable) else None))
     digest = sha256_of(part)
     unchanged = digest == recorded.get("sha256")
     part.replace(target)
@@ -170,8 +190,15 @@ def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Pa
         for year, fase in dict.fromkeys(wanted):
             name = bulk_file_name(year, fase, variant, "csv")
             url = bulk_file_url(year, fase, variant, "csv", base_url)
-            out.append(check_file(http, year, fase, url, dest_dir, timeout=timeout, retries=retries, sleep=sleep,
-                                  progress=progress(name) if progress is not None else None, name=name))
+            try:
+                out.append(check_file(http, year, fase, url, dest_dir, timeout=timeout, retries=retries, sleep=sleep,
+                                      progress=progress(name) if progress is not None else None, name=name))
+            except DownloadError as exc:
+                if exc.status is None:  # the server cannot be reached (or the disk fails): asking on is no use
+                    raise
+                # this file failed at the server (an HTTP error after the retries): the others are still asked for
+                out.append(Checked(year, fase, url, dest_dir / name, FAILED, http_status=exc.status,
+                                   error=exc.describe()))
     finally:
         if client is None:
             http.close()
@@ -237,5 +264,5 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
     return report
 
 
-__all__ = ["CHANGED", "FASES", "MISSING", "NEW", "PENDING", "UNCHANGED", "Checked", "UpdateReport",
+__all__ = ["CHANGED", "FAILED", "FASES", "MISSING", "NEW", "PENDING", "UNCHANGED", "Checked", "UpdateReport",
            "check_budget_tables", "known_digests", "load_new", "mark_pending", "recent_years"]
