@@ -227,3 +227,11 @@ def test_a_conditional_request_is_retried_on_a_server_error_and_a_short_body(
     assert [c.status for c in again] == [updating.CHANGED]
     assert (tmp_path / _name(2024, "OWB")).read_bytes() == new
     assert no_sleep.calls[:1] == [7.0]
+
+
+def test_a_download_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path, server: LocalServer) -> None:
+    blocked = tmp_path / "a_file"
+    blocked.write_text("", encoding="utf-8")
+    out = runner.invoke(app, ["update", "--db", str(tmp_path / "db.duckdb"), "--dest", str(blocked), "--base-url",
+                              server.url("/open_data/"), "--jaar", "2024", "--fase", "OWB"])
+    assert out.exit_code == 5 and "kan downloadmap" in out.output and "Traceback" not in out.output, out.output

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import httpx
 
-from ..errors import SourceError, UsageError
+from ..errors import SourceError, UsageError, reason
 from ..filehash import sha256_of
 from .http import (
     DownloadError,
@@ -163,15 +163,20 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
                 raise DownloadError(f"download van {url} mislukt na {attempt} {tries}: {why} ({type(exc).__name__})",
                                     url=url, attempts=attempt) from exc
             sleep(backoff_delay(attempt, exc.retry_after if isinstance(exc, _Retryable) else None))
+        except OSError as exc:  # the local disk, not the network: no use asking for the other files
+            raise DownloadError(f"kan {part_path(target)} niet schrijven: {reason(exc)}", url=url) from exc
     digest = sha256_of(part)
     unchanged = digest == recorded.get("sha256")
-    part.replace(target)
     sidecar = {**recorded, "url": url, "final_url": final_url, "sha256": digest, "size": done,
                "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "etag": etag,
                "last_modified": modified, "resumed": False, "attempts": attempt}
-    tmp = provenance_path(target).with_suffix(".tmp")
-    tmp.write_text(json.dumps(sidecar, indent=2, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(provenance_path(target))
+    try:
+        part.replace(target)
+        tmp = provenance_path(target).with_suffix(".tmp")
+        tmp.write_text(json.dumps(sidecar, indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(provenance_path(target))
+    except OSError as exc:
+        raise DownloadError(f"kan {target} of zijn herkomstbestand niet schrijven: {reason(exc)}", url=url) from exc
     return Checked(year, fase, url, target, UNCHANGED if unchanged else CHANGED, done, 200)
 
 
@@ -183,7 +188,10 @@ def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Pa
     wanted = [(validate_year(y), validate_fase(f)) for y in years for f in fases]
     if not wanted:
         raise UsageError("geef minstens een jaar en een moment")
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DownloadError(f"kan downloadmap {dest_dir} niet maken: {reason(exc)}", url=base_url) from exc
     http = client if client is not None else make_client(timeout)
     out: list[Checked] = []
     try:
