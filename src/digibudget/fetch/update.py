@@ -218,10 +218,17 @@ def mark_pending(checked: Sequence[Checked], known: set[str]) -> list[Checked]:
     database's sources) marked PENDING, so that it is loaded after all."""
     out: list[Checked] = []
     for c in checked:
-        if c.status == UNCHANGED and c.path.is_file() and sha256_of(c.path) not in known:
+        if c.status == UNCHANGED and c.path.is_file() and _digest(c.path) not in known:
             c = replace(c, status=PENDING)
         out.append(c)
     return out
+
+
+def _digest(path: Path) -> str:
+    """The sha256 its sidecar recorded when the file was downloaded (and checked), else the file's own."""
+    recorded = _recorded(path)
+    sha = recorded.get("sha256") if recorded else None
+    return sha if isinstance(sha, str) and len(sha) == 64 else sha256_of(path)
 
 
 def known_digests(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -257,7 +264,7 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
         try:
             ingest_report, _ = pipeline.build(con, paths, decisions=decisions, progress=progress)
             break
-        except SourceError as exc:  # raised while reading, before anything is written: the database is unchanged
+        except SourceError as exc:  # ingest leaves the database as it was on any error; retried without the file
             bad = _refused_path(exc, paths)
             if bad is None:
                 raise
