@@ -115,3 +115,61 @@ def test_the_cli_reference_is_generated_with_every_exit_code_and_command() -> No
             reference.cli_md()
     finally:
         del reference.NOTES["geen-commando"]
+
+
+def test_an_os_error_no_check_caught_is_a_dutch_line_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    import typer
+
+    from digibudget.cli.common import edge
+
+    @edge
+    def writes() -> None:
+        raise PermissionError(13, "Permission denied", "/data/uit.csv")
+
+    with pytest.raises(typer.Exit) as exited:
+        writes()
+    assert exited.value.exit_code == errors.FileAccessError.exit_code == 1
+    assert capsys.readouterr().err.strip() == "Fout: /data/uit.csv: geen toegang (rechten)"
+
+    @edge
+    def closed_pipe() -> None:  # `digibudget lines | head`: the reader left; nothing to say on stderr
+        raise BrokenPipeError(32, "Broken pipe")
+
+    with pytest.raises(BrokenPipeError):
+        closed_pipe()
+
+
+def test_outputs_into_a_missing_folder_are_refused_before_any_work(tmp_path: Path, bundled_db: Path) -> None:
+    doc = tmp_path / "vragen.txt"
+    doc.write_text("1\nHoeveel?\n", encoding="utf-8")
+    missing = tmp_path / "bestaat-niet"
+    for args in (["report", "--db", str(bundled_db), "-o", str(missing / "r.html")],
+                 ["docs", "draft", str(doc), "--db", str(bundled_db), "-o", str(missing / "c.md")]):
+        out = runner.invoke(app, args)
+        assert out.exit_code == errors.UsageError.exit_code, out.output
+        assert f"Fout: map {missing} bestaat niet (verwacht: een bestaande map voor de uitvoer)" in out.output
+        assert "Traceback" not in out.output and not missing.exists()
+
+
+def test_a_folder_is_named_as_a_folder_and_an_empty_one_is_not_loaded(tmp_path: Path) -> None:
+    folder = tmp_path / "leeg"
+    folder.mkdir()
+    (folder / "notities.txt").write_text("geen tabel", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    out = runner.invoke(app, ["ingest", "--db", str(db), str(folder)])
+    assert out.exit_code == errors.SourceError.exit_code, out.output
+    assert "leeg: de map bevat geen bestanden die digibudget kan inlezen (verwacht: bestanden met .csv" in out.output
+    out = runner.invoke(app, ["classify", str(folder)])
+    assert out.exit_code == 3 and "leeg: dit is een map (verwacht: een CSV- of JSON-bestand)" in out.output
+    out = runner.invoke(app, ["docs", "parse", str(folder)])
+    assert out.exit_code == errors.DocumentError.exit_code and "leeg: dit is een map" in out.output
+
+
+def test_a_wrong_extension_says_what_the_content_is_in_dutch(tmp_path: Path) -> None:
+    fake = tmp_path / "antwoord.docx"
+    fake.write_bytes(b"\x00\x01\x02binary" * 50)
+    out = runner.invoke(app, ["docs", "parse", str(fake)])
+    assert out.exit_code == 7
+    assert "de bestandsnaam zegt docx, maar de inhoud is binaire gegevens, geen tekst" in out.output
+    fake.write_text("1\nHoeveel?\n", encoding="utf-8")
+    assert "maar de inhoud is platte tekst" in runner.invoke(app, ["docs", "parse", str(fake)]).output

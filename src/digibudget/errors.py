@@ -194,3 +194,17 @@ def reason(exc: BaseException) -> str:
     if exc.__class__.__name__ == "Error" and exc.__class__.__module__ == "_csv":
         return "ongeldige CSV"
     return f"onleesbaar ({exc.__class__.__name__})"
+
+
+class FileAccessError(DigibudgetError):
+    """A file or folder the operating system refused where no check of the command caught it first (a missing
+    folder, no rights, a full disk): the path and the reason, in Dutch."""
+
+    exit_code = 1
+
+    @classmethod
+    def from_os(cls, exc: OSError) -> FileAccessError:
+        """The error for an OSError of the standard library, naming the path(s) it carries."""
+        paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+        where = " -> ".join(paths) if paths else "een bestand of map"
+        return cls(f"{where}: {os_reason(exc)}")

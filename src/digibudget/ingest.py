@@ -73,13 +73,16 @@ def _ends_with_newline(path: Path) -> bool:
 def expand(paths: Sequence[Path]) -> list[Path]:
     """Files as given, folders expanded to the files below them that some reader accepts (by suffix: .csv,
     .json, ...; sorted, so loads are reproducible; the JSON descriptions beside a table, like tables_meta.json and
-    *.provenance.json, are no tables)."""
+    *.provenance.json, are no tables). A folder without any such file is refused: nothing would be loaded."""
     out: list[Path] = []
     accepted = reader_suffixes()
     for p in paths:
         if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in accepted
-                              and not is_sidecar(q)))
+            found = sorted(q for q in p.rglob("*") if q.is_file() and q.suffix in accepted and not is_sidecar(q))
+            if not found:  # a wrong folder is said, not loaded as nothing
+                raise SourceError("de map bevat geen bestanden die digibudget kan inlezen", location=Location(str(p)),
+                                  expected="bestanden met " + ", ".join(sorted(accepted)))
+            out.extend(found)
         elif p.is_file():
             out.append(p)
         elif p.exists():

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from .. import output, queries
-from ..errors import DigibudgetError, LoadedWithErrors
+from ..errors import DigibudgetError, FileAccessError, LoadedWithErrors
 from ..nlformat import nl_number
 from ..settings import load_settings
 from .click_nl import DutchTyper
@@ -36,12 +36,19 @@ def translate(exc: DigibudgetError) -> tuple[str, int]:
 
 
 def edge(fn: F) -> F:
-    """Run a command; a library error becomes one Dutch line on stderr and the error class's exit code."""
+    """Run a command; a library error becomes one Dutch line on stderr and the error class's exit code. So does an
+    OSError no check of the command caught first (a FileAccessError: the path and the reason), never a traceback;
+    only a closed pipe (``| head``) ends the command without a word."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise FileAccessError.from_os(exc) from exc
         except DigibudgetError as exc:
             message, code = translate(exc)
             err.print(message, style="bold red" if code != LoadedWithErrors.exit_code else None,

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from ..errors import UsageError
+from ..export.staging import check_target
 from ..findings_nl import SEVERITY_NL, message_nl
 from ..parliament.model import Document
 from ..parliament.parse import parse_file
@@ -133,6 +134,8 @@ def draft_command(
 
     if format is DraftFormat.docx and output is None:
         raise UsageError("--output is verplicht voor docx", expected="--output BESTAND.docx")
+    if output is not None:
+        check_target(output)  # before the drafts are made: a missing folder is said at once
     doc = parse_file(file)
     con = read_connection(db_path(db))
     try:

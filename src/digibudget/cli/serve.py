@@ -11,6 +11,7 @@ import typer
 
 from .. import store
 from ..errors import StoreError, UsageError
+from ..export.staging import check_target
 from ..nlformat import nl_number
 from ..remote import read_connection
 from ..settings import load_settings
@@ -72,6 +73,7 @@ def report_cmd(output: Annotated[Path, typer.Option("--output", "-o", help="HTML
 
     if output.suffix.lower() not in {".html", ".htm"}:
         raise UsageError(f"uitvoer {output}", expected="een bestandsnaam die eindigt op .html")
+    check_target(output)  # before the report is built: a missing folder is said at once
     con = read_connection(db_path(db))
     try:
         html = build_report(con, moment)

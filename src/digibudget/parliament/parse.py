@@ -39,6 +39,13 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+def _content_nl(data: bytes, found: str) -> str:
+    """What the content is, in the words of a Dutch message ('platte tekst', 'binaire gegevens')."""
+    if found == "text":
+        return "binaire gegevens, geen tekst" if b"\x00" in data[:4096] else "platte tekst"
+    return {"xml": "XML"}.get(found, found)
+
+
 def detect_format(data: bytes, path: str | None = None) -> str:
     """The format of ``data``; raises DocumentError when the content contradicts the file's extension."""
     if not data.strip():
@@ -47,7 +54,7 @@ def detect_format(data: bytes, path: str | None = None) -> str:
     found = sniff(data)
     claimed = _EXTENSIONS.get(Path(path).suffix.lower()) if path else None
     if claimed is not None and claimed != found and not (claimed == "text" and found == "xml"):
-        raise DocumentError(f"de bestandsnaam zegt {claimed}, maar de inhoud is {found}",
+        raise DocumentError(f"de bestandsnaam zegt {claimed}, maar de inhoud is {_content_nl(data, found)}",
                             location=Location(path), expected=f"een {claimed}-bestand")
     return found
 
@@ -75,6 +82,9 @@ def parse_file(path: str | Path) -> Document:
     """Parse the document at ``path`` (format from content, checked against the extension)."""
     p = Path(path)
     try:
+        if p.is_dir():
+            raise DocumentError("dit is een map", location=Location(str(p)),
+                                expected="een document (.txt, .docx, .xml of .pdf)")
         if not p.is_file() and p.exists():
             raise DocumentError("dit is geen gewoon bestand (een apparaat, pipe of socket)", location=Location(str(p)))
         limits.check_size(p.stat().st_size, str(p), "het bestand")

@@ -38,7 +38,10 @@ def _open(path: Path) -> BinaryIO:
     """The file opened for reading; a device, pipe or socket is refused (``ingest /dev/zero`` never ends)."""
     where = Location(str(path))
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise SourceError("dit is een map", location=where, expected="een CSV- of JSON-bestand")
+        if not stat.S_ISREG(mode):
             raise SourceError("dit is geen gewoon bestand (een apparaat, pipe of socket)", location=where,
                               expected="een CSV- of JSON-bestand")
         return path.open("rb")
