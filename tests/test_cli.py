@@ -48,6 +48,11 @@ def test_lines_filters_and_formats_agree(db: str) -> None:
     assert ("VB", "169975") in stands and ("O1", "181069") in stands
     table = runner.invoke(app, [*args, "--format", "table"])
     assert "169.975" in table.stdout  # the terminal table is for a person: Dutch notation
+    assert "Geen rijen" not in table.stdout
+    nothing = runner.invoke(app, ["lines", "--db", db, "--hoofdstuk", "ZZZ"])  # an empty frame alone reads as a fault
+    assert nothing.exit_code == 0 and "Geen rijen: niets in de database past bij deze keuze" in nothing.stdout
+    assert json.loads(runner.invoke(app, ["lines", "--db", db, "--hoofdstuk", "ZZZ", "--format", "json"]).stdout)[
+        "rijen"] == []  # machine formats stay plain
 
 
 def test_errors_are_one_clear_line_with_an_exit_code(tmp_path: Path, db: str) -> None:

@@ -127,5 +127,8 @@ def render(result: Result, fmt: str, console: Console | None = None) -> None:
         table.add_row(*(("geen bron" if i in empty else "") if row[i] is None else nl_cell(row[i], result.columns[i])
                         for i in shown))
     console.print(table)
+    if not result.rows:  # an empty frame alone reads like a fault: say that nothing matched
+        console.print("Geen rijen: niets in de database past bij deze keuze (moment, jaren, filters).",
+                      highlight=False, markup=False)
     for line in coverage_lines(result):
         console.print(line, highlight=False, markup=False)
