@@ -4,6 +4,7 @@ English message, 404s, escaping of hostile source text, formula-escaped CSV, dow
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -124,13 +125,34 @@ def test_filters_sorting_and_paging_happen_on_the_server(client: TestClient) -> 
     ("/api/tabel?pagina=0", "pagina"), ("/api/bevindingen?ernst=fatal", "ernst"),
     ("/api/overlap/spreiding?dimensie=kleur", "dimensie"), ("/api/kamervragen?status=maybe", "status"),
     ("/api/mutaties?soort=diefstal", "soort"), ("/api/overlap/dubbelen?drempel=2", "drempel"),
-    ("/api/regel/abc", "line_id"), ("/api/tabel.csv?niveau=foo", "niveau")])
+    ("/api/regel/abc", "line_id"), ("/api/tabel.csv?niveau=foo", "niveau"),
+    # a parameter the endpoint does not know: a misspelt filter must not answer silently without it
+    ("/api/tabel?jaar_van=2030", "jaar_van"), ("/api/bronnen?pagina=2", "pagina"), ("/feed.atom?bla=1", "bla"),
+    ("/api/mutaties.csv?limit=5", "limit")])
 def test_invalid_parameters_give_400_in_dutch_and_english(client: TestClient, url: str, param: str) -> None:
     r = client.get(url)
     assert r.status_code == 400, r.text
     body = r.json()
     assert body["status"] == 400 and param in body["fout"] and param in body["error"]
     assert body["fout"].startswith("Ongeldige parameter") and body["error"].startswith("Invalid parameter")
+
+
+def test_an_unknown_parameter_names_the_ones_the_endpoint_knows(client: TestClient) -> None:
+    body = client.get("/api/tabel", params={"jaar_van": "2030", "van": "2022"}).json()
+    assert body["fout"].startswith("Ongeldige parameter: parameter 'jaar_van' bestaat hier niet (verwacht: artikel, ")
+    assert "van, vuo)" in body["fout"] and "'van'" not in body["fout"]
+    assert "geen parameters" in client.get("/api/regel/1", params={"x": "1"}).json()["fout"]
+    assert client.get("/tabel", params={"onbekend": "1"}).status_code == 200  # pages stay lenient (forms)
+
+
+def test_every_download_link_of_the_pages_answers(client: TestClient) -> None:
+    pages = [*PAGES, "/tabel?moment=2017-OWB&niveau=regel&hoofdstuk=VII", "/veranderingen",
+             "/mutaties?hoofdstuk=VII&artikel=6", "/regel/1"]
+    links = {(page, html.unescape(h)) for page in pages
+             for h in re.findall(r'href="(/(?:api/|feed\.atom)[^"]*)"', client.get(page).text)}
+    assert len({link for _, link in links}) >= 20
+    failed = [(page, link, r.status_code) for page, link in sorted(links) if (r := client.get(link)).status_code != 200]
+    assert failed == []
 
 
 @pytest.mark.parametrize("url", ["/api/tabel?sorteer=onbekend", "/api/tabel?van=2020&tot=2010",

@@ -15,11 +15,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import duckdb
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -53,6 +54,26 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api") or request.url.path in ("/openapi.json", "/feed.atom")
 
 
+def known_parameters(request: Request) -> None:
+    """An API request with a query parameter its endpoint does not declare gets 400 naming it and the parameters the
+    endpoint knows: a misspelt filter (``?jaar_van=2030`` for ``?van=2030``) must not answer silently without it.
+    Pages stay lenient (a form may send more fields than the page reads)."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not _wants_json(request) or not request.query_params:
+        return
+    # the parameters the API documents for this operation (its OpenAPI schema: the one list, computed once)
+    operation = request.app.openapi()["paths"].get(route.path_format, {}).get(request.method.lower())
+    if operation is None:  # (not documented, e.g. HEAD: nothing to hold the request to)
+        return
+    known = sorted({p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"})
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        expected = ", ".join(known) if known else "geen parameters"
+        raise RequestValidationError([{"type": "extra_forbidden", "loc": ("query", name), "msg": "Unknown parameter",
+                                       "input": request.query_params[name], "ctx": {"known": expected}}
+                                      for name in unknown])
+
+
 def _error(request: Request, status: int, dutch: str, english: str) -> Response:
     if _wants_json(request):
         return json_response({"fout": dutch, "error": english, "status": status}, status)
@@ -68,7 +89,8 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
     app = FastAPI(title="digibudget", version=__version__,
                   description="Digitale uitgaven van het Rijk: integrale tabel, mutaties, overlap, Kamervragen, "
                               "datakwaliteit en bronnen. Bedragen in JSON als exacte tekst (x € 1.000 tenzij "
-                              "'eenheid' anders zegt); CSV met formule-escaping.", docs_url=None, redoc_url=None)
+                              "'eenheid' anders zegt); CSV met formule-escaping. Een onbekende parameter geeft "
+                              "400.", docs_url=None, redoc_url=None, dependencies=[Depends(known_parameters)])
     settings = load_settings()
     app.state.db = Database(database, memory_limit=memory_limit or str(settings["serve_memory_limit"]),
                             cache=Cache(max_bytes=max(0, int(settings["serve_cache_mb"])) << 20),

@@ -28,6 +28,7 @@ _VALIDATION = {
     "greater_than": "moet groter zijn dan {gt}", "less_than": "moet kleiner zijn dan {lt}",
     "enum": "moet een van deze waarden zijn: {expected}", "literal_error": "moet een van deze waarden zijn: {expected}",
     "int_from_float": "moet een geheel getal zijn", "too_long": "heeft te veel waarden",
+    "extra_forbidden": "bestaat hier niet (verwacht: {known})",
 }
 
 
