@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import reconcile
+from . import reconcile, versions
 from .duplicates import mark as mark_duplicates
 from .errors import Location, SourceError, StrictRefusal, ValueFormatError
 from .filehash import sha256_of
@@ -50,6 +50,7 @@ class FileReport:
 class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     reconciliation: dict[str, int] = field(default_factory=dict)
+    replaced: list[versions.Replacement] = field(default_factory=list)  # earlier versions of files loaded now
 
     @property
     def loaded(self) -> list[FileReport]:
@@ -182,6 +183,7 @@ def ingest(con: duckdb.DuckDBPyConnection, paths: Sequence[Path],
             progress("schrijven", len(files), len(files))
         with transaction(con):
             new_ids = _write_all(con, pending)
+            report.replaced = versions.replace_earlier(con, new_ids)  # before the cross-source checks
             report.reconciliation = reconcile.run(con, new_ids)
             if then is not None:
                 then(con)
@@ -269,10 +271,12 @@ def _write_all(con: duckdb.DuckDBPyConnection, pending: Sequence[tuple[Path, str
     bulk_writes: list[tuple[bulk_sql.Staged, int, int]] = []
     for path, digest, result in pending:
         if isinstance(result, bulk_sql.Staged):
+            prov = _provenance(path)
             con.execute(
                 "INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, NULL)",
                 [source_id, digest, result.kind, path.name, str(path), path.stat().st_size,
-                 _provenance(path).get("url"), None, result.licence, result.rows_read, result.lines, result.amounts])
+                 prov.get("url"), None, result.licence, result.rows_read, result.lines, result.amounts])
+            versions.record(con, source_id, prov)
             bulk_writes.append((result, source_id, next_line))
             next_line += result.lines
         else:
@@ -321,6 +325,7 @@ def _write(con: duckdb.DuckDBPyConnection, path: Path, digest: str, result: Read
         [source_id, digest, result.kind, path.name, str(path), path.stat().st_size,
          prov.get("url") or result.url, result.title, result.licence, result.rows_read, len(result.lines),
          n_amounts])
+    versions.record(con, source_id, prov)
     with tempfile.TemporaryDirectory(prefix="digibudget-") as tmp:
         lines_csv = Path(tmp) / "lines.csv"
         amounts_csv = Path(tmp) / "amounts.csv"

@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from . import ingest, jobhost, pipeline, store
+from . import ingest, jobhost, pipeline, store, versions
 from .errors import SettingsError, UsageError
 from .settings import load_settings
 
@@ -50,7 +50,7 @@ def _load_new(con: duckdb.DuckDBPyConnection, database: str, args: dict[str, Any
     checked = [updating.Checked(**{**c, "path": Path(c["path"])}) for c in args["checked"]]
     report = updating.load_new(con, checked, decisions=_decisions(database, args), progress=progress)
     out: dict[str, Any] = {"geladen": report.loaded_files, "moment": report.moment, "veranderingen": None,
-                           "geweigerd": [list(r) for r in report.refused]}
+                           "geweigerd": [list(r) for r in report.refused], "vervangen": report.replaced}
     if report.moment is not None:
         try:
             found = changes.changes(con, naar=report.moment, limit=int(args.get("limit", 1000)))
@@ -118,7 +118,8 @@ def run(database: str, taak: str, args: dict[str, Any], progress: Progress | Non
 def ingest_report(result: dict[str, Any]) -> ingest.IngestReport:
     """The ingest report of an ``ingest`` job's result."""
     data = result["rapport"]
-    return ingest.IngestReport([ingest.FileReport(**f) for f in data["files"]], dict(data["reconciliation"]))
+    return ingest.IngestReport([ingest.FileReport(**f) for f in data["files"]], dict(data["reconciliation"]),
+                               [versions.Replacement(**r) for r in data.get("replaced", [])])
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$", re.IGNORECASE)

@@ -529,4 +529,31 @@ FROM (SELECT source_id,
       GROUP BY source_id) x
 WHERE source.source_id = x.source_id;
 """),
+    Migration("0015_source_version", """
+-- the publication of a downloaded source, from the .provenance.json beside the file (fetch, update): the
+-- publisher's Last-Modified and the time of the download. With the URL they decide which of two versions of one
+-- published file is the later one (analyze.versions)
+CREATE TABLE source_version (
+    source_id    INTEGER NOT NULL,
+    url          VARCHAR NOT NULL,
+    published_at TIMESTAMP,
+    fetched_at   TIMESTAMP
+);
+-- a source that a later version of the same published file replaced (the same URL, other bytes: the publisher
+-- corrected or completed the file). Its lines, amounts, shares and findings are removed and the derived tables
+-- rebuilt, so figures come from the later version only; its row in source stays as the record of what was loaded.
+-- The counts compare the two versions' amounts per line key, V/U/O, moment, measure and year
+CREATE TABLE source_replaced (
+    source_id       INTEGER NOT NULL,
+    replaced_by     INTEGER NOT NULL,
+    url             VARCHAR NOT NULL,
+    replaced_at     TIMESTAMP NOT NULL,
+    amounts_same    INTEGER NOT NULL,
+    amounts_changed INTEGER NOT NULL,
+    amounts_only_old INTEGER NOT NULL,
+    amounts_only_new INTEGER NOT NULL,
+    links_moved     INTEGER NOT NULL,
+    links_dropped   INTEGER NOT NULL
+);
+"""),
 )

@@ -85,6 +85,16 @@ TABLES: dict[str, tuple[str, str, str]] = {
                       "the fingerprint of rules, decisions, reviewed lineage and the readers' ranks; an incremental "
                       "build runs only while it is unchanged ([updates.md](updates.md))"),
     "schema_migration": (BOOKKEEPING, "applied migration", "its name and when it was applied"),
+    "source_version": (LOADED, "downloaded source",
+                       "the URL, the publisher's `Last-Modified` (`published_at`) and the time of the download "
+                       "(`fetched_at`), from the `.provenance.json` beside the file; they decide which of two "
+                       "versions of one published file is the later one"),
+    "source_replaced": (BOOKKEEPING, "source replaced by a later version of the same file",
+                        "the same URL with other bytes (a corrected or completed publication): the earlier "
+                        "version's lines, amounts, shares and findings are removed, its `source` row stays as the "
+                        "record; with the counts of amounts that are the same, changed, or only in one version, "
+                        "and the links of parliamentary figures moved to the later version's lines or dropped "
+                        "(`analyze.versions`)"),
 }
 
 INTRO = """# The data model as built

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import ingest, sources
+from . import ingest, sources, versions
 from .analyze import incremental, selection
 from .bundled import bundled_data_dir
 from .classify.overrides import decisions_path as decisions_path  # re-exported: callers that still name pipeline
@@ -25,6 +25,9 @@ def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: P
     def derive(c: duckdb.DuckDBPyConnection) -> None:  # only what the new sources reach (analyze.incremental)
         new = [int(r[0]) for r in c.execute("SELECT source_id FROM source WHERE source_id > ? ORDER BY 1",
                                             [known]).fetchall()]
+        if versions.replaced_in(c, new):  # lines were removed, not only added: everything again (rare)
+            counts.update(_derive(c, decisions))
+            return
         counts.update(incremental.derive(c, new, decisions, reviewed_lineage_paths(),
                                          preference=source_preference()))
 

@@ -18,9 +18,10 @@ from .vocab import FASES, SOURCE_NEWNESS_SQL, check_vuo
 
 def sources(con: duckdb.DuckDBPyConnection) -> Result:
     return query_result(con, """
-        SELECT source_id AS bron, kind AS soort, file_name AS bestand, rows_read AS rijen, lines_loaded AS regels,
-               amounts_loaded AS bedragen, sha256, url, loaded_at AS geladen
-        FROM source ORDER BY source_id""", [], "Bronnen")
+        SELECT s.source_id AS bron, s.kind AS soort, s.file_name AS bestand, s.rows_read AS rijen,
+               s.lines_loaded AS regels, s.amounts_loaded AS bedragen, s.sha256, s.url, s.loaded_at AS geladen,
+               r.replaced_by AS vervangen_door  -- a later version of the same file (digibudget.versions)
+        FROM source s LEFT JOIN source_replaced r USING (source_id) ORDER BY s.source_id""", [], "Bronnen")
 
 
 def findings(con: duckdb.DuckDBPyConnection, *, code: str | None = None, severity: str | None = None,

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import __version__, ingest, jobs, output, pipeline, queries, store
+from .. import __version__, ingest, jobs, output, pipeline, queries, store, versions
 from ..bundled import bundled_budget_paths, bundled_documents
 from ..errors import LoadedWithErrors
 from ..nlformat import nl_number
@@ -69,6 +69,8 @@ def _print_ingest(report: ingest.IngestReport, fmt: str = "table") -> None:
                      f"{r['lines_mismatch']} verschillend" if r.get("lines_checked") else "")
                   + (f"; {r['splits_checked']} verdelingen budgetflexibiliteit getoetst, {r['splits_mismatch']} "
                      "tellen niet op tot 100%" if r.get("splits_checked") else "") + ".", highlight=False)
+    for replacement in report.replaced:
+        err.print(f"Nieuwe versie: {versions.describe(replacement)}", highlight=False, markup=False)
 
 
 @app.command("sources", rich_help_panel="Data laden en bekijken")

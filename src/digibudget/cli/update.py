@@ -90,6 +90,8 @@ def update_cmd(
     if result["geladen"] or not (refused or failed):
         err.print(f"{result['geladen']} bestand(en) geladen; afgeleide tabellen alleen herberekend waar die "
                   "bestanden iets veranderen.", highlight=False)
+    for text in result.get("vervangen") or []:
+        err.print(f"Nieuwe versie: {text}", highlight=False, markup=False)
     if result["moment"] is not None:
         _print_changes(result["moment"], result["veranderingen"])
     for _, why in refused:

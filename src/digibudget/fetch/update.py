@@ -73,6 +73,7 @@ class UpdateReport:
     loaded_files: int = 0
     moment: tuple[int, str] | None = None  # the latest budget moment the new files hold, for the summary
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file name, the reader's error), not loaded
+    replaced: list[str] = field(default_factory=list)  # earlier versions of a republished file (versions.describe)
 
     @property
     def fetched(self) -> list[Checked]:
@@ -250,7 +251,7 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
     moment they hold, for a summary of what changed (analyze.changes). A file the readers refuse is left out and
     named in ``refused`` (the others are loaded; the next update asks for it again), so one broken publication does
     not hold back the rest."""
-    from .. import pipeline
+    from .. import pipeline, versions
     from ..vocab import publication_key
 
     checked = mark_pending(checked, known_digests(con))  # the database as the job sees it decides
@@ -273,6 +274,7 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
             if not paths:
                 return report
     report.loaded_files = len(ingest_report.loaded)
+    report.replaced = [versions.describe(r) for r in ingest_report.replaced]
     moments = con.execute("SELECT DISTINCT moment_jaar, fase FROM fact WHERE source_id > ?", [known]).fetchall()
     if moments:
         report.moment = max(((int(m[0]), str(m[1])) for m in moments), key=lambda m: publication_key(*m))

@@ -1,0 +1,149 @@
+"""A corrected publication: rijksfinancien.nl serves new bytes under the same address. The later version replaces
+the earlier one (digibudget.versions): figures come from it alone, whatever the content hashes say, the earlier
+version stays on record, and loading the two in either order gives the same tables."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from fetch_server import LocalServer, conditional
+from test_update import _generated, _name
+from typer.testing import CliRunner
+
+from digibudget import pipeline, store
+from digibudget.cli import app
+
+runner = CliRunner()
+AMOUNT_COLUMNS = range(14, 21)  # StandOWB .. Verschil of the bulk layout
+
+
+def _doubled(data: bytes) -> bytes:
+    """The same file with every amount twice as large: sums still add up, so every figure changes."""
+    out = []
+    for i, line in enumerate(data.decode("utf-8").split("\n")):
+        cells = line.split(";")
+        if i > 0 and len(cells) > max(AMOUNT_COLUMNS):
+            for c in AMOUNT_COLUMNS:
+                if cells[c].strip():
+                    cells[c] = str(Decimal(cells[c].replace(",", ".")) * 2).replace(".", ",")
+        out.append(";".join(cells))
+    return "\n".join(out).encode("utf-8")
+
+
+def _owb_2024(con: duckdb.DuckDBPyConnection) -> tuple[Decimal, set[int]]:
+    row = con.execute("""SELECT sum(value_k), list(DISTINCT source_id) FROM fact
+                         WHERE moment_jaar = 2024 AND fase = 'OWB' AND NOT is_part""").fetchone()
+    assert row is not None
+    return Decimal(row[0]), set(row[1])
+
+
+def _orphans(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows of any table that point at a line or source no longer there (the source rows themselves excepted)."""
+    found = {}
+    for (table,) in con.execute("""SELECT DISTINCT table_name FROM information_schema.columns
+                                   WHERE column_name = 'line_id' AND table_name NOT IN ('budget_line', 'amount_k')
+                                   """).fetchall():
+        row = con.execute(f"SELECT count(*) FROM {table} WHERE line_id NOT IN "
+                          "(SELECT line_id FROM budget_line)").fetchone()
+        found[table] = int(row[0]) if row else 0
+    row = con.execute("SELECT count(*) FROM fact WHERE source_id IN (SELECT source_id FROM source_replaced)").fetchone()
+    found["fact from a replaced source"] = int(row[0]) if row else 0
+    return found
+
+
+def test_a_republished_file_replaces_its_earlier_version(server: LocalServer, tmp_path: Path) -> None:
+    files = _generated(tmp_path)
+    v1 = files[_name(2024, "OWB")].read_bytes()
+    v2 = _doubled(v1)
+    db, dest = str(tmp_path / "db.duckdb"), tmp_path / "downloads"
+    path = "/open_data/" + _name(2024, "OWB")
+    args = ["update", "--db", db, "--dest", str(dest), "--base-url", server.url("/open_data/"), "--jaar", "2024",
+            "--fase", "OWB"]
+    server.add(path, default=conditional(v1, etag='"v1"', last_modified="Mon, 30 Nov 2026 10:00:00 GMT"))
+    assert runner.invoke(app, args).exit_code == 0
+    con = store.connect(db, read_only=True)
+    before, first_sources = _owb_2024(con)
+    con.close()
+    assert before != 0
+
+    server.add(path, default=conditional(v2, etag='"v2"', last_modified="Tue, 01 Dec 2026 09:00:00 GMT"))
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert "vervangt de eerdere versie (bron 1)" in out.output and "bedragen anders" in out.output
+    con = store.connect(db, read_only=True)
+    after, sources = _owb_2024(con)
+    assert after == 2 * before and sources == {2} and first_sources == {1}
+    replaced = con.execute("SELECT source_id, replaced_by, amounts_changed, amounts_only_old, amounts_only_new "
+                           "FROM source_replaced").fetchall()
+    assert len(replaced) == 1 and replaced[0][:2] == (1, 2) and replaced[0][2] > 0 and replaced[0][3:] == (0, 0)
+    assert con.execute("SELECT count(*) FROM budget_line WHERE source_id = 1").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM source").fetchone() == (2,)  # the earlier version stays on record
+    assert set(_orphans(con).values()) == {0}, _orphans(con)
+    con.close()
+    shown = runner.invoke(app, ["sources", "--db", db, "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    listed = json.loads(shown.stdout)["rijen"]
+    assert [r["vervangen_door"] for r in listed] == [2, None]
+
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "Niets nieuws" in again.output
+
+
+def _with_provenance(folder: Path, name: str, data: bytes, last_modified: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    target.write_bytes(data)
+    (folder / (name + ".provenance.json")).write_text(json.dumps(
+        {"url": "https://www.rijksfinancien.nl/open_data/" + name, "last_modified": last_modified,
+         "fetched_at": "2026-12-01T10:00:00+00:00"}), encoding="utf-8")
+    return target
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The facts and the findings, without the ids that depend on what was loaded before (line and source ids)."""
+    facts = con.execute("SELECT * EXCLUDE (line_id, source_id) FROM fact ORDER BY ALL").fetchall()
+    findings = con.execute("SELECT code, severity, message, path, row_number, column_name, CAST(figures AS VARCHAR) "
+                           "FROM finding ORDER BY ALL").fetchall()
+    return facts, findings
+
+
+def test_either_load_order_gives_what_the_later_version_alone_gives(tmp_path: Path) -> None:
+    files = _generated(tmp_path)
+    name = _name(2024, "OWB")
+    v1, v2 = files[name].read_bytes(), _doubled(files[name].read_bytes())
+    early = _with_provenance(tmp_path / "early", name, v1, "Mon, 30 Nov 2026 10:00:00 GMT")
+    late = _with_provenance(tmp_path / "late", name, v2, "Tue, 01 Dec 2026 09:00:00 GMT")
+    # the other moments of 2024 restate the OWB stand: cross-source findings compare them with the OWB file
+    others = [p for n, p in files.items() if n.startswith(("Budgettaire_Tabellen_2023", "Budgettaire_Tabellen_2024"))
+              and n != name]
+    con = store.connect(tmp_path / "only_late.duckdb")
+    pipeline.build(con, others)
+    pipeline.build(con, [late])
+    expected = _tables(con)
+    con.close()
+    assert any(f[0] == "source-mismatch" for f in expected[1])  # (a check that can fail: the comparison is there)
+    for i, order in enumerate(([early, late], [late, early])):
+        con = store.connect(tmp_path / f"db{i}.duckdb")
+        pipeline.build(con, others)
+        for p in order:  # one load after the other, as two updates would
+            report, _ = pipeline.build(con, [p])
+            assert report.loaded and len(report.replaced) == (1 if p is order[1] else 0)
+        assert report.replaced[0].replaced_by == (report.replaced[0].source_id + 1 if i == 0 else
+                                                  report.replaced[0].source_id - 1)
+        assert set(_orphans(con).values()) == {0}, _orphans(con)
+        assert _tables(con) == expected  # facts and findings (the cross-source checks against the later version)
+        pipeline.reclassify(con)  # a full rebuild gives the same tables
+        assert _tables(con) == expected
+        con.close()
+    # the earlier version loaded again: the same bytes, nothing changes
+    con = store.connect(tmp_path / "db0.duckdb")
+    copy = tmp_path / "again" / name
+    copy.parent.mkdir()
+    shutil.copy(early, copy)
+    report, _ = pipeline.build(con, [copy])
+    assert not report.loaded and _tables(con) == expected
+    con.close()
