@@ -14,7 +14,7 @@ from fetch_server import LocalServer, conditional
 from test_update import _generated, _name
 from typer.testing import CliRunner
 
-from digibudget import pipeline, store
+from digibudget import pipeline, store, versions
 from digibudget.cli import app
 
 runner = CliRunner()
@@ -146,4 +146,33 @@ def test_either_load_order_gives_what_the_later_version_alone_gives(tmp_path: Pa
     shutil.copy(early, copy)
     report, _ = pipeline.build(con, [copy])
     assert not report.loaded and _tables(con) == expected
+    con.close()
+
+
+def test_links_of_parliamentary_figures_follow_the_later_version(tmp_path: Path) -> None:
+    files = _generated(tmp_path)
+    name = _name(2024, "OWB")
+    v1 = files[name].read_bytes()
+    rows = _doubled(v1).split(b"\n")
+    gone = next(r for r in rows[1:] if b";N;" in r)  # a detail line the corrected file no longer has
+    v2 = b"\n".join(r for r in rows if r != gone)
+    early = _with_provenance(tmp_path / "early", name, v1, "Mon, 30 Nov 2026 10:00:00 GMT")
+    late = _with_provenance(tmp_path / "late", name, v2, "Tue, 01 Dec 2026 09:00:00 GMT")
+    con = store.connect(tmp_path / "db.duckdb")
+    pipeline.build(con, [early])
+    kept, dropped = con.execute("""
+        SELECT min(line_id) FILTER (WHERE source_ref <> ?), min(line_id) FILTER (WHERE source_ref = ?)
+        FROM budget_line WHERE NOT is_total AND vuo = ?""",
+        [gone.split(b";")[0].decode(), gone.split(b";")[0].decode(), gone.split(b";")[3].decode()]).fetchone()
+    key = con.execute("SELECT line_key, vuo FROM budget_line WHERE line_id = ?", [kept]).fetchone()
+    for line_id in (kept, dropped):
+        con.execute("INSERT INTO link VALUES (1, '1', NULL, ?, 'test', 1, 'bedrag in het antwoord')", [line_id])
+    report, _ = pipeline.build(con, [late])
+    (r,) = report.replaced
+    assert (r.links_moved, r.links_dropped) == (1, 1)
+    assert r.amounts_only_old > 0 and r.amounts_only_new == 0
+    linked = con.execute("SELECT l.source_id, l.line_key, l.vuo FROM link k JOIN budget_line l USING (line_id)"
+                         ).fetchall()
+    assert linked == [(2, *key)]
+    assert "koppelingen van Kamerstukken: 1 verplaatst naar de nieuwe versie, 1 vervallen" in versions.describe(r)
     con.close()
