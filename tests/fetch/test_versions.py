@@ -74,6 +74,7 @@ def test_a_republished_file_replaces_its_earlier_version(server: LocalServer, tm
     out = runner.invoke(app, args)
     assert out.exit_code == 0, out.output
     assert "vervangt de eerdere versie (bron 1)" in out.output and "bedragen anders" in out.output
+    assert "Nieuw moment" not in out.output  # a corrected publication is no new moment
     con = store.connect(db, read_only=True)
     after, sources = _owb_2024(con)
     assert after == 2 * before and sources == {2} and first_sources == {1}

@@ -144,8 +144,9 @@ def _print_changes(moment: list[Any], changed: dict[str, Any] | None) -> None:
     from ..analyze import changes
 
     if changed is None:
-        err.print(f"Nieuw moment {changes.moment_text((int(moment[0]), str(moment[1])))}: geen eerder moment van dat "
-                  "jaar om mee te vergelijken.", highlight=False)
+        # (the moment may be new, or a corrected publication of one loaded before: the line above says which)
+        err.print(f"Geladen moment {changes.moment_text((int(moment[0]), str(moment[1])))}: geen eerder moment van "
+                  "dat jaar om mee te vergelijken.", highlight=False)
         return
     counts = ", ".join(f"{title.split(' (')[0].lower()}: {'ten minste ' if n >= _LIMIT else ''}{nl_number(n)}"
                        for title, n in changed["secties"])
