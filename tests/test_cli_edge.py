@@ -173,3 +173,13 @@ def test_a_wrong_extension_says_what_the_content_is_in_dutch(tmp_path: Path) -> 
     assert "de bestandsnaam zegt docx, maar de inhoud is binaire gegevens, geen tekst" in out.output
     fake.write_text("1\nHoeveel?\n", encoding="utf-8")
     assert "maar de inhoud is platte tekst" in runner.invoke(app, ["docs", "parse", str(fake)]).output
+
+
+def test_a_cut_off_database_is_a_dutch_line_not_a_traceback(tmp_path: Path, bundled_db: Path) -> None:
+    cut = tmp_path / "afgebroken.duckdb"  # a copy that stopped at a quarter
+    data = bundled_db.read_bytes()
+    cut.write_bytes(data[: len(data) // 4])
+    out = runner.invoke(app, ["table", "--db", str(cut)])
+    assert out.exit_code == errors.StoreError.exit_code == 4, out.output
+    assert out.output.startswith("Fout: de database kon niet worden gelezen of geschreven (") and \
+        "Traceback" not in out.output and "maak haar opnieuw met 'digibudget demo'" in out.output

@@ -100,6 +100,15 @@ class StoreError(DigibudgetError):
     exit_code = 4
     http_status = 503
 
+    @classmethod
+    def from_duckdb(cls, exc: Exception) -> StoreError:
+        """An error DuckDB raised while a command read or wrote the database: a file cut off or damaged (a copy
+        that stopped halfway, a disk error), or a defect; DuckDB's own first line is kept for a report."""
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        return cls(f"de database kon niet worden gelezen of geschreven ({type(exc).__name__}: {first})",
+                   expected="een complete, onbeschadigde database; maak haar opnieuw met 'digibudget demo' of "
+                            "'digibudget ingest', of meld dit als fout")
+
 
 class FetchError(DigibudgetError):
     """A download failed after its retries, or its content is not what was expected."""

@@ -8,12 +8,13 @@ from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from .. import output, queries
-from ..errors import DigibudgetError, FileAccessError, LoadedWithErrors
+from ..errors import DigibudgetError, FileAccessError, LoadedWithErrors, StoreError
 from ..nlformat import nl_number
 from ..settings import load_settings
 from .click_nl import DutchTyper
@@ -37,7 +38,8 @@ def translate(exc: DigibudgetError) -> tuple[str, int]:
 
 def edge(fn: F) -> F:
     """Run a command; a library error becomes one Dutch line on stderr and the error class's exit code. So does an
-    OSError no check of the command caught first (a FileAccessError: the path and the reason), never a traceback;
+    OSError no check of the command caught first (a FileAccessError: the path and the reason) and an error of DuckDB
+    itself (a StoreError: a damaged or cut-off database file), never a traceback;
     only a closed pipe (``| head``) ends the command without a word."""
 
     @wraps(fn)
@@ -49,6 +51,8 @@ def edge(fn: F) -> F:
                 raise
             except OSError as exc:
                 raise FileAccessError.from_os(exc) from exc
+            except duckdb.Error as exc:  # a damaged or cut-off database file (or a defect): said, not a traceback
+                raise StoreError.from_duckdb(exc) from exc
         except DigibudgetError as exc:
             message, code = translate(exc)
             err.print(message, style="bold red" if code != LoadedWithErrors.exit_code else None,
