@@ -143,6 +143,7 @@ def test_an_unknown_parameter_names_the_ones_the_endpoint_knows(client: TestClie
     assert "van, vuo)" in body["fout"] and "'van'" not in body["fout"]
     assert "geen parameters" in client.get("/api/regel/1", params={"x": "1"}).json()["fout"]
     assert client.get("/tabel", params={"onbekend": "1"}).status_code == 200  # pages stay lenient (forms)
+    assert client.get("/api/momenten", params={"_": "1733040000"}).status_code == 200  # a cache buster
 
 
 def test_every_download_link_of_the_pages_answers(client: TestClient) -> None:

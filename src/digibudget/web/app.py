@@ -66,7 +66,7 @@ def known_parameters(request: Request) -> None:
     if operation is None:  # (not documented, e.g. HEAD: nothing to hold the request to)
         return
     known = sorted({p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"})
-    unknown = sorted(set(request.query_params) - set(known))
+    unknown = sorted(set(request.query_params) - set(known) - {"_"})  # ('_': a client's cache buster, harmless)
     if unknown:
         expected = ", ".join(known) if known else "geen parameters"
         raise RequestValidationError([{"type": "extra_forbidden", "loc": ("query", name), "msg": "Unknown parameter",
