@@ -6,13 +6,13 @@ would be sources of the same moment, and which one gives the figures would follo
 (the content hash), not the publication: the database could keep showing the figures the publisher corrected.
 
 So, inside the load's transaction: two sources with the same URL (from the ``.provenance.json`` beside a
-download; never parliamentary documents) are two versions of one file. The later one is the one the publisher
-dated later (``Last-Modified``), else the one downloaded later, else the one loaded now. The earlier version's
-lines, amounts, shares and findings are removed; its ``source`` row stays as the record of what was loaded, and
-``source_replaced`` says by what, with the counts of amounts that changed. Links of parliamentary figures to its
-lines move to the later version's line with the same key, V/U/O, budget year and total flag, or are dropped (and
-counted). The derived tables are then rebuilt whole (``pipeline.build``): a replacement is rare, and the
-incremental path only ever adds.
+download; never parliamentary documents), the same file name and the same reader are two versions of one file.
+The later one is the one the publisher dated later (``Last-Modified``), else the one downloaded later, else the
+one loaded now. The earlier version's lines, amounts, shares and findings are removed; its ``source`` row stays as
+the record of what was loaded, and ``source_replaced`` says by what, with the counts of amounts that changed.
+Links of parliamentary figures to its lines move to the later version's line with the same key, V/U/O, budget
+year and total flag, or are dropped (and counted). The derived tables are then rebuilt whole
+(``pipeline.build``): a replacement is rare, and the incremental path only ever adds.
 """
 
 from __future__ import annotations
@@ -77,10 +77,11 @@ def replace_earlier(con: duckdb.DuckDBPyConnection, new_ids: Sequence[int]) -> l
         url, new_time = mine
         others = con.execute("""
             SELECT v.source_id, coalesce(v.published_at, v.fetched_at) FROM source_version v
-            JOIN source s USING (source_id)
-            WHERE v.url = ? AND v.source_id <> ? AND s.kind <> 'document'
+            JOIN source s USING (source_id) JOIN source me ON me.source_id = $new
+            WHERE v.url = $url AND v.source_id <> $new AND s.kind <> 'document'
+              AND s.kind = me.kind AND s.file_name = me.file_name  -- (a sidecar copied beside another file: no)
               AND v.source_id NOT IN (SELECT source_id FROM source_replaced)
-            ORDER BY v.source_id""", [url, new]).fetchall()
+            ORDER BY v.source_id""", {"url": url, "new": new}).fetchall()
         for other, other_time in others:
             if other_time is not None and new_time is not None and other_time > new_time:
                 # the file loaded now is the older version: no cross-source check has compared it yet

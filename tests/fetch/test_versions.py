@@ -177,3 +177,18 @@ def test_links_of_parliamentary_figures_follow_the_later_version(tmp_path: Path)
     assert linked == [(2, *key)]
     assert "koppelingen van Kamerstukken: 1 verplaatst naar de nieuwe versie, 1 vervallen" in versions.describe(r)
     con.close()
+
+
+def test_a_sidecar_copied_beside_another_file_replaces_nothing(tmp_path: Path) -> None:
+    files = _generated(tmp_path)
+    owb, o1 = _name(2024, "OWB"), _name(2024, "O1")
+    first = _with_provenance(tmp_path / "a", owb, files[owb].read_bytes(), "Mon, 30 Nov 2026 10:00:00 GMT")
+    other = _with_provenance(tmp_path / "b", o1, files[o1].read_bytes(), "Tue, 01 Dec 2026 09:00:00 GMT")
+    sidecar = other.with_name(o1 + ".provenance.json")  # the OWB's address beside the O1 file
+    sidecar.write_text(first.with_name(owb + ".provenance.json").read_text(encoding="utf-8"), encoding="utf-8")
+    con = store.connect(tmp_path / "db.duckdb")
+    pipeline.build(con, [first])
+    report, _ = pipeline.build(con, [other])
+    assert report.replaced == [] and con.execute("SELECT count(*) FROM source_replaced").fetchone() == (0,)
+    assert con.execute("SELECT count(DISTINCT source_id) FROM budget_line").fetchone() == (2,)
+    con.close()
