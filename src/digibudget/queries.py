@@ -5,12 +5,13 @@ analyze/); constant SQL with bound parameters only, never text from a request.""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from .errors import NotFoundError, UsageError
+from .errors import DigibudgetError, NotFoundError, UsageError
 from .result import Result as Result
 from .result import query_result as query_result
 from .vocab import FASES, SOURCE_NEWNESS_SQL, check_vuo
@@ -234,8 +235,10 @@ def line_links(con: duckdb.DuckDBPyConnection, line_id: int) -> Result:
 
 
 def source_detail(con: duckdb.DuckDBPyConnection, source_id: int) -> dict[str, Any]:
-    cur = con.execute("""SELECT source_id, kind, file_name, path, sha256, size_bytes, url, title, licence, loaded_at,
-                                rows_read, lines_loaded, amounts_loaded FROM source WHERE source_id = ?""", [source_id])
+    cur = con.execute("""SELECT s.source_id, s.kind, s.file_name, s.path, s.sha256, s.size_bytes, s.url, s.title,
+                                s.licence, s.loaded_at, s.rows_read, s.lines_loaded, s.amounts_loaded, r.replaced_by
+                         FROM source s LEFT JOIN source_replaced r USING (source_id) WHERE s.source_id = ?""",
+                      [source_id])
     cols = [d[0] for d in cur.description]
     row = cur.fetchone()
     if row is None:
@@ -255,12 +258,16 @@ def source_row(con: duckdb.DuckDBPyConnection, source_id: int, row: int) -> Resu
         ORDER BY a.source_row, a.jaar, a.fase""", [source_id, row, row], "Bron " + str(source_id) + ", rij " + str(row))
 
 
-def raw_line(path: str, row: int, *, limit: int = 4000) -> str | None:
-    """The text of physical line ``row`` (1-based) of a loaded source file, when that file is still on disk.
+def raw_line(path: str, row: int, *, sha256: str | None = None, limit: int = 4000) -> str | None:
+    """The text of physical line ``row`` (1-based) of a loaded source file, when that file is still on disk and,
+    with ``sha256``, still holds the bytes that were loaded (a later download of the same file may have replaced it:
+    its lines are no provenance of the earlier source).
 
     ``path`` comes from the source table (recorded at ingest), never from a request."""
     p = Path(path)
     if row < 1 or not p.is_file():
+        return None
+    if sha256 is not None and not _holds(p, sha256):
         return None
     with p.open("rb") as fh:
         for i, raw in enumerate(fh, start=1):
@@ -273,6 +280,22 @@ def raw_line(path: str, row: int, *, limit: int = 4000) -> str | None:
             if i > row:
                 break
     return None
+
+
+def _holds(path: Path, sha256: str) -> bool:
+    st = path.stat()
+    return _digest_of(str(path), st.st_size, st.st_mtime_ns) == sha256
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_of(path: str, size: int, mtime_ns: int) -> str | None:
+    """The sha256 of a file as it is now (size and modification time in the key: a changed file is hashed again)."""
+    from .filehash import sha256_of
+
+    try:
+        return sha256_of(Path(path))
+    except DigibudgetError:
+        return None
 
 
 def source_files(con: duckdb.DuckDBPyConnection, file_names: list[str] | str) -> Result:

@@ -93,6 +93,25 @@ def test_a_republished_file_replaces_its_earlier_version(server: LocalServer, tm
     again = runner.invoke(app, args)
     assert again.exit_code == 0 and "Niets nieuws" in again.output
 
+    # the download folder now holds the later bytes: the earlier source shows no row of them as its own
+    import warnings
+
+    with warnings.catch_warnings():  # starlette's TestClient warns about httpx at import time
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from digibudget.web.app import create_app
+
+    with TestClient(create_app(db), raise_server_exceptions=True) as client:
+        page = client.get("/bron/1")
+        assert page.status_code == 200, page.text[-1500:]
+        assert 'id="vervangen"' in page.text and 'href="/bron/2"' in page.text
+        gone = client.get("/api/bron/1", params={"rij": 2})
+        assert gone.status_code == 404 and "vervangen door een latere versie" in gone.json()["fout"]
+        later = client.get("/api/bron/2", params={"rij": 2}).json()
+        assert later["tekst"] and later["tekst"].split(";")[0] == v2.decode("utf-8").split("\n")[1].split(";")[0]
+        assert later["bron"]["replaced_by"] is None
+
 
 def _with_provenance(folder: Path, name: str, data: bytes, last_modified: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)

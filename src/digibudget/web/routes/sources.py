@@ -36,8 +36,13 @@ def source_view(con: Con, source_id: int, rij: int | None) -> tuple[dict[str, An
     src = queries.source_detail(con, source_id)
     if rij is None:
         return src, None, None
-    row, raw = queries.source_row(con, source_id, rij), queries.raw_line(str(src["path"]), rij)
+    row = queries.source_row(con, source_id, rij)
+    raw = queries.raw_line(str(src["path"]), rij, sha256=str(src["sha256"]))
     if not row.rows and raw is None:  # a row the file does not have (nor anything read from it): 404, not 'no rows'
+        if src.get("replaced_by") is not None:
+            raise NotFoundError(f"bron {source_id} is vervangen door een latere versie van hetzelfde bestand (bron "
+                                f"{src['replaced_by']}); haar rijen staan niet meer in de database",
+                                expected=f"dezelfde rij in bron {src['replaced_by']}")
         raise NotFoundError(f"bron {source_id} heeft geen rij {rij}",
                             expected="een rijnummer dat het bronbestand heeft")
     return src, row, raw
