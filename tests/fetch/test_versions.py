@@ -211,3 +211,18 @@ def test_a_sidecar_copied_beside_another_file_replaces_nothing(tmp_path: Path) -
     assert report.replaced == [] and con.execute("SELECT count(*) FROM source_replaced").fetchone() == (0,)
     assert con.execute("SELECT count(DISTINCT source_id) FROM budget_line").fetchone() == (2,)
     con.close()
+
+
+def test_ingest_of_a_later_download_says_what_it_replaced(tmp_path: Path) -> None:
+    files = _generated(tmp_path)
+    name = _name(2024, "OWB")
+    early = _with_provenance(tmp_path / "early", name, files[name].read_bytes(), "Mon, 30 Nov 2026 10:00:00 GMT")
+    late = _with_provenance(tmp_path / "late", name, _doubled(files[name].read_bytes()),
+                            "Tue, 01 Dec 2026 09:00:00 GMT")
+    db = str(tmp_path / "db.duckdb")
+    assert runner.invoke(app, ["ingest", "--db", db, str(early)]).exit_code == 0
+    out = runner.invoke(app, ["ingest", "--db", db, str(late)])  # through the job's JSON result, as a server sends it
+    assert out.exit_code == 0, out.output
+    assert (f"Nieuwe versie: {name} (bron 2) vervangt de eerdere versie (bron 1) van "
+            f"https://www.rijksfinancien.nl/open_data/{name}: ") in out.output
+    assert "De cijfers komen nu alleen uit de nieuwe versie." in out.output
