@@ -21,9 +21,11 @@ def settings_md() -> str:
     out = ["# Settings", "",
            f"Each setting is read from the environment variable, else from `{SETTINGS_FILE}` (table "
            "`[digibudget]`) in the working folder, else its default. `digibudget settings` shows the values in "
-           "force.", "", "| setting | environment variable | type | default | meaning |", "|---|---|---|---|---|"]
+           "force, with the Dutch explanation (`uitleg`, the last column here).", "",
+           "| setting | environment variable | type | default | meaning | uitleg (shown by `digibudget settings`) |",
+           "|---|---|---|---|---|---|"]
     for s in SETTINGS:
-        out.append(f"| `{s.name}` | `{s.env_var}` | {s.type.__name__} | `{s.default}` | {s.help} |")
+        out.append(f"| `{s.name}` | `{s.env_var}` | {s.type.__name__} | `{s.default}` | {s.help} | {s.uitleg} |")
     return "\n".join(out) + "\n"
 
 
