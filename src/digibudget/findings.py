@@ -100,6 +100,12 @@ register("commitment-split-mismatch", "Budgetflexibiliteit telt niet op tot 100%
 register("file-may-be-truncated", "Bestand mogelijk afgebroken", "warning",
          "the file does not end with a line break: its last row may have been cut short; check it against the "
          "published file")
+register("source-replaced", "Nieuwe versie van een bestand", "info",
+         "this file replaces an earlier version (source {old_source}) published at the same address: {changed} of "
+         "{compared} amounts changed, {only_new} are new; the figures come from this version")
+register("version-dropped-amounts", "Nieuwe versie mist bedragen", "warning",
+         "this version lacks {only_old} amounts that the earlier version (source {old_source}) had; they are no "
+         "longer in any figure")
 
 # --- parliamentary documents ---------------------------------------------------------------------------------
 register("document-table-total-agrees", "Tabeltotaal klopt", "info",

@@ -39,6 +39,10 @@ MESSAGES_NL: dict[str, str] = {
     "unit-mismatch": "{what}: eenheid '{unit}' wijkt af van de verwachte '{expected}'",
     "float-artefact": "bedrag '{raw}' is een afrondingsartefact van een kommagetal; opgeslagen als {value}",
     "amount-missing": "{count} bedragcellen zijn leeg (nog niet bekend); daarvoor is geen waarde opgeslagen",
+    "source-replaced": "dit bestand vervangt een eerdere versie (bron {old_source}) van hetzelfde adres: {changed} van "
+                       "{compared} bedragen gewijzigd, {only_new} nieuw; de cijfers komen uit deze versie",
+    "version-dropped-amounts": "deze versie mist {only_old} bedragen die de eerdere versie (bron {old_source}) had; "
+                               "ze tellen in geen enkel cijfer meer mee",
     "percentage-out-of-range": "percentage juridisch verplicht {value} ligt buiten 0-100",
     "truncated-table": "{what}: de brontabel is onvolledig ({reason}); totalen over de rijen zijn gedeeltelijk",
     "total-flag-inferred": "de totaalindicatie van een {vuo}-rij is leeg; gelezen als '{flag}' uit het niveau van "

@@ -25,6 +25,8 @@ from email.utils import parsedate_to_datetime
 
 import duckdb
 
+from .errors import Location
+
 
 @dataclass(frozen=True)
 class Replacement:
@@ -159,7 +161,22 @@ def _replace(con: duckdb.DuckDBPyConnection, old: int, new: int, url: str, *, ea
                     {"exact": quoted, "at_row": quoted[:-1] + " (rij "})
     con.execute("INSERT INTO source_replaced VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
                 [old, new, url, same, changed, only_old, only_new, moved, dropped])
+    _findings(con, old, new, same + changed, changed, only_old, only_new)
     return Replacement(old, new, file_name, url, same, changed, only_old, only_new, moved, dropped)
+
+
+def _findings(con: duckdb.DuckDBPyConnection, old: int, new: int, compared: int, changed: int, only_old: int,
+              only_new: int) -> None:
+    """The replacement as findings of the later version: what changed (info) and what it no longer has (warning)."""
+    from .findings import Finding, store_findings
+
+    row = con.execute("SELECT path FROM source WHERE source_id = ?", [new]).fetchone()
+    path = str(row[0]) if row else None
+    found = [Finding("source-replaced", Location(path), old_source=old, changed=changed, compared=compared,
+                     only_new=only_new)]
+    if only_old:
+        found.append(Finding("version-dropped-amounts", Location(path), old_source=old, only_old=only_old))
+    store_findings(con, new, path, found)
 
 
 def describe(r: Replacement) -> str:

@@ -124,10 +124,12 @@ def _with_provenance(folder: Path, name: str, data: bytes, last_modified: str) -
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """The facts and the findings, without the ids that depend on what was loaded before (line and source ids)."""
+    """The facts and the findings, without the ids that depend on what was loaded before (line and source ids) and
+    without the findings that record the replacement itself."""
     facts = con.execute("SELECT * EXCLUDE (line_id, source_id) FROM fact ORDER BY ALL").fetchall()
     findings = con.execute("SELECT code, severity, message, path, row_number, column_name, CAST(figures AS VARCHAR) "
-                           "FROM finding ORDER BY ALL").fetchall()
+                           "FROM finding WHERE code NOT IN ('source-replaced', 'version-dropped-amounts') "
+                           "ORDER BY ALL").fetchall()
     return facts, findings
 
 
@@ -156,6 +158,9 @@ def test_either_load_order_gives_what_the_later_version_alone_gives(tmp_path: Pa
                                                   report.replaced[0].source_id - 1)
         assert set(_orphans(con).values()) == {0}, _orphans(con)
         assert _tables(con) == expected  # facts and findings (the cross-source checks against the later version)
+        later = report.replaced[0].replaced_by
+        assert con.execute("SELECT code, source_id FROM finding WHERE code LIKE 'source-replaced'").fetchall() == [
+            ("source-replaced", later)]
         pipeline.reclassify(con)  # a full rebuild gives the same tables
         assert _tables(con) == expected
         con.close()
@@ -195,6 +200,9 @@ def test_links_of_parliamentary_figures_follow_the_later_version(tmp_path: Path)
                          ).fetchall()
     assert linked == [(2, *key)]
     assert "koppelingen van Kamerstukken: 1 verplaatst naar de nieuwe versie, 1 vervallen" in versions.describe(r)
+    dropped_finding = con.execute("SELECT source_id, severity, figures->>'only_old' FROM finding "
+                                  "WHERE code = 'version-dropped-amounts'").fetchall()
+    assert dropped_finding == [(2, "warning", str(r.amounts_only_old))]
     con.close()
 
 
