@@ -19,9 +19,10 @@ from .vocab import FASES, SOURCE_NEWNESS_SQL, check_vuo
 
 def sources(con: duckdb.DuckDBPyConnection) -> Result:
     return query_result(con, """
-        SELECT s.source_id AS bron, s.kind AS soort, s.file_name AS bestand, s.rows_read AS rijen,
-               s.lines_loaded AS regels, s.amounts_loaded AS bedragen, s.sha256, s.url, s.loaded_at AS geladen,
-               r.replaced_by AS vervangen_door  -- a later version of the same file (digibudget.versions)
+        SELECT s.source_id AS bron, s.kind AS soort, s.file_name AS bestand,
+               r.replaced_by AS vervangen_door,  -- a later version of the same file (digibudget.versions)
+               s.rows_read AS rijen, s.lines_loaded AS regels, s.amounts_loaded AS bedragen, s.sha256, s.url,
+               s.loaded_at AS geladen
         FROM source s LEFT JOIN source_replaced r USING (source_id) ORDER BY s.source_id""", [], "Bronnen")
 
 
