@@ -47,7 +47,7 @@ def edge(fn: F) -> F:
         try:
             try:
                 return fn(*args, **kwargs)
-            except BrokenPipeError:
+            except (BrokenPipeError, duckdb.InterruptException):  # a closed pipe, Ctrl-C: no message of ours
                 raise
             except OSError as exc:
                 raise FileAccessError.from_os(exc) from exc
