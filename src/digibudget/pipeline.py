@@ -25,11 +25,10 @@ def build(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], *, decisions: P
     def derive(c: duckdb.DuckDBPyConnection) -> None:  # only what the new sources reach (analyze.incremental)
         new = [int(r[0]) for r in c.execute("SELECT source_id FROM source WHERE source_id > ? ORDER BY 1",
                                             [known]).fetchall()]
-        if versions.replaced_in(c, new):  # lines were removed, not only added: everything again (rare)
-            counts.update(_derive(c, decisions))
-            return
+        removed = bool(versions.removed_sources(c))  # earlier versions of its files that this load replaced
         counts.update(incremental.derive(c, new, decisions, reviewed_lineage_paths(),
-                                         preference=source_preference()))
+                                         preference=source_preference(), removed=removed))
+        versions.forget_removed(c)
 
     report = ingest.ingest(con, paths, progress=progress, then=derive, strict=strict)
     if not report.loaded:  # nothing new: rebuild only when rules, decisions or code changed since the last build

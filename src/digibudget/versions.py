@@ -11,8 +11,9 @@ The later one is the one the publisher dated later (``Last-Modified``), else the
 one loaded now. The earlier version's lines, amounts, shares and findings are removed; its ``source`` row stays as
 the record of what was loaded, and ``source_replaced`` says by what, with the counts of amounts that changed.
 Links of parliamentary figures to its lines move to the later version's line with the same key, V/U/O, budget
-year and total flag, or are dropped (and counted). The derived tables are then rebuilt whole
-(``pipeline.build``): a replacement is rare, and the incremental path only ever adds.
+year and total flag, or are dropped (and counted). The derived tables are then recomputed where the later version
+reaches and where the earlier one reached (``analyze.incremental``, with the lines and amount groups kept here in
+``REMOVED_LINES`` and ``REMOVED_AMOUNTS`` for the rest of the load).
 """
 
 from __future__ import annotations
@@ -146,6 +147,8 @@ def _replace(con: duckdb.DuckDBPyConnection, old: int, new: int, url: str, *, ea
     con.execute("UPDATE link SET line_id = m.new_line FROM version_link_map m WHERE link.line_id = m.old_line")
     con.execute("DROP TABLE version_link_map")
     lines = "SELECT line_id FROM budget_line WHERE source_id = $old"
+    if earlier_checked:  # the derived tables hold its lines: say where, for the incremental derivation
+        _keep_removed(con, old)
     con.execute(f"DELETE FROM link WHERE line_id IN ({lines})", {"old": old})  # noqa: S608 - constants
     con.execute(f"DELETE FROM amount WHERE line_id IN ({lines})", {"old": old})  # noqa: S608 - constants
     for table in ("legal_commitment", "finding", "budget_line"):
@@ -163,6 +166,42 @@ def _replace(con: duckdb.DuckDBPyConnection, old: int, new: int, url: str, *, ea
                 [old, new, url, same, changed, only_old, only_new, moved, dropped])
     _findings(con, old, new, same + changed, changed, only_old, only_new)
     return Replacement(old, new, file_name, url, same, changed, only_old, only_new, moved, dropped)
+
+
+REMOVED_LINES = "version_removed_line"  # temp tables: the removed lines, and where their amounts were
+REMOVED_AMOUNTS = "version_removed_amount"
+
+
+def _keep_removed(con: duckdb.DuckDBPyConnection, old: int) -> None:
+    """Before its rows go: the lines of a replaced version that the derived tables were built with, and the
+    groups its amounts were in (kind, hoofdstuk, moment, measure, year), which analyze.incremental recomputes."""
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {REMOVED_LINES} (source_id BIGINT, line_id BIGINT)")
+    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS {REMOVED_AMOUNTS} (source_id BIGINT, kind VARCHAR,
+                    hoofdstuk VARCHAR, has_artikel BOOLEAN, moment_jaar SMALLINT, fase VARCHAR, measure VARCHAR,
+                    jaar SMALLINT)""")
+    con.execute(f"INSERT INTO {REMOVED_LINES} SELECT source_id, line_id FROM budget_line "  # noqa: S608 - constant
+                "WHERE source_id = $old", {"old": old})
+    con.execute(f"""INSERT INTO {REMOVED_AMOUNTS}
+        SELECT DISTINCT l.source_id, s.kind, l.hoofdstuk, l.artikel IS NOT NULL, a.moment_jaar, a.fase, a.measure,
+               a.jaar
+        FROM amount a JOIN budget_line l USING (line_id) JOIN source s USING (source_id)
+        WHERE l.source_id = $old""", {"old": old})  # noqa: S608 - constant names
+
+
+def removed_sources(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The replaced versions of this load whose lines the derived tables still hold (``_keep_removed``)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
+                         [REMOVED_LINES]).fetchone()
+    if not exists or not exists[0]:  # (no query of a missing table: an error would abort the load's transaction)
+        return []
+    rows = con.execute(f"SELECT DISTINCT source_id FROM {REMOVED_LINES} ORDER BY 1").fetchall()  # noqa: S608
+    return [int(r[0]) for r in rows]
+
+
+def forget_removed(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the record of the removed lines once the derived tables no longer hold them."""
+    con.execute(f"DROP TABLE IF EXISTS {REMOVED_LINES}")
+    con.execute(f"DROP TABLE IF EXISTS {REMOVED_AMOUNTS}")
 
 
 def _findings(con: duckdb.DuckDBPyConnection, old: int, new: int, compared: int, changed: int, only_old: int,
@@ -193,13 +232,3 @@ def describe(r: Replacement) -> str:
         text += (f"; koppelingen van Kamerstukken: {nl_number(r.links_moved)} verplaatst naar de nieuwe versie, "
                  f"{nl_number(r.links_dropped)} vervallen (de regel staat niet meer in het bestand)")
     return text + ". De cijfers komen nu alleen uit de nieuwe versie."
-
-
-def replaced_in(con: duckdb.DuckDBPyConnection, source_ids: Sequence[int]) -> bool:
-    """Whether any of these sources replaced, or was replaced by, another version (the load must rebuild)."""
-    if not source_ids:
-        return False
-    ids = ", ".join(str(int(i)) for i in source_ids)
-    row = con.execute(f"SELECT count(*) FROM source_replaced WHERE source_id IN ({ids}) "  # noqa: S608 - ints
-                      f"OR replaced_by IN ({ids})").fetchone()
-    return bool(row and row[0])

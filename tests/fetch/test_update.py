@@ -19,13 +19,13 @@ REPO = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 
-def _generated(tmp_path: Path) -> dict[str, Path]:
+def _generated(tmp_path: Path, rows: int = 2000) -> dict[str, Path]:
     spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
     assert spec is not None and spec.loader is not None
     gen = importlib.util.module_from_spec(spec)
     sys.modules["bench_generate"] = gen
     spec.loader.exec_module(gen)
-    return {p.name: p for p in gen.generate(2000, tmp_path / "gen", seed=3)}
+    return {p.name: p for p in gen.generate(rows, tmp_path / "gen", seed=3)}
 
 
 @pytest.fixture

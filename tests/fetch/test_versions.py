@@ -8,8 +8,10 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pytest
 from fetch_server import LocalServer, conditional
 from test_update import _generated, _name
 from typer.testing import CliRunner
@@ -234,3 +236,123 @@ def test_ingest_of_a_later_download_says_what_it_replaced(tmp_path: Path) -> Non
     assert (f"Nieuwe versie: {name} (bron 2) vervangt de eerdere versie (bron 1) van "
             f"https://www.rijksfinancien.nl/open_data/{name}: ") in out.output
     assert "De cijfers komen nu alleen uit de nieuwe versie." in out.output
+
+
+def _corrected_bulk(data: bytes, *, chapter_gone: bool, blank: bool = False) -> tuple[bytes, str | None]:
+    """The generated file with every amount doubled (with ``blank``: every amount cell empty, so the new version
+    has lines and no figures) and, with ``chapter_gone``, without the rows of its smallest chapter (its figures of
+    this moment exist only in the earlier version); and that chapter."""
+    from collections import Counter
+
+    rows = _doubled(data).split(b"\n")
+    if blank:
+        rows = [r if i == 0 or r.count(b";") < max(AMOUNT_COLUMNS) else
+                b";".join(b"" if c in AMOUNT_COLUMNS else cell for c, cell in enumerate(r.split(b";")))
+                for i, r in enumerate(rows)]
+    if not chapter_gone:
+        return b"\n".join(rows), None
+    chapters = Counter(r.split(b";")[5] for r in rows[1:] if r.count(b";") > 5)
+    assert len(chapters) > 1, chapters  # (another chapter stays)
+    gone = min(chapters, key=lambda c: (chapters[c], c))
+    return b"\n".join(r for i, r in enumerate(rows) if i == 0 or r.split(b";")[5:6] != [gone]), gone.decode()
+
+
+def _corrected_btabel(data: bytes, *, gone_chapter: str) -> bytes:
+    """A real B-tabel file corrected: every 'Bedrag' cell doubled, the rows of one chapter gone."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    amounts = [i for i, h in enumerate(rows[0]) if h.startswith("Bedrag")]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
+    for row in rows[1:]:
+        if len(row) > 1 and row[1] == gone_chapter:
+            continue
+        writer.writerow([str(2 * int(c)) if i in amounts and c.strip().lstrip("-").isdigit() else c
+                         for i, c in enumerate(row)])
+    return out.getvalue().encode("utf-8")
+
+
+def _replace_incrementally(con: duckdb.DuckDBPyConnection, late: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Load ``late`` with the full derivation forbidden; returns how often mutations were rebuilt whole (which a
+    change of the lineage links needs, analyze.incremental)."""
+    from digibudget.analyze import incremental, mutations
+
+    def forbidden(*args: object, **kwargs: object) -> dict[str, int]:
+        raise AssertionError("a replacement rebuilt every derived table")
+
+    whole = 0
+    real = mutations.build
+
+    def counted(*args: Any, **kwargs: Any) -> int:
+        nonlocal whole
+        whole += 1
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(incremental, "derive_all", forbidden)
+        m.setattr(mutations, "build", counted)
+        report, _ = pipeline.build(con, [late])
+    assert len(report.replaced) == 1
+    return whole
+
+
+def _same_as_full_rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    from digibudget.analyze import incremental
+
+    assert set(_orphans(con).values()) == {0}, _orphans(con)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name LIKE 'version_removed%'"
+                       ).fetchone() == (0,)
+    after_load = incremental.identities(con)
+    pipeline.reclassify(con)
+    rebuilt = incremental.identities(con)
+    for table, rows in rebuilt.items():
+        assert after_load[table] == rows, f"{table}: the replacement's derived rows differ from a full rebuild"
+    assert rebuilt["fact"] and rebuilt["mutation"] and rebuilt["mutation_stand"]
+
+
+@pytest.mark.parametrize(("chapter_gone", "blank"), [(False, False), (True, False), (False, True)])
+def test_a_replacement_recomputes_what_either_version_reached_as_a_full_rebuild_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chapter_gone: bool, blank: bool) -> None:
+    files = _generated(tmp_path, 8000)  # (two chapters in the file)
+    name = _name(2024, "JV")  # the newest of its year: it restates, and so gives, every stand of 2024
+    v1 = files[name].read_bytes()
+    v2, gone_chapter = _corrected_bulk(v1, chapter_gone=chapter_gone, blank=blank)
+    early = _with_provenance(tmp_path / "early", name, v1, "Mon, 30 Nov 2026 10:00:00 GMT")
+    late = _with_provenance(tmp_path / "late", name, v2, "Tue, 01 Dec 2026 09:00:00 GMT")
+    con = store.connect(tmp_path / "db.duckdb")
+    pipeline.build(con, [p for n, p in files.items() if n != name])
+    pipeline.build(con, [early])
+    figures = "SELECT sum(value_k) FROM fact WHERE moment_jaar = 2024 AND NOT is_part"
+    before = con.execute(figures).fetchone()
+    assert _replace_incrementally(con, late, monkeypatch) == 0  # and no whole rebuild of the mutations either
+    assert con.execute(figures).fetchone() != before
+    if gone_chapter:  # its figures of this moment went with the earlier version
+        assert con.execute("SELECT count(*) FROM fact WHERE moment_jaar = 2024 AND fase = 'JV' AND hoofdstuk = ?",
+                           [gone_chapter]).fetchone() == (0,)
+    _same_as_full_rebuild(con)
+    con.close()
+
+
+def test_a_corrected_real_btabel_replaces_incrementally_as_a_full_rebuild_would(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digibudget.bundled import bundled_data_dir
+
+    folder = bundled_data_dir() / "btabel"
+    name = "budgettaire_tabellen_owb_2016_origineel.csv"
+    v1 = (folder / name).read_bytes()
+    early = _with_provenance(tmp_path / "early", name, v1, "Mon, 30 Nov 2026 10:00:00 GMT")
+    late = _with_provenance(tmp_path / "late", name, _corrected_btabel(v1, gone_chapter="XIII"),
+                            "Tue, 01 Dec 2026 09:00:00 GMT")
+    con = store.connect(tmp_path / "db.duckdb")
+    pipeline.build(con, [folder / "budgettaire_tabellen_owb_2015_origineel.csv",
+                         folder / "budgettaire_tabellen_owb_2017_origineel.csv"])
+    pipeline.build(con, [early])
+    chapter = "SELECT count(*) FROM fact WHERE moment_jaar = 2016 AND hoofdstuk = 'XIII'"
+    assert con.execute(chapter).fetchone() != (0,)
+    _replace_incrementally(con, late, monkeypatch)
+    assert con.execute(chapter).fetchone() == (0,)
+    _same_as_full_rebuild(con)
+    con.close()

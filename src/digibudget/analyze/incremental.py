@@ -35,6 +35,7 @@ import duckdb
 
 from .. import __version__, classify
 from ..classify.overrides import load_decisions, load_mutation_decisions
+from ..versions import REMOVED_AMOUNTS, REMOVED_LINES
 from ..vocab import PUBLICATION, publication_key, publication_key_sql
 from . import lineage, mutations, selection
 from .selection import SourcePreference
@@ -91,18 +92,24 @@ def derive_all(con: duckdb.DuckDBPyConnection, decisions: Path | None, reviewed:
 
 
 def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions: Path | None,
-           reviewed: Sequence[Path], *, preference: SourcePreference) -> dict[str, int]:
+           reviewed: Sequence[Path], *, preference: SourcePreference, removed: bool = False) -> dict[str, int]:
     """After loading ``new_sources``: recompute what they reach, or everything when the derived tables were built
-    with other rules, decisions or code (or never). Returns the counts ``derive_all`` returns."""
+    with other rules, decisions or code (or never). Returns the counts ``derive_all`` returns.
+
+    ``removed``: the load also removed the lines of earlier versions of its files (digibudget.versions, which
+    keeps them in its REMOVED_LINES and REMOVED_AMOUNTS tables); what they reached is recomputed as well."""
     fp = fingerprint(decisions, reviewed, preference)
     if stored_fingerprint(con) != fp:
         return derive_all(con, decisions, reviewed, preference=preference)
     preference.check(con)
     ids = [int(i) for i in new_sources]
+    if removed:  # a line's tags are its own: those of the removed lines go with them
+        for table in ("tag", "line_theme", "line_executor"):
+            con.execute(f"DELETE FROM {table} WHERE line_id IN (SELECT line_id FROM {REMOVED_LINES})")  # noqa: S608
     counts = classify.run(con, decisions_file=decisions, source_ids=ids)
-    update_facts(con, ids, preference)
+    update_facts(con, ids, preference, removed=removed)
     followed_before = _followed(con)
-    kind_moments = _kind_moments(con, ids)
+    kind_moments = _kind_moments(con, ids, removed=removed)
     sources: list[int] | None = None
     if kind_moments:
         years = ", ".join(sorted({str(mj) for _, mj, _ in kind_moments}))
@@ -114,7 +121,7 @@ def derive(con: duckdb.DuckDBPyConnection, new_sources: Sequence[int], decisions
     if _followed(con) != followed_before:
         counts["mutations"] = mutations.build(con, preference=preference, reviews=reviews)
     else:
-        update_mutations(con, ids, preference, reviews=reviews)
+        update_mutations(con, ids, preference, reviews=reviews, removed=removed)
         row = con.execute("SELECT count(*) FROM mutation").fetchone()
         counts["mutations"] = int(row[0]) if row else 0
     _record(con, fp)
@@ -141,15 +148,18 @@ def _sources_with(con: duckdb.DuckDBPyConnection, amount_filter: str) -> list[in
 
 
 def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], preference: SourcePreference, *,
-                 waarvan: bool = True) -> None:
-    """Recompute the facts of every (hoofdstuk, moment, year) group the new sources have amounts in."""
+                 waarvan: bool = True, removed: bool = False) -> None:
+    """Recompute the facts of every (hoofdstuk, moment, year) group the new sources have amounts in (and, with
+    ``removed``, the groups the removed versions had amounts in)."""
     lo, hi = _line_range(con, ids)
+    gone = (f" UNION SELECT hoofdstuk, moment_jaar, fase, jaar FROM {REMOVED_AMOUNTS} "  # noqa: S608 - constants and integers
+            f"WHERE has_artikel AND measure IN {_MEASURES}") if removed else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE inc_sel_scope AS
         SELECT DISTINCT l.hoofdstuk, a.moment_jaar, a.fase, a.jaar
         FROM budget_line l JOIN amount a USING (line_id)
         WHERE l.source_id IN ({_ids_sql(ids)}) AND l.line_id BETWEEN {lo} AND {hi} AND a.line_id BETWEEN {lo} AND {hi}
-          AND l.artikel IS NOT NULL AND a.measure IN {_MEASURES}""")  # noqa: S608 - integers and constants
+          AND l.artikel IS NOT NULL AND a.measure IN {_MEASURES}{gone}""")  # noqa: S608 - integers and constants
     years = [int(r[0]) for r in con.execute("SELECT DISTINCT jaar FROM inc_sel_scope ORDER BY jaar").fetchall()]
     if not years:
         con.execute("DROP TABLE inc_sel_scope")
@@ -173,14 +183,19 @@ def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], preference:
     con.execute("DROP TABLE inc_sel_scope")
 
 
-def _kind_moments(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> list[tuple[str, int, str]]:
-    """(source kind, moment_jaar, fase) of the stands and realisations of the new sources."""
+def _kind_moments(con: duckdb.DuckDBPyConnection, ids: Sequence[int], *, removed: bool = False
+                  ) -> list[tuple[str, int, str]]:
+    """(source kind, moment_jaar, fase) of the stands and realisations of the new sources (and of the removed
+    versions)."""
     lo, hi = _line_range(con, ids)
+    gone = (f" UNION SELECT kind, moment_jaar, fase FROM {REMOVED_AMOUNTS} "  # noqa: S608 - constants and integers
+            "WHERE measure IN ('stand', 'realisatie')") if removed else ""
     return [(str(r[0]), int(r[1]), str(r[2])) for r in con.execute(f"""
         SELECT DISTINCT s.kind, a.moment_jaar, a.fase FROM amount a JOIN budget_line l USING (line_id)
         JOIN source s USING (source_id)
         WHERE l.source_id IN ({_ids_sql(ids)}) AND a.line_id BETWEEN {lo} AND {hi}
-          AND a.measure IN ('stand', 'realisatie')""").fetchall()]  # noqa: S608 - integers
+          AND a.measure IN ('stand', 'realisatie'){gone}
+        ORDER BY ALL""").fetchall()]  # noqa: S608 - integers
 
 
 def _followed(con: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
@@ -230,22 +245,27 @@ FROM m;
 
 
 def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], preference: SourcePreference, *,
-                     reviews: list[Any] | None = None, waarvan: bool = True) -> None:
+                     reviews: list[Any] | None = None, waarvan: bool = True, removed: bool = False) -> None:
     """Recompute stands and changes in the range of moments the new sources reach, and type every change at those
-    moments again (see the module doc). Same result as mutations.build, ids read as identities."""
+    moments again (see the module doc). Same result as mutations.build, ids read as identities. ``removed``: the
+    moments of the removed versions count as reached too, and their lines' chains bound the range as well."""
     lines_lo, lines_hi = _line_range(con, ids)
+    gone = (f" UNION SELECT DISTINCT a.moment_jaar, a.fase, {_MOMENT} FROM {REMOVED_AMOUNTS} a "  # noqa: S608 - constants and integers
+            f"WHERE a.measure IN {_MEASURES}") if removed else ""
     new_moments = [(int(r[0]), str(r[1]), int(r[2])) for r in con.execute(f"""
         SELECT DISTINCT a.moment_jaar, a.fase, {_MOMENT} FROM amount a
         WHERE a.line_id BETWEEN {lines_lo} AND {lines_hi} AND a.measure IN {_MEASURES}
-          AND a.line_id IN (SELECT line_id FROM budget_line WHERE source_id IN ({_ids_sql(ids)}))
+          AND a.line_id IN (SELECT line_id FROM budget_line WHERE source_id IN ({_ids_sql(ids)})){gone}
         ORDER BY 3""").fetchall()]  # noqa: S608 - integers and constants
     if not new_moments:
         return
     keys = ", ".join(str(m) for _, _, m in new_moments)
     years_of_moments = ", ".join(sorted({str(y) for y, _, _ in new_moments}))
+    gone = (f" UNION SELECT DISTINCT a.jaar FROM {REMOVED_AMOUNTS} a WHERE a.moment_jaar IN ({years_of_moments}) "  # noqa: S608 - constants and integers
+            f"AND {_MOMENT} IN ({keys}) AND a.measure IN {_MEASURES}") if removed else ""
     years = [int(r[0]) for r in con.execute(f"""
         SELECT DISTINCT a.jaar FROM amount a WHERE a.moment_jaar IN ({years_of_moments}) AND {_MOMENT} IN ({keys})
-          AND a.measure IN {_MEASURES} ORDER BY 1""").fetchall()]  # noqa: S608
+          AND a.measure IN {_MEASURES}{gone} ORDER BY 1""").fetchall()]  # noqa: S608
     years_list = selection.years_sql(years)
     con.execute("CREATE OR REPLACE TEMP TABLE mut_review (mutation_key VARCHAR, soort VARCHAR, reason VARCHAR, "
                 "reviewer VARCHAR, date VARCHAR)")
@@ -262,6 +282,9 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], prefere
         SELECT DISTINCT kind, ckey, jaar, moment FROM ({mutations.AMOUNT_SQL})
         WHERE moment IN ({keys}) AND jaar IN ({years_list}) AND moment_jaar IN ({years_of_moments})
           AND source_id IN ({_ids_sql(at_new)})"""))  # noqa: S608
+    if removed:  # the chains the removed lines had stands in
+        con.execute(f"""INSERT INTO inc_chain SELECT DISTINCT kind, line_key, jaar, moment FROM mutation_stand
+                        WHERE line_id IN (SELECT line_id FROM {REMOVED_LINES})""")  # noqa: S608 - constants
     row = con.execute("""
         SELECT min(coalesce(prev, moment)), max(coalesce(nxt, moment)) FROM (
             SELECT c.moment, max(s.moment) FILTER (WHERE s.moment < c.moment) AS prev,
