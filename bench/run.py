@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -423,6 +424,13 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
                 job["seconds"] <= 5 and share <= 0.10)
             row("peak memory of the add-one job (ru_maxrss)", f"{job['maxrss_mb']:.0f} MB",
                 f"full build {ing['maxrss_mb']:.0f} MB", "-", "< 1500 MB", job["maxrss_mb"] < 1500)
+            again = add.get("replace")
+            if again:
+                row("replace that moment by a corrected version (one amount changed, the same address, a later "
+                    "Last-Modified: `digibudget.versions`), the job as `digibudget update` loads it "
+                    f"({again['mode']}); peak memory", f"{again['seconds']:.1f} s; {again['maxrss_mb']:.0f} MB",
+                    f"the add-one job {job['seconds']:.1f} s; full build {ing['seconds']:.1f} s",
+                    f"{again['seconds'] / ing['seconds']:.1%} of the full build", "-", None)
             for key, how in (("served", "the server runs the job (serve_hosts_jobs)"),
                              ("served_copy", "serve_hosts_jobs=false: the job works on a copy because the server "
                                              "holds the file")):
@@ -446,6 +454,9 @@ def write_report(results: dict[int, dict[str, Any]], notes: str) -> Path:
                   f"pandas route: {pandas['groups']} groups (theme x hoofdstuk x year), sum {pandas['sum']:,.1f}; "
                   f"integral_table (hoofdstuk level) sum {db['integral_sum']:,.1f}"
                   f"{' (equal)' if abs(pandas['sum'] - db['integral_sum']) < 0.01 else ' (DIFFERENT)'}.", ""]
+        if add and add.get("replace"):
+            lines += ["Replace it by a corrected version, phases: " + ", ".join(
+                f"{k} {v:.2f} s" for k, v in add["replace"]["phases"].items()) + ".", ""]
         if add:
             lines += ["Add one moment, phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in add["add"]["phases"].items())
                       + "." + (" While served: " + ", ".join(f"{k} {v:.2f} s" for k, v in
@@ -477,9 +488,13 @@ def add_one_moment(folder: Path, out: Path, rows: int, *, api: bool) -> dict[str
     result["bare"] = run_child("baseline", folder, out / f"baseline_one_{rows}.duckdb", extra=["--only", ADD_FILE])
     work = out / f"digibudget_{rows}_add.duckdb"
     shutil.copyfile(base, work)
+    first, corrected = versions_of_one_file(folder, out / f"versions_{rows}")
     print("  add one moment ...", flush=True)
-    result["add"] = run_child("add", folder, work, fresh=False, extra=["--only", ADD_FILE])
+    result["add"] = run_child("add", first, work, fresh=False, extra=["--only", ADD_FILE])
     print(f"  {result['add']}", flush=True)
+    print("  replace it by a corrected version ...", flush=True)
+    result["replace"] = run_child("add", corrected, work, fresh=False, extra=["--only", ADD_FILE])
+    print(f"  {result['replace']}", flush=True)
     if api:
         shutil.copyfile(base, work)
         result["served"] = add_while_serving(folder, work, hosted=True)
@@ -488,6 +503,33 @@ def add_one_moment(folder: Path, out: Path, rows: int, *, api: bool) -> dict[str
         result["served_copy"] = add_while_serving(folder, work, hosted=False)
         print(f"  served (copy): {result['served_copy']}", flush=True)
     return result
+
+
+def versions_of_one_file(folder: Path, out: Path) -> tuple[Path, Path]:
+    """Two downloads of ADD_FILE from one address, as `digibudget update` leaves them (a .provenance.json beside
+    each): the file as generated, and a corrected version a day later with one amount changed (the first row's
+    StandOWB, plus one). Loading the second replaces the first (digibudget.versions). Returns the two folders."""
+    import shutil
+
+    data = (folder / ADD_FILE).read_bytes()
+    rows = data.split(b"\n")
+    cells = rows[1].split(b";")
+    cells[14] = str(Decimal(cells[14].decode().replace(",", ".")) + 1).replace(".", ",").encode()
+    corrected = b"\n".join([rows[0], b";".join(cells), *rows[2:]])
+    folders = []
+    for name, content, modified in (("v1", None, "Mon, 30 Nov 2026 10:00:00 GMT"),
+                                    ("v2", corrected, "Tue, 01 Dec 2026 09:00:00 GMT")):
+        target = out / name
+        target.mkdir(parents=True, exist_ok=True)
+        if content is None:
+            shutil.copyfile(folder / ADD_FILE, target / ADD_FILE)
+        else:
+            (target / ADD_FILE).write_bytes(content)
+        (target / (ADD_FILE + ".provenance.json")).write_text(json.dumps(
+            {"url": "https://www.rijksfinancien.nl/open_data/" + ADD_FILE, "last_modified": modified,
+             "fetched_at": "2026-12-01T10:00:00+00:00"}), encoding="utf-8")
+        folders.append(target)
+    return folders[0], folders[1]
 
 
 def add_while_serving(folder: Path, db: Path, *, hosted: bool = True) -> dict[str, Any]:
