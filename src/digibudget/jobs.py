@@ -47,7 +47,9 @@ def _load_new(con: duckdb.DuckDBPyConnection, database: str, args: dict[str, Any
     from .analyze import changes
     from .fetch import update as updating
 
-    checked = [updating.Checked(**{**c, "path": Path(c["path"])}) for c in args["checked"]]
+    checked = [updating.Checked(**{**c, "path": Path(c["path"]),
+                                   "previous": Path(c["previous"]) if c.get("previous") else None})
+               for c in args["checked"]]
     report = updating.load_new(con, checked, decisions=_decisions(database, args), progress=progress)
     out: dict[str, Any] = {"geladen": report.loaded_files, "moment": report.moment, "veranderingen": None,
                            "geweigerd": [list(r) for r in report.refused], "vervangen": report.replaced}

@@ -356,3 +356,63 @@ def test_a_corrected_real_btabel_replaces_incrementally_as_a_full_rebuild_would(
     assert con.execute(chapter).fetchone() == (0,)
     _same_as_full_rebuild(con)
     con.close()
+
+
+def test_a_refused_correction_keeps_the_loaded_version_on_disk_until_a_good_one_comes(
+        server: LocalServer, tmp_path: Path) -> None:
+    from digibudget.fetch import update as updating
+
+    files = _generated(tmp_path)
+    name = _name(2024, "OWB")
+    v1 = files[name].read_bytes()
+    db, dest = str(tmp_path / "db.duckdb"), tmp_path / "downloads"
+    path, target = "/open_data/" + name, dest / name
+    sidecar = target.with_name(name + ".provenance.json")
+    args = ["update", "--db", db, "--dest", str(dest), "--base-url", server.url("/open_data/"), "--jaar", "2024",
+            "--fase", "OWB"]
+    server.add(path, default=conditional(v1, etag='"v1"', last_modified="Mon, 30 Nov 2026 10:00:00 GMT"))
+    assert runner.invoke(app, args).exit_code == 0
+    con = store.connect(db, read_only=True)
+    before = _owb_2024(con)
+    con.close()
+
+    # the publisher's address answers with an error page (status 200): the readers refuse it, twice
+    page = b"<!DOCTYPE html><html><body><h1>Onderhoud</h1></body></html>\n"
+    server.add(path, default=conditional(page, etag='"v2"', last_modified="Tue, 01 Dec 2026 09:00:00 GMT"))
+    for _ in range(2):
+        out = runner.invoke(app, args)
+        assert out.exit_code == 3, out.output
+        assert "De eerdere versie van dit bestand blijft geladen en staat weer in de downloadmap" in out.output
+        assert target.read_bytes() == v1 and json.loads(sidecar.read_text(encoding="utf-8"))["etag"] == '"v1"'
+        assert not updating.previous_path(target).exists()
+    con = store.connect(db, read_only=True)
+    assert _owb_2024(con) == before and con.execute("SELECT count(*) FROM source").fetchone() == (1,)
+    con.close()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    from digibudget.web.app import create_app
+
+    with TestClient(create_app(db)) as client:  # the loaded rows can still be shown as in the file
+        row = client.get("/api/bron/1", params={"rij": 2}).json()
+        assert row["tekst"] and row["tekst"].split(";")[0] == v1.decode("utf-8-sig").split("\n")[1].split(";")[0]
+
+    # a corrected file is downloaded, and the job that should load it never runs: the earlier bytes wait beside it
+    v3 = _doubled(v1)
+    server.add(path, default=conditional(v3, etag='"v3"', last_modified="Wed, 02 Dec 2026 09:00:00 GMT"))
+    (checked,) = updating.check_budget_tables([2024], ["OWB"], dest, base_url=server.url("/open_data/"), retries=0)
+    assert checked.status == updating.CHANGED and target.read_bytes() == v3
+    assert updating.previous_path(target).read_bytes() == v1
+    # the next update finds it unchanged at the publisher but not in the database: loaded, and the wait is over
+    out = runner.invoke(app, args)
+    assert out.exit_code == 0, out.output
+    assert "nog niet in de database" in out.output and "vervangt de eerdere versie (bron 1)" in out.output
+    assert not updating.previous_path(target).exists()
+    assert not updating.previous_path(target).with_name(name + ".vorige.provenance.json").exists()
+    con = store.connect(db, read_only=True)
+    after, sources = _owb_2024(con)
+    assert (after, sources) == (2 * before[0], {2}), con.execute("SELECT source_id, file_name, path, sha256 FROM source").fetchall()
+    con.close()

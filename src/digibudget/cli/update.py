@@ -128,7 +128,8 @@ def _known_digests(database: str) -> set[str]:
 
 def _checked_args(c: updating.Checked) -> dict[str, Any]:
     """A checked file as a job's argument (plain JSON, the path absolute)."""
-    return {**dataclasses.asdict(c), "path": str(c.path.resolve())}
+    return {**dataclasses.asdict(c), "path": str(c.path.resolve()),
+            "previous": str(c.previous.resolve()) if c.previous is not None else None}
 
 
 def checked_count(checked: list[updating.Checked], status: str) -> int:

@@ -10,6 +10,11 @@ stops the run. Only new or changed files are
 then loaded, in one build: the derived tables are recomputed only where the new files reach (analyze.incremental).
 An unchanged file whose bytes the database does not hold (its load failed or was interrupted after the download, or
 another database is fed from the same folder) is loaded too: 'unchanged' is about the publisher, not the database.
+
+A changed file replaces the earlier download only once it is loaded: until then the earlier bytes and their sidecar
+are kept beside it (``previous_path``). When the readers refuse the new bytes, the earlier ones are put back, so
+the file on disk is again the one the database holds (its rows stay traceable on the source page) and the next
+update asks for the new version again; when the new bytes are loaded, the earlier copy is removed.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ class Checked:
     size: int = 0
     http_status: int | None = None
     error: str | None = None  # FAILED: what went wrong, in Dutch
+    previous: Path | None = None  # CHANGED (or its later load): the earlier download, kept until this one is loaded
 
     @property
     def fetched(self) -> bool:
@@ -88,6 +94,17 @@ def recent_years(today: dt.date | None = None) -> list[int]:
     (ontwerpbegroting on Prinsjesdag)."""
     year = (today or dt.date.today()).year
     return [year - 1, year, year + 1]
+
+
+def previous_path(path: Path) -> Path:
+    """Where the earlier download of a changed file waits until the new one is loaded (no reader takes the suffix:
+    ``ingest`` of the folder leaves it alone)."""
+    return path.with_name(path.name + ".vorige")
+
+
+def _kept(path: Path) -> Path | None:
+    previous = previous_path(path)
+    return previous if previous.is_file() else None
 
 
 def _recorded(path: Path) -> dict[str, object] | None:
@@ -127,7 +144,7 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
                     size = target.stat().st_size
                     if progress is not None:
                         progress(size, size)
-                    return Checked(year, fase, url, target, UNCHANGED, size, 304)
+                    return Checked(year, fase, url, target, UNCHANGED, size, 304, previous=_kept(target))
                 if status in (404, 410):
                     return Checked(year, fase, url, target, MISSING, http_status=status)
                 if status == 429 or 500 <= status <= 599:  # may succeed later, as fetch.http retries them
@@ -172,13 +189,36 @@ def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Pat
                "fetched_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "etag": etag,
                "last_modified": modified, "resumed": False, "attempts": attempt}
     try:
+        if not unchanged and _kept(target) is None:  # the earlier bytes stay until the new ones are loaded
+            target.replace(previous_path(target))
+            provenance_path(target).replace(provenance_path(previous_path(target)))
         part.replace(target)
         tmp = provenance_path(target).with_suffix(".tmp")
         tmp.write_text(json.dumps(sidecar, indent=2, ensure_ascii=False), encoding="utf-8")
         tmp.replace(provenance_path(target))
     except OSError as exc:
         raise DownloadError(f"kan {target} of zijn herkomstbestand niet schrijven: {reason(exc)}", url=url) from exc
-    return Checked(year, fase, url, target, UNCHANGED if unchanged else CHANGED, done, 200)
+    return Checked(year, fase, url, target, UNCHANGED if unchanged else CHANGED, done, 200, previous=_kept(target))
+
+
+def settle_previous(checked: Checked, *, loaded: bool) -> bool:
+    """After the load: drop the earlier download of a loaded file, or put it back (with its sidecar) when the new
+    bytes were refused. Returns whether an earlier version was put back."""
+    previous = checked.previous if checked.previous is not None and checked.previous.is_file() else None
+    if previous is None:
+        return False
+    try:
+        if loaded:
+            previous.unlink()
+            provenance_path(previous).unlink(missing_ok=True)
+            return False
+        previous.replace(checked.path)
+        if provenance_path(previous).is_file():
+            provenance_path(previous).replace(provenance_path(checked.path))
+    except OSError as exc:
+        raise DownloadError(f"kan de eerdere versie {previous} niet terugzetten of opruimen: {reason(exc)}",
+                            url=checked.url) from exc
+    return True
 
 
 def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Path, *, base_url: str,
@@ -245,6 +285,20 @@ def _refused_path(exc: SourceError, paths: Sequence[Path]) -> Path | None:
     return next((p for p in paths if Path(named).resolve() == p.resolve()), None)
 
 
+def _settle(report: UpdateReport) -> None:
+    """The earlier downloads of changed files: removed where the new bytes were loaded, put back where they were
+    refused (and the reason says so)."""
+    refused = {name for name, _ in report.refused}
+    for i, (name, why) in enumerate(report.refused):
+        c = next((c for c in report.checked if c.path.name == name and c.fetched), None)
+        if c is not None and settle_previous(c, loaded=False):
+            report.refused[i] = (name, why + " De eerdere versie van dit bestand blijft geladen en staat weer in de "
+                                             "downloadmap; de volgende update vraagt de nieuwe opnieuw op.")
+    for c in report.checked:
+        if c.fetched and c.path.name not in refused:
+            settle_previous(c, loaded=True)
+
+
 def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, decisions: Path | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> UpdateReport:
     """Load the new and changed files in one build (incremental derived tables); the report names the latest
@@ -272,7 +326,9 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
             report.refused.append((bad.name, exc.describe()))
             paths = [p for p in paths if p != bad]
             if not paths:
+                _settle(report)
                 return report
+    _settle(report)
     report.loaded_files = len(ingest_report.loaded)
     report.replaced = [versions.describe(r) for r in ingest_report.replaced]
     moments = con.execute("SELECT DISTINCT moment_jaar, fase FROM fact WHERE source_id > ?", [known]).fetchall()
@@ -282,4 +338,5 @@ def load_new(con: duckdb.DuckDBPyConnection, checked: Sequence[Checked], *, deci
 
 
 __all__ = ["CHANGED", "FAILED", "FASES", "MISSING", "NEW", "PENDING", "UNCHANGED", "Checked", "UpdateReport",
-           "check_budget_tables", "known_digests", "load_new", "mark_pending", "recent_years"]
+           "check_budget_tables", "known_digests", "load_new", "mark_pending", "previous_path", "recent_years",
+           "settle_previous"]

@@ -8,9 +8,10 @@ elsewhere. Invalid parameters give 400, not FastAPI's 422.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -86,7 +87,12 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
     """The app over the database file ``database``, opened read-only; or, when ``shared`` is given, read through
     cursors of that connection of a process that also runs the writing jobs, with ``stamper`` the state's stamp
     (web/deps.Database). Writing endpoints exist only when ``write_token`` is set, and then require it."""
-    app = FastAPI(title="digibudget", version=__version__,
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.db.close()  # the file is free again when the app stops (DuckDB keeps one instance per path)
+
+    app = FastAPI(title="digibudget", version=__version__, lifespan=lifespan,
                   description="Digitale uitgaven van het Rijk: integrale tabel, mutaties, overlap, Kamervragen, "
                               "datakwaliteit en bronnen. Bedragen in JSON als exacte tekst (x € 1.000 tenzij "
                               "'eenheid' anders zegt); CSV met formule-escaping. Een onbekende parameter geeft "
