@@ -248,7 +248,10 @@ def update_mutations(con: duckdb.DuckDBPyConnection, ids: Sequence[int], prefere
                      reviews: list[Any] | None = None, waarvan: bool = True, removed: bool = False) -> None:
     """Recompute stands and changes in the range of moments the new sources reach, and type every change at those
     moments again (see the module doc). Same result as mutations.build, ids read as identities. ``removed``: the
-    moments of the removed versions count as reached too, and their lines' chains bound the range as well."""
+    moments of the removed versions count as reached too, and their lines' chains bound the range as well.
+
+    Long because: the range, the stands, the changes and their typing are one ordered sequence of SQL steps over
+    the same temp tables; split, each part would pass the same dozen literals along."""
     lines_lo, lines_hi = _line_range(con, ids)
     gone = (f" UNION SELECT DISTINCT a.moment_jaar, a.fase, {_MOMENT} FROM {REMOVED_AMOUNTS} a "  # noqa: S608 - constants and integers
             f"WHERE a.measure IN {_MEASURES}") if removed else ""

@@ -121,7 +121,10 @@ def _recorded(path: Path) -> dict[str, object] | None:
 def check_file(http: httpx.Client, year: int, fase: str, url: str, dest_dir: Path, *, timeout: float,
                retries: int, sleep: SleepFunction = time.sleep, progress: ProgressCallback | None = None,
                name: str | None = None) -> Checked:
-    """Ask for one file, conditionally when it was fetched before; download it only when it is new or changed."""
+    """Ask for one file, conditionally when it was fetched before; download it only when it is new or changed.
+
+    Long because: one conditional request with its retries, the streamed body and the swap of file, sidecar and
+    earlier version are one transaction on disk, read best in one place."""
     target = dest_dir / (name or url.rsplit("/", 1)[-1])
     recorded = _recorded(target)
     if recorded is None or recorded.get("url") != url:

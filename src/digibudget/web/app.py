@@ -86,7 +86,10 @@ def create_app(database: str, *, write_token: str | None = None, memory_limit: s
                stamper: Callable[[], FileStamp] | None = None) -> FastAPI:
     """The app over the database file ``database``, opened read-only; or, when ``shared`` is given, read through
     cursors of that connection of a process that also runs the writing jobs, with ``stamper`` the state's stamp
-    (web/deps.Database). Writing endpoints exist only when ``write_token`` is set, and then require it."""
+    (web/deps.Database). Writing endpoints exist only when ``write_token`` is set, and then require it.
+
+    Long because: the app's lifespan, state and error handlers are closures over this one app; the routes live in
+    web/routes."""
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
