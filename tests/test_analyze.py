@@ -53,6 +53,34 @@ def test_integral_table_lines_on_real_rows(con: duckdb.DuckDBPyConnection) -> No
     assert r["2020"] is None  # t+5 is not in an ontwerpbegroting of this layout: empty, never invented
 
 
+@pytest.mark.parametrize(("moment", "van", "tot", "niveau", "hoofdstuk"), [
+    ("2015-OWB", 2005, 2025, "regel", None),  # empty years before and after the moment's own
+    ("2015-OWB", 2015, 2035, "artikel", "VII"),  # t-1 beside the window, empty years after
+    ("2015-OWB", 2000, 2010, "regel", None),  # no year of the window held: every year column empty
+    ("2016-OWB", 2016, 2021, "thema", None),
+])
+def test_a_wide_window_equals_the_query_that_sums_every_year(
+        con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, moment: str, van: int, tot: int,
+        niveau: str, hoofdstuk: str | None) -> None:
+    """The query sums only the years the moment holds (its coverage) and puts back the others as empty columns:
+    the same columns, in the same order, with the same rows as a query that sums every year of the window."""
+    from dataclasses import replace
+
+    from digibudget.analyze import integral
+
+    fast = integral_table(con, moment=moment, jaar_van=van, jaar_tot=tot, niveau=niveau, hoofdstuk=hoofdstuk)
+    real = integral.window_coverage
+    monkeypatch.setattr(integral, "window_coverage", lambda *a, **k: replace(
+        real(*a, **k), jaren=tuple(range(van, tot + 1))))
+    every = integral_table(con, moment=moment, jaar_van=van, jaar_tot=tot, niveau=niveau, hoofdstuk=hoofdstuk)
+    assert fast.columns == every.columns and fast.rows == every.rows
+    years = [c for c in fast.columns if c.isdigit()]
+    assert years == [str(y) for y in range(van, tot + 1)]
+    held = set(fast.coverage.jaren)  # type: ignore[union-attr]
+    filled = {y for y in years if any(r[fast.columns.index(y)] is not None for r in fast.rows)}
+    assert filled <= {str(y) for y in held}
+
+
 def test_aggregates_equal_the_sum_of_their_lines(con: duckdb.DuckDBPyConnection) -> None:
     lines = _rows(integral_table(con, moment="2015-OWB"))
     chapters = _rows(integral_table(con, moment="2015-OWB", niveau="hoofdstuk"))

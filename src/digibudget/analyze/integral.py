@@ -15,10 +15,8 @@ ontvangsten. Every row names its source file(s) and line ids, which lead to the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import wraps
-from typing import Any, ParamSpec
+from typing import Any
 
 import duckdb
 
@@ -29,7 +27,6 @@ from ..vocab import SOURCE_NEWNESS_SQL, Moment, MomentLike, check_vuo, publicati
 from .coverage import PARTIAL_STATEMENT, coverage, default_moment
 from .mutations import MOMENT_SUMS
 
-P = ParamSpec("P")
 PREV_COLUMN = "t_min_1"  # the year before the moment (t-1), as the moment's own source gives it
 
 LEVELS = {  # one entry per vocab.NIVEAUS, in that order (tests/test_vocab.py)
@@ -130,30 +127,30 @@ def window_coverage(con: duckdb.DuckDBPyConnection, w: Window, *, hoofdstuk: str
                     default=w.standaard)
 
 
-def covered(fn: Callable[P, Result]) -> Callable[P, Result]:
+def _with_coverage(result: Result, w: Window, cov: Any, niveau: str) -> Result:
     """Attach the coverage of the moment, window and filters to the integrated table; a partial moment's totals
     (niveau thema or hoofdstuk) say in their title that they are no national total."""
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> Result:
-        result = fn(*args, **kwargs)
-        con: Any = args[0] if args else kwargs["con"]
-        w = window(con, kwargs.get("moment"), kwargs.get("jaar_van"), kwargs.get("jaar_tot"))  # type: ignore[arg-type]
-        cov = window_coverage(con, w, hoofdstuk=kwargs.get("hoofdstuk"), vuo=kwargs.get("vuo"),  # type: ignore[arg-type]
-                              themes=kwargs.get("themes"))  # type: ignore[arg-type]
-        if PREV_COLUMN in result.columns:
-            i = result.columns.index(PREV_COLUMN)
-            cov = replace(cov, vorig_jaar=w.moment_jaar - 1,
-                          vorig_jaar_bron=any(r[i] is not None for r in result.rows))
-        title = result.title
-        if not cov.breed and kwargs.get("niveau") in ("thema", "hoofdstuk"):
-            title += f" - {PARTIAL_STATEMENT}"
-        return replace(result, title=title, coverage=cov)
-
-    return wrapper
+    if PREV_COLUMN in result.columns:
+        i = result.columns.index(PREV_COLUMN)
+        cov = replace(cov, vorig_jaar=w.moment_jaar - 1, vorig_jaar_bron=any(r[i] is not None for r in result.rows))
+    title = result.title
+    if not cov.breed and niveau in ("thema", "hoofdstuk"):
+        title += f" - {PARTIAL_STATEMENT}"
+    return replace(result, title=title, coverage=cov)
 
 
-@covered
+def _pad_years(result: Result, at: int, held: int, before: list[int], after: list[int]) -> Result:
+    """Put back the year columns the query was not asked for: the years of the window in which the moment holds no
+    figure at all (its coverage says which), empty, before and after the ``held`` year columns that start at column
+    ``at``."""
+    if not before and not after:
+        return result
+    cols, end = result.columns, at + held
+    pre, post = (None,) * len(before), (None,) * len(after)
+    rows = [r[:at] + pre + r[at:end] + post + r[end:] for r in result.rows]
+    return result.with_rows(rows, [*cols[:at], *map(str, before), *cols[at:end], *map(str, after), *cols[end:]])
+
+
 def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None = None, themes: list[str] | None = None,
                    jaar_van: int | None = None, jaar_tot: int | None = None, niveau: str = "regel",
                    hoofdstuk: str | None = None, artikel: str | None = None, instrument: str | None = None,
@@ -172,20 +169,27 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
             if known and t not in known:
                 raise UsageError(f"onbekend thema {t!r}", expected=", ".join(sorted(known)))
     w = window(con, moment, jaar_van, jaar_tot)
-    years = list(range(w.jaar_van, w.jaar_tot + 1))
+    cov = window_coverage(con, w, hoofdstuk=hoofdstuk, vuo=vuo, themes=themes)
+    # only the years of the window in which the moment holds a figure (its coverage: with the chapter and V/U/O
+    # filters, without the narrower ones) are summed in the query; the others can only be empty and are put back
+    # as such (_pad_years), which spares the query and the fetch most of a wide window's columns
+    window_years = list(range(w.jaar_van, w.jaar_tot + 1))
+    years = list(range(min(cov.jaren), max(cov.jaren) + 1)) if cov.jaren else []
+    before = [y for y in window_years if not years or y < years[0]]
+    after = [y for y in window_years if years and y > years[-1]]
     dims = LEVELS[niveau]
     # the ministry beside its chapter code (as with_ministry adds it), looked up in the query: no second pass
     shown = [c for d in dims for c in ((d, "ministerie") if d == "hoofdstuk" else (d,))]
     select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in shown)
     group_dims = ", ".join(_DIM_SQL[d] for d in dims if d not in _AGGREGATED)
     # (sum(CASE ...) rather than FILTER: the same sums, NULL where no figure, and cheaper in DuckDB)
-    year_cols = ", ".join(f"sum(CASE WHEN w.jaar = {y} THEN w.value_k * lt.weight END) AS \"{y}\"" for y in years)
+    year_list = [f"sum(CASE WHEN w.jaar = {y} THEN w.value_k * lt.weight END) AS \"{y}\"" for y in years]
     # t-1 in its own column where the window starts at the moment's year: what the moment's source says about the
     # year before (a B-tabel of moment t carries t-1); a line is shown only for money in the window itself
     prev = w.moment_jaar - 1 if w.jaar_van >= w.moment_jaar else None
     if prev is not None:
-        year_cols = (f"sum(CASE WHEN w.jaar = {prev} THEN w.value_k * lt.weight END) AS {PREV_COLUMN}, "
-                     + year_cols)
+        year_list.insert(0, f"sum(CASE WHEN w.jaar = {prev} THEN w.value_k * lt.weight END) AS {PREV_COLUMN}")
+    year_cols = "".join(f", {c}" for c in year_list)
     # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts; what has
     # evidence of its type (verklaard) apart from what has none (onverklaard)
     mutation_cols = ", ".join(
@@ -227,7 +231,7 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
             WHERE moment_jaar = $mj AND fase = $fase AND jaar = $mj AND instrument IS NOT NULL
               AND category = 'juridisch_verplicht' GROUP BY ALL
         )
-        SELECT {select_dims}, {year_cols}{_commitment_cols(niveau)},
+        SELECT {select_dims}{year_cols}{_commitment_cols(niveau)},
                {mutation_cols},
                len(list_distinct(list(w.line_id) FILTER (WHERE w.jaar BETWEEN $van AND $tot))) AS regels,
                array_to_string(list_sort(list_distinct(list(s.file_name))), '; ') AS bronnen,
@@ -259,7 +263,9 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                               "codes": list(names), "namen": list(names.values()),
                               "moment": publication_key(w.moment_jaar, w.fase)}
     title = f"Integrale tabel per {niveau}: digitale uitgaven ({w.label}; bedragen x gewicht)"
-    return query_result(con, sql, params, title, "x € 1.000")
+    result = _pad_years(query_result(con, sql, params, title, "x € 1.000"), len(shown) + (prev is not None),
+                        len(years), before, after)
+    return _with_coverage(result, w, cov, niveau)
 
 
 def with_ministry(result: Result, jaar: int) -> Result:
