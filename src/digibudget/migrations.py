@@ -556,4 +556,53 @@ CREATE TABLE source_replaced (
     links_dropped   INTEGER NOT NULL
 );
 """),
+    Migration("0016_tagged_fact", """
+-- every chosen figure (stand or realisatie) of a line with a theme tag, once per tag, with the tag, the line's
+-- texts and its executors, in moment order: what the integrated table reads for one moment instead of joining the
+-- facts with the tags, the lines and the executors on every request (analyze.tagged). Filled here from the derived
+-- tables as they are; rebuilt with the facts
+CREATE TABLE tagged_fact (
+    moment_jaar           SMALLINT NOT NULL,
+    fase                  VARCHAR NOT NULL,
+    jaar                  SMALLINT NOT NULL,
+    measure               VARCHAR NOT NULL,
+    line_id               BIGINT NOT NULL,
+    source_id             INTEGER NOT NULL,
+    hoofdstuk             VARCHAR NOT NULL,
+    artikel               VARCHAR NOT NULL,
+    vuo                   VARCHAR NOT NULL,
+    value_k               DECIMAL(38,10) NOT NULL,
+    granularity           VARCHAR NOT NULL,
+    is_part               BOOLEAN NOT NULL,
+    theme                 VARCHAR NOT NULL,
+    weight                DECIMAL(4,3) NOT NULL,
+    confidence            DECIMAL(4,3) NOT NULL,
+    counted               BOOLEAN NOT NULL,
+    artikel_naam          VARCHAR,
+    artikelonderdeel      VARCHAR,
+    artikelonderdeel_naam VARCHAR,
+    instrument            VARCHAR,
+    regeling              VARCHAR,
+    detail                VARCHAR,
+    line_key              VARCHAR NOT NULL,
+    uitvoerder            VARCHAR
+);
+INSERT INTO tagged_fact
+WITH t AS (
+    SELECT f.moment_jaar, f.fase, f.jaar, f.measure, f.line_id, f.source_id, f.hoofdstuk, f.artikel, f.vuo,
+           f.value_k, f.granularity, f.is_part, lt.theme, lt.weight, lt.confidence, lt.counted
+    FROM fact f JOIN line_theme lt USING (line_id)
+    WHERE f.measure IN ('stand', 'realisatie')
+), ex AS (
+    SELECT le.line_id, array_to_string(list_sort(list_distinct(list(e.name))), '; ') AS uitvoerder
+    FROM line_executor le JOIN executor e USING (executor_id)
+    WHERE le.line_id IN (SELECT line_id FROM t)
+    GROUP BY le.line_id
+)
+SELECT t.moment_jaar, t.fase, t.jaar, t.measure, t.line_id, t.source_id, t.hoofdstuk, t.artikel, t.vuo, t.value_k,
+       t.granularity, t.is_part, t.theme, t.weight, t.confidence, t.counted, l.artikel_naam, l.artikelonderdeel,
+       l.artikelonderdeel_naam, l.instrument, l.regeling, l.detail, l.line_key, ex.uitvoerder
+FROM t JOIN budget_line l USING (line_id) LEFT JOIN ex USING (line_id)
+ORDER BY t.moment_jaar, t.fase, t.line_id, t.theme, t.jaar;
+"""),
 )

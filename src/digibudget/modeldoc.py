@@ -79,6 +79,10 @@ TABLES: dict[str, tuple[str, str, str]] = {
     "moment_line_mutation": (DERIVED, "typed changes of a line key for its moment's own year, per group of types",
                              "the counted changes summed as the integrated table shows them, stored in moment order "
                              "so that a table reads one moment's rows; rebuilt with the mutations"),
+    "tagged_fact": (DERIVED, "chosen figure of a line with a theme tag, once per tag",
+                    "the stands and realisations of the facts with the tag, the line's texts and its executors, "
+                    "stored in moment order: what the integrated table reads for one moment instead of joining "
+                    "facts, tags, lines and executors on every request; rebuilt with the facts"),
     "lineage_use": (DERIVED, "use of an article per source kind, V/U/O, year and moment",
                     "kept so that a load recomputes the use at its own moments only (analyze.incremental)"),
     "derived_state": (BOOKKEEPING, "what the derived tables were built with",

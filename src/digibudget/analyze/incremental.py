@@ -5,7 +5,8 @@ of new sources ``derive`` recomputes only:
 
 * **tags** of the new lines (a line's tags depend on its own texts and the decisions for its key);
 * **facts** of the groups (hoofdstuk, moment, year) the new sources have amounts in (every choice of a figure in
-  analyze.selection compares sources within one such group);
+  analyze.selection compares sources within one such group), and the tagged facts of those groups
+  (analyze.tagged);
 * **lineage**: rebuilt whole (one aggregate); when the links the mutations follow change, the mutations are
   rebuilt whole too, because a renumbering re-keys a chain over all its moments;
 * **mutations**: the chains of a line (per source kind, line key and year) change only between the stand before
@@ -37,7 +38,7 @@ from .. import __version__, classify
 from ..classify.overrides import load_decisions, load_mutation_decisions
 from ..versions import REMOVED_AMOUNTS, REMOVED_LINES
 from ..vocab import PUBLICATION, publication_key, publication_key_sql
-from . import lineage, mutations, selection
+from . import lineage, mutations, selection, tagged
 from .selection import SourcePreference
 
 # raise when the derivation changes in a way that makes tables of the old code incomparable
@@ -84,6 +85,7 @@ def derive_all(con: duckdb.DuckDBPyConnection, decisions: Path | None, reviewed:
     ``preference``: the readers' ranks of the source kinds (pipeline.source_preference())."""
     counts = classify.run(con, decisions_file=decisions)
     selection.build(con, preference=preference)
+    tagged.record(con)
     counts["lineage"] = lineage.build(con, lineage.load_reviewed(list(reviewed)))
     counts["mutations"] = mutations.build(con, preference=preference,
                                           reviews=load_mutation_decisions(decisions, mutations.SOORTEN))
@@ -180,6 +182,7 @@ def update_facts(con: duckdb.DuckDBPyConnection, ids: Sequence[int], preference:
     con.execute(selection.years_step_sql(years, preference, scope))
     selection.record_moment_chapters(con, f"moment_jaar IN ({moment_years}) AND (moment_jaar, fase) IN "  # noqa: S608
                                           "(SELECT DISTINCT moment_jaar, fase FROM inc_sel_scope)")
+    tagged.record_scope(con, "inc_sel_scope")
     con.execute("DROP TABLE inc_sel_scope")
 
 
@@ -337,7 +340,7 @@ def identities(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]
     (full or incremental) must give equal results (tests/test_incremental.py)."""
     ident = "(kind, line_key, part_key, moment, jaar, basis, mutatie_soort, line_id)"
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for table in ("tag", "line_theme", "line_executor", "executor", "fact", "moment_chapter", "lineage",
+    for table in ("tag", "line_theme", "line_executor", "executor", "fact", "tagged_fact", "moment_chapter", "lineage",
                   "lineage_use", "mutation_stand", "moment_line_mutation"):
         out[table] = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608 - constants
     cols = [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "

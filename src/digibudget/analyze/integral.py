@@ -38,17 +38,17 @@ LEVELS = {  # one entry per vocab.NIVEAUS, in that order (tests/test_vocab.py)
     "uitvoerder": ["thema", "uitvoerder", "vuo"],
     "thema": ["thema", "vuo"],
 }
-_DIM_SQL = {
-    "thema": "lt.theme", "gewicht": "lt.weight", "zekerheid": "lt.confidence", "hoofdstuk": "l.hoofdstuk",
-    "artikel": "l.artikel",
+_DIM_SQL = {  # over ``w``: one moment's rows of tagged_fact (analyze.tagged)
+    "thema": "w.theme", "gewicht": "w.weight", "zekerheid": "w.confidence", "hoofdstuk": "w.hoofdstuk",
+    "artikel": "w.artikel",
     # the name in the newest publication among the row's lines (never the order of loading: ``o`` is
     # vocab.SOURCE_NEWNESS_SQL)
-    "artikel_naam": "coalesce(arg_max(l.artikel_naam, (o.newness, l.line_id)) "
-                    "FILTER (WHERE l.artikel_naam IS NOT NULL), '')",
-    "artikelonderdeel": "coalesce(l.artikelonderdeel, '') || coalesce(' ' || l.artikelonderdeel_naam, '')",
-    "instrument": "coalesce(l.instrument, '(geen)')",
-    "regeling": "coalesce(l.regeling, '') || coalesce(' / ' || l.detail, '')",
-    "uitvoerder": "coalesce(ex.uitvoerder, '(onbekend)')", "vuo": "l.vuo", "granulariteit": "w.granularity",
+    "artikel_naam": "coalesce(arg_max(w.artikel_naam, (o.newness, w.line_id)) "
+                    "FILTER (WHERE w.artikel_naam IS NOT NULL), '')",
+    "artikelonderdeel": "coalesce(w.artikelonderdeel, '') || coalesce(' ' || w.artikelonderdeel_naam, '')",
+    "instrument": "coalesce(w.instrument, '(geen)')",
+    "regeling": "coalesce(w.regeling, '') || coalesce(' / ' || w.detail, '')",
+    "uitvoerder": "coalesce(w.uitvoerder, '(onbekend)')", "vuo": "w.vuo", "granulariteit": "w.granularity",
     "deel_van_regel": "w.is_part", "ministerie": "coalesce(any_value(nm.ministerie), '')",  # one name per code
 }
 _AGGREGATED = {"artikel_naam", "ministerie"}  # shown beside the grouping, not grouped by
@@ -109,7 +109,7 @@ def _commitment_cols(niveau: str) -> str:
                                 AND lc.beleidsmatig_gereserveerd IS NULL AND lc.nog_niet_ingevuld IS NULL
                            THEN art.totaal - art.totaal * lc.juridisch_verplicht * 0.01 END)
                 AS niet_juridisch_verplicht_verdeling_onbekend,
-            any_value(CASE WHEN l.vuo = 'O' THEN 'n.v.t. (ontvangsten)'
+            any_value(CASE WHEN w.vuo = 'O' THEN 'n.v.t. (ontvangsten)'
                            WHEN lc.bestuurlijk_gebonden IS NOT NULL OR lc.nog_niet_ingevuld IS NOT NULL
                            THEN 'budgetflexibiliteit' WHEN lc.juridisch_verplicht IS NOT NULL
                            THEN 'alleen juridisch verplicht' ELSE 'onbekend' END) AS verplichtingen_status,
@@ -183,34 +183,27 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
     select_dims = ", ".join(f"{_DIM_SQL[d]} AS {d}" for d in shown)
     group_dims = ", ".join(_DIM_SQL[d] for d in dims if d not in _AGGREGATED)
     # (sum(CASE ...) rather than FILTER: the same sums, NULL where no figure, and cheaper in DuckDB)
-    year_list = [f"sum(CASE WHEN w.jaar = {y} THEN w.value_k * lt.weight END) AS \"{y}\"" for y in years]
+    year_list = [f"sum(CASE WHEN w.jaar = {y} THEN w.value_k * w.weight END) AS \"{y}\"" for y in years]
     # t-1 in its own column where the window starts at the moment's year: what the moment's source says about the
     # year before (a B-tabel of moment t carries t-1); a line is shown only for money in the window itself
     prev = w.moment_jaar - 1 if w.jaar_van >= w.moment_jaar else None
     if prev is not None:
-        year_list.insert(0, f"sum(CASE WHEN w.jaar = {prev} THEN w.value_k * lt.weight END) AS {PREV_COLUMN}")
+        year_list.insert(0, f"sum(CASE WHEN w.jaar = {prev} THEN w.value_k * w.weight END) AS {PREV_COLUMN}")
     year_cols = "".join(f", {c}" for c in year_list)
     # the typed mutations that led to this moment, for the moment's own year, weighted like the amounts; what has
     # evidence of its type (verklaard) apart from what has none (onverklaard)
     mutation_cols = ", ".join(
-        f"sum(CASE WHEN w.jaar = {w.moment_jaar} THEN mut.{c} * lt.weight END) AS mutatie_{c}"
+        f"sum(CASE WHEN w.jaar = {w.moment_jaar} THEN mut.{c} * w.weight END) AS mutatie_{c}"
         for c, _ in MOMENT_SUMS)
     pivot = ", ".join(f"max(c.pct) FILTER (WHERE c.category = '{c}') AS {c}" for c, _ in COMMITMENT)
     # the article's total for year t: only the article level shows it (another read of the moment's facts)
-    art_join = ("LEFT JOIN art ON art.hoofdstuk = l.hoofdstuk AND art.artikel = l.artikel AND art.vuo = l.vuo"
+    art_join = ("LEFT JOIN art ON art.hoofdstuk = w.hoofdstuk AND art.artikel = w.artikel AND art.vuo = w.vuo"
                 if niveau == "artikel" else "")
     sql = f"""
-        WITH w AS NOT MATERIALIZED (  -- read twice (the executors' filter), cheaper than kept in memory
-            SELECT * FROM fact WHERE moment_jaar = $mj AND fase = $fase AND measure IN ('stand', 'realisatie')
-              AND (jaar BETWEEN $van AND $tot OR jaar = $prev)
-        ), lt AS (
-            SELECT * FROM line_theme WHERE (counted OR $hints) AND ($themes::VARCHAR[] IS NULL
-                                                                    OR list_contains($themes, theme))
-        ), ex AS (
-            SELECT le.line_id, array_to_string(list_sort(list_distinct(list(e.name))), '; ') AS uitvoerder
-            FROM line_executor le JOIN executor e USING (executor_id)
-            WHERE le.line_id IN (SELECT line_id FROM w)  -- only the lines of this moment and window
-            GROUP BY le.line_id
+        WITH w AS (  -- the moment's tagged figures (analyze.tagged), stored together in moment order
+            SELECT * FROM tagged_fact WHERE moment_jaar = $mj AND fase = $fase
+              AND (jaar BETWEEN $van AND $tot OR jaar = $prev) AND (counted OR $hints)
+              AND ($themes::VARCHAR[] IS NULL OR list_contains($themes, theme))
         ), art AS (
             SELECT hoofdstuk, artikel, vuo, sum(value_k) AS totaal FROM fact
             WHERE moment_jaar = $mj AND fase = $fase AND jaar = $mj AND measure = 'stand' AND NOT is_part
@@ -237,20 +230,18 @@ def integral_table(con: duckdb.DuckDBPyConnection, *, moment: MomentLike | None 
                array_to_string(list_sort(list_distinct(list(s.file_name))), '; ') AS bronnen,
                array_to_string(list_sort(list_distinct(list(w.line_id) FILTER (WHERE w.jaar BETWEEN $van AND $tot))),
                                ' ') AS regel_ids  -- numeric: 9 10 100
-        FROM w JOIN lt USING (line_id) JOIN budget_line l USING (line_id) JOIN source s ON s.source_id = w.source_id
-        JOIN ({SOURCE_NEWNESS_SQL}) o ON o.source_id = w.source_id
-        LEFT JOIN ex USING (line_id)
+        FROM w JOIN source s ON s.source_id = w.source_id JOIN ({SOURCE_NEWNESS_SQL}) o ON o.source_id = w.source_id
         {art_join}
-        LEFT JOIN lc ON lc.hoofdstuk = l.hoofdstuk AND lc.artikel = l.artikel AND lc.vuo = l.vuo
-        LEFT JOIN li ON li.hoofdstuk = l.hoofdstuk AND li.artikel = l.artikel AND li.vuo = l.vuo
-         AND li.instrument = lower(l.instrument)
-        LEFT JOIN mut ON mut.line_key = l.line_key
-        LEFT JOIN nm ON nm.code = upper(l.hoofdstuk)
-        WHERE ($hoofdstuk::VARCHAR IS NULL OR l.hoofdstuk = upper($hoofdstuk))
-          AND ($artikel::VARCHAR IS NULL OR l.artikel = $artikel)
-          AND ($instrument::VARCHAR IS NULL OR l.instrument = $instrument)
-          AND ($uitvoerder::VARCHAR IS NULL OR ex.uitvoerder ILIKE '%' || $uitvoerder || '%')
-          AND ($vuo::VARCHAR IS NULL OR l.vuo = upper($vuo))
+        LEFT JOIN lc ON lc.hoofdstuk = w.hoofdstuk AND lc.artikel = w.artikel AND lc.vuo = w.vuo
+        LEFT JOIN li ON li.hoofdstuk = w.hoofdstuk AND li.artikel = w.artikel AND li.vuo = w.vuo
+         AND li.instrument = lower(w.instrument)
+        LEFT JOIN mut ON mut.line_key = w.line_key
+        LEFT JOIN nm ON nm.code = upper(w.hoofdstuk)
+        WHERE ($hoofdstuk::VARCHAR IS NULL OR w.hoofdstuk = upper($hoofdstuk))
+          AND ($artikel::VARCHAR IS NULL OR w.artikel = $artikel)
+          AND ($instrument::VARCHAR IS NULL OR w.instrument = $instrument)
+          AND ($uitvoerder::VARCHAR IS NULL OR w.uitvoerder ILIKE '%' || $uitvoerder || '%')
+          AND ($vuo::VARCHAR IS NULL OR w.vuo = upper($vuo))
         GROUP BY {group_dims}
         HAVING count(CASE WHEN w.jaar BETWEEN $van AND $tot THEN 1 END) > 0
         ORDER BY {", ".join(str(i + 1) for i in range(len(shown)))}
