@@ -46,6 +46,31 @@ def test_chapters_sort_in_budget_order() -> None:
     assert sorted(chapters, key=chapter_key) == ["I", "IIA", "IIB", "IV", "IXA", "IXB", "XVIII", "XIX", "A", "C", "K"]
 
 
+def test_the_coverage_is_the_rule_written_out_over_the_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Chapters, articles (and those given in detail), years and files of every loaded moment, with and without
+    the chapter and V/U/O filters, against the same rule counted in Python over the stands and realisations."""
+    facts = con.execute("""SELECT f.moment_jaar, f.fase, f.hoofdstuk, f.artikel, f.vuo, f.jaar, f.granularity,
+                                  s.file_name FROM fact f JOIN source s USING (source_id)
+                           WHERE f.measure IN ('stand', 'realisatie')""").fetchall()
+    moments = sorted({(r[0], r[1]) for r in facts})
+    assert len(moments) > 20
+    checked = 0
+    for mj, fase in moments:
+        for h, v in ((None, None), ("VII", None), (None, "U"), ("XIII", "O")):
+            rows = [r for r in facts if (r[0], r[1]) == (mj, fase) and mj - 1 <= r[5] <= mj + 4
+                    and (h is None or r[2] == h) and (v is None or r[4] == v)]
+            arts: dict[tuple[str, str], bool] = {}
+            for r in rows:
+                arts[(r[2], r[3])] = arts.get((r[2], r[3]), False) or r[6] == "detail"
+            cov = coverage(con, mj, fase, mj - 1, mj + 4, hoofdstuk=h, vuo=v)
+            assert set(cov.hoofdstukken) == {r[2] for r in rows}
+            assert (cov.artikelen, cov.artikelen_detail) == (len(arts), sum(arts.values()))
+            assert cov.jaren == tuple(sorted({r[5] for r in rows}))
+            assert cov.bronnen == tuple(sorted({r[7] for r in rows}))
+            checked += bool(rows)
+    assert checked > 40
+
+
 def test_the_default_moment_is_the_latest_broad_one_not_the_2025_excerpt(con: duckdb.DuckDBPyConnection) -> None:
     counts = moment_chapters(con)
     default = default_moment(con)

@@ -205,17 +205,19 @@ def coverage(con: duckdb.DuckDBPyConnection, moment_jaar: int, fase: str, jaar_v
     h = hoofdstuk.upper() if hoofdstuk else None
     v = vuo.upper() if vuo else None
     row = con.execute("""
-        WITH w AS (
-            SELECT f.*, s.file_name FROM fact f JOIN source s USING (source_id)
-            WHERE f.moment_jaar = ? AND f.fase = ? AND f.measure IN ('stand', 'realisatie')
-              AND f.jaar BETWEEN ? AND ? AND (?::VARCHAR IS NULL OR f.hoofdstuk = ?)
-              AND (?::VARCHAR IS NULL OR f.vuo = ?)
+        WITH g AS (  -- the moment's figures narrowed once to what the answers below read
+            SELECT hoofdstuk, artikel, jaar, source_id, bool_or(granularity = 'detail') AS detail FROM fact
+            WHERE moment_jaar = ? AND fase = ? AND measure IN ('stand', 'realisatie')
+              AND jaar BETWEEN ? AND ? AND (?::VARCHAR IS NULL OR hoofdstuk = ?)
+              AND (?::VARCHAR IS NULL OR vuo = ?)
+            GROUP BY ALL
         ), art AS (
-            SELECT hoofdstuk, artikel, bool_or(granularity = 'detail') AS detail FROM w GROUP BY ALL
+            SELECT hoofdstuk, artikel, bool_or(detail) AS detail FROM g GROUP BY ALL
         )
-        SELECT (SELECT list(DISTINCT hoofdstuk) FROM w), (SELECT count(*) FROM art),
-               (SELECT count(*) FILTER (WHERE detail) FROM art), (SELECT list(DISTINCT jaar) FROM w),
-               (SELECT list(DISTINCT file_name ORDER BY file_name) FROM w)""",
+        SELECT (SELECT list(DISTINCT hoofdstuk) FROM art), (SELECT count(*) FROM art),
+               (SELECT count(*) FILTER (WHERE detail) FROM art), (SELECT list(DISTINCT jaar) FROM g),
+               (SELECT list(DISTINCT s.file_name ORDER BY s.file_name)
+                FROM (SELECT DISTINCT source_id FROM g) JOIN source s USING (source_id))""",
                       [moment_jaar, fase, jaar_van, jaar_tot, h, h, v, v]).fetchone()
     present_raw, n_art, n_detail, years_raw, files = row if row else (None, 0, 0, None, None)
     present = {str(x) for x in present_raw or []}
