@@ -235,3 +235,24 @@ def test_a_download_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path, 
     out = runner.invoke(app, ["update", "--db", str(tmp_path / "db.duckdb"), "--dest", str(blocked), "--base-url",
                               server.url("/open_data/"), "--jaar", "2024", "--fase", "OWB"])
     assert out.exit_code == 5 and "kan downloadmap" in out.output and "Traceback" not in out.output, out.output
+
+
+def test_an_unreachable_server_names_the_files_it_did_not_ask_for(tmp_path: Path, no_sleep: SleepRecorder) -> None:
+    """Nothing listens: the first file fails after its retries and the others are not asked for; the error says
+    which ones, so that nobody takes them for checked."""
+    from digibudget.fetch.http import DownloadError
+
+    srv = LocalServer()  # bound, never started, then closed: nothing listens on the port
+    base = srv.url("/")
+    srv.close_unstarted()
+    with pytest.raises(DownloadError) as info:
+        updating.check_budget_tables([2024, 2025], ["OWB", "JV", "O1"], tmp_path, base_url=base, retries=1,
+                                     sleep=no_sleep)
+    text = info.value.describe()
+    assert _name(2024, "OWB") in text  # the file asked for
+    assert "niet gevraagd: 5 andere bestanden" in text
+    assert _name(2024, "JV") in text and _name(2025, "JV") in text and "en 0 meer" not in text
+    assert info.value.status is None and info.value.attempts == 2
+    with pytest.raises(DownloadError) as one:
+        updating.check_budget_tables([2024], ["OWB"], tmp_path, base_url=base, retries=0, sleep=no_sleep)
+    assert "niet gevraagd" not in one.value.describe()

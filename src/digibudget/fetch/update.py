@@ -239,7 +239,8 @@ def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Pa
     http = client if client is not None else make_client(timeout)
     out: list[Checked] = []
     try:
-        for year, fase in dict.fromkeys(wanted):
+        asked = list(dict.fromkeys(wanted))
+        for i, (year, fase) in enumerate(asked):
             name = bulk_file_name(year, fase, variant, "csv")
             url = bulk_file_url(year, fase, variant, "csv", base_url)
             try:
@@ -247,7 +248,13 @@ def check_budget_tables(years: Iterable[int], fases: Iterable[str], dest_dir: Pa
                                       progress=progress(name) if progress is not None else None, name=name))
             except DownloadError as exc:
                 if exc.status is None:  # the server cannot be reached (or the disk fails): asking on is no use
-                    raise
+                    rest = [bulk_file_name(y, f, variant, "csv") for y, f in asked[i + 1:]]
+                    if not rest:
+                        raise
+                    shown = ", ".join(rest[:5]) + (f" en {len(rest) - 5} meer" if len(rest) > 5 else "")
+                    raise DownloadError(f"{exc.message}; daarom niet gevraagd: {len(rest)} andere "
+                                        f"{'bestand' if len(rest) == 1 else 'bestanden'} ({shown})", url=exc.url,
+                                        attempts=exc.attempts, expected=exc.expected) from exc
                 # this file failed at the server (an HTTP error after the retries): the others are still asked for
                 out.append(Checked(year, fase, url, dest_dir / name, FAILED, http_status=exc.status,
                                    error=exc.describe()))
