@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from call_counting import counting
 from digibudget import ingest, pipeline, store
 from digibudget.analyze import incremental, mutations
 from digibudget.bundled import bundled_budget_paths
@@ -37,26 +38,15 @@ def _load_in_random_batches(paths: list[Path], seed: int, most: int) -> tuple[du
     order = list(paths)
     rng.shuffle(order)
     con = store.connect(":memory:")
-    full_builds = 0
-    real_build = mutations.build
-
-    def counting_build(*args: Any, **kwargs: Any) -> int:
-        nonlocal full_builds
-        full_builds += 1
-        return real_build(*args, **kwargs)
-
     builds = 0
-    mutations.build = counting_build  # type: ignore[assignment]
-    try:
+    with counting(mutations, "build") as full_builds:
         i = 0
         while i < len(order):
             k = rng.randint(1, most)
             pipeline.build(con, order[i:i + k])
             builds += 1
             i += k
-    finally:
-        mutations.build = real_build  # type: ignore[assignment]
-    return con, builds - full_builds
+    return con, builds - full_builds.count
 
 
 def _assert_same_as_rebuild(con: duckdb.DuckDBPyConnection) -> None:

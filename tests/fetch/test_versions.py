@@ -8,7 +8,6 @@ import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -16,6 +15,7 @@ from fetch_server import LocalServer, conditional
 from test_update import _generated, _name
 from typer.testing import CliRunner
 
+from call_counting import counting
 from digibudget import pipeline, store, versions
 from digibudget.cli import app
 
@@ -283,20 +283,11 @@ def _replace_incrementally(con: duckdb.DuckDBPyConnection, late: Path, monkeypat
     def forbidden(*args: object, **kwargs: object) -> dict[str, int]:
         raise AssertionError("a replacement rebuilt every derived table")
 
-    whole = 0
-    real = mutations.build
-
-    def counted(*args: Any, **kwargs: Any) -> int:
-        nonlocal whole
-        whole += 1
-        return real(*args, **kwargs)
-
-    with monkeypatch.context() as m:
+    with monkeypatch.context() as m, counting(mutations, "build") as whole:
         m.setattr(incremental, "derive_all", forbidden)
-        m.setattr(mutations, "build", counted)
         report, _ = pipeline.build(con, [late])
     assert len(report.replaced) == 1
-    return whole
+    return whole.count
 
 
 def _same_as_full_rebuild(con: duckdb.DuckDBPyConnection) -> None:
